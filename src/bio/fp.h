@@ -1,0 +1,52 @@
+/* fp.h — the fingerprint engine's shared types: images and minutiae templates.
+ *
+ * The engine is pure computation plus image decoding: no database, no HTTP,
+ * nothing of ours but lib/. Extraction (image -> template) is in fp_extract*.c
+ * and fp_image*.c; interchange in fp_iso.c (ISO/IEC 19794-2:2005); matching in
+ * fp_match*.c and 1:N search in fp_search*.c (see fp_match.h).
+ *
+ * Conventions (fixed: both halves of the engine rely on them):
+ *  - coordinates are pixels at 500 dpi, origin top-left, x right, y down;
+ *  - a minutia's angle is in radians in [0, 2*pi), measured counter-clockwise
+ *    from the +x axis as ISO/IEC 19794-2:2005 does (so with y down, angle a
+ *    points along (cos a, -sin a) in image coordinates); for a ridge ending
+ *    it points from the ending into the ridge it ends; for a bifurcation,
+ *    along the valley that ends there (the ISO convention);
+ *  - quality is 0..100 (0 unknown). */
+#ifndef SH_BIO_FP_H
+#define SH_BIO_FP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+#define FP_DPI 500
+#define FP_MAX_MINUTIAE 255
+#define FP_MAX_IMAGE_SIDE 2000
+#define FP_MAX_FILE_BYTES (5u << 20)
+
+enum fp_minutia_type { FP_OTHER = 0, FP_ENDING = 1, FP_BIFURCATION = 2 };
+
+struct fp_minutia {
+	float x, y;
+	float angle;
+	uint8_t type;    /* enum fp_minutia_type */
+	uint8_t quality; /* 0..100 */
+};
+
+struct fp_template {
+	int width, height;  /* of the 500-dpi image the minutiae refer to */
+	int quality;        /* image quality 0..100 */
+	int count;
+	struct fp_minutia minutiae[FP_MAX_MINUTIAE];
+};
+
+/* An 8-bit grayscale image, row-major, 0 = black ridge ink, 255 = white. */
+struct fp_image {
+	int width, height;
+	int dpi;            /* declared or given resolution */
+	uint8_t *pixels;    /* owned; fp_image_free() */
+};
+
+#endif

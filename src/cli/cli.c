@@ -1,0 +1,50 @@
+/* cli.c — subcommand dispatch for the shanakht binary. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef SHANAKHT_VERSION
+#define SHANAKHT_VERSION "0.1.0"
+#endif
+
+static int cli_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("shanakht %s\n", SHANAKHT_VERSION);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{"version", cli_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: shanakht <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "shanakht: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,11 @@
+/* cli.h — the command-line face of shanakht: serve, init, user, audit, fp,
+ * cert, version. Each subcommand returns a process exit status. */
+#ifndef SH_CLI_CLI_H
+#define SH_CLI_CLI_H
+
+int cli_main(int argc, char **argv);
+
+/* Subcommands, one file each (cli_<name>.c); argv[0] is the subcommand. */
+int cli_fp(int argc, char **argv);
+
+#endif
