@@ -1,0 +1,127 @@
+/* person.h — the person registry: the single version of the truth.
+ *
+ * The registry is the only writer of person records. Other domains (civil
+ * registration, consent, biometrics) change a person only through these
+ * functions, inside their own transaction, so that the event record, the
+ * person's new version and the audit entry commit together or not at all.
+ *
+ * Records are never overwritten: every change writes a new version (who,
+ * when, why) and the current row points at it. Deletion is a status.
+ *
+ * Functions taking a store_tx run inside the caller's transaction and append
+ * their own audit entries to it; they never commit. */
+#ifndef SH_REGISTRY_PERSON_H
+#define SH_REGISTRY_PERSON_H
+
+#include <stdint.h>
+
+#include "audit/audit.h"
+#include "lib/err.h"
+#include "lib/parse.h"
+#include "store/store.h"
+
+#define PERSON_IDNUM_LEN 13      /* digits, stored without dashes */
+#define PERSON_NAME_MAX 256      /* bytes of UTF-8, NUL included */
+#define PERSON_CODE_MAX 32
+#define PERSON_MOBILE_MAX 20     /* E.164, "+923001234567" */
+
+enum person_gender { GENDER_UNKNOWN = 0, GENDER_MALE, GENDER_FEMALE, GENDER_OTHER };
+enum person_status { PERSON_ALIVE = 0, PERSON_DECEASED, PERSON_CANCELLED };
+enum person_dob_precision { DOB_FULL = 0, DOB_YEAR_ONLY };
+enum person_citizenship {
+	CITIZEN = 0, CITIZENSHIP_POC, CITIZENSHIP_ARC, CITIZENSHIP_POR,
+	CITIZENSHIP_ACC, CITIZENSHIP_STATELESS,
+};
+enum person_marital { MARITAL_SINGLE = 0, MARITAL_MARRIED, MARITAL_DIVORCED, MARITAL_WIDOWED };
+enum person_guardian { GUARDIAN_FATHER = 0, GUARDIAN_HUSBAND };
+
+struct person {
+	int64_t row_id;                    /* internal; never leaves the server */
+	char id_number[PERSON_IDNUM_LEN + 1];
+	int legacy_number;                 /* 1 when imported from the legacy scheme */
+	int version;                       /* 1 on creation, +1 per change */
+	char name_ur[PERSON_NAME_MAX];     /* Urdu script */
+	char name_en[PERSON_NAME_MAX];     /* Latin script */
+	char guardian_name_ur[PERSON_NAME_MAX]; /* father's or husband's name */
+	char guardian_name_en[PERSON_NAME_MAX];
+	enum person_guardian guardian_relation;
+	enum person_gender gender;
+	struct sh_date dob;
+	enum person_dob_precision dob_precision;
+	char place_of_birth[PERSON_NAME_MAX];
+	char council_code[PERSON_CODE_MAX]; /* union council of the address */
+	char address_line[PERSON_NAME_MAX];
+	enum person_status status;
+	struct sh_date date_of_death;      /* when status == PERSON_DECEASED */
+	enum person_citizenship citizenship;
+	enum person_marital marital;
+	char mobile[PERSON_MOBILE_MAX];    /* "" when none registered */
+	char mother_id[PERSON_IDNUM_LEN + 1]; /* "" when unknown */
+	char father_id[PERSON_IDNUM_LEN + 1];
+	int64_t updated_at;                /* Unix seconds of this version */
+};
+
+/* Which fields a change sets (PERSON_F_* bits). */
+enum person_field {
+	PERSON_F_NAME_UR = 1u << 0, PERSON_F_NAME_EN = 1u << 1,
+	PERSON_F_GUARDIAN = 1u << 2, PERSON_F_GENDER = 1u << 3,
+	PERSON_F_DOB = 1u << 4, PERSON_F_PLACE_OF_BIRTH = 1u << 5,
+	PERSON_F_ADDRESS = 1u << 6, PERSON_F_STATUS = 1u << 7,
+	PERSON_F_CITIZENSHIP = 1u << 8, PERSON_F_MARITAL = 1u << 9,
+	PERSON_F_MOBILE = 1u << 10, PERSON_F_PARENTS = 1u << 11,
+};
+
+int registry_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Create a person from *p (all fields validated: names, dates, council code
+ * in the address library, parents exist). An empty p->id_number issues a new
+ * random identity number; a legacy number may be given for imports. On
+ * success fills p->id_number, p->row_id, p->version. Errors: SH_EINVAL with a
+ * field code, SH_ECONFLICT PERSON_EXISTS. */
+int person_create(store_tx *tx, const struct audit_actor *actor, struct person *p,
+		  const char *reason, struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Current version. SH_ENOTFOUND PERSON_NOT_FOUND. Accepts dashed numbers. */
+int person_get(store_tx *tx, const char *id_number, struct person *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Apply the fields of `changes` selected by `fields` as a new version.
+ * expected_version > 0 makes it conditional: a stale version gives
+ * SH_ECONFLICT VERSION_CONFLICT (optimistic concurrency). `reason` is
+ * required. On success *out (may be NULL) is the new current version. */
+int person_update(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+		  int expected_version, const struct person *changes, unsigned fields,
+		  const char *reason, struct person *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Every version, oldest first: calls fn for each; fn returns nonzero to stop. */
+struct person_version_meta {
+	int version;
+	int64_t at;
+	const char *actor;   /* username or "system" */
+	const char *reason;
+	unsigned fields;     /* what this version changed */
+};
+int person_history(store_tx *tx, const char *id_number,
+		   int (*fn)(void *ctx, const struct person *p, const struct person_version_meta *m),
+		   void *ctx, struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Search by normalized name (Urdu or Latin; all words must appear) and/or
+ * date of birth (NULL for any). Up to `limit` results into out[], count in
+ * *n. A year-only dob record matches any dob in that year. */
+int person_search(store_tx *tx, const char *name, const struct sh_date *dob, int limit,
+		  struct person *out, int *n, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Enum <-> wire names ("male", "deceased", "poc", "married", ...). The
+ * *_parse functions return -1 for unknown names. */
+const char *person_gender_name(enum person_gender g);
+int person_gender_parse(const char *s);
+const char *person_status_name(enum person_status s);
+int person_status_parse(const char *s);
+const char *person_citizenship_name(enum person_citizenship c);
+int person_citizenship_parse(const char *s);
+const char *person_marital_name(enum person_marital m);
+int person_marital_parse(const char *s);
+
+#endif
