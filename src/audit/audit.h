@@ -43,6 +43,17 @@ int audit_record(store *db, const struct audit_actor *actor, const char *action,
 		 const char *object, const char *detail, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* Decisions that come with no write of their own (an allowed read of a
+ * person, a refused request) are queued and appended by one background
+ * writer in batches (one transaction per batch, at most ~50 ms later), so
+ * that auditing every read does not serialize the readers on the write lock.
+ * audit_writer_stop() flushes what is queued. Strings are copied. */
+int audit_writer_start(store *db, struct sh_err *err) __attribute__((warn_unused_result));
+void audit_enqueue(const struct audit_actor *actor, const char *action, const char *object,
+		   const char *detail);
+void audit_writer_flush(void);
+void audit_writer_stop(void);
+
 struct audit_head {
 	uint64_t size;
 	unsigned char root[AUDIT_HASH_BYTES];

@@ -1,0 +1,11 @@
+/* routes.h — every module's route table. Each handler file (h_<module>.c)
+ * defines `const struct http_route <module>_routes[]` and
+ * `const size_t <module>_routes_count`; src/server/ joins them. */
+#ifndef SH_HTTP_ROUTES_H
+#define SH_HTTP_ROUTES_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+
+#endif
