@@ -53,8 +53,9 @@ static TC_UNUSED int tc_request(unsigned port, const char *method, const char *p
 	CURL *h = curl_easy_init();
 	if (!h)
 		return -1;
-	char url[2048];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
+	size_t ul = strlen(path) + 64;
+	char *url = malloc(ul);
+	snprintf(url, ul, "http://127.0.0.1:%u%s", port, path);
 	struct curl_slist *hl = NULL;
 	for (const char *const *p = headers; p && *p; p++)
 		hl = curl_slist_append(hl, *p);
@@ -81,6 +82,7 @@ static TC_UNUSED int tc_request(unsigned port, const char *method, const char *p
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(h);
+	free(url);
 	if (!out->body)
 		out->body = calloc(1, 1);
 	if (!out->headers)

@@ -116,7 +116,7 @@ static int fake_auth(void *app, enum http_auth auth, struct http_req *req, struc
 	return sh_err_set(err, SH_EUNAUTH, "BAD_TOKEN", "missing or bad token");
 }
 
-static void fake_denied(void *app, struct http_req *req, const struct sh_err *why)
+static TC_UNUSED void fake_denied(void *app, struct http_req *req, const struct sh_err *why)
 {
 	atomic_fetch_add(&denied_calls, 1);
 	snprintf(denied_code, sizeof denied_code, "%s", why->code);
@@ -153,7 +153,7 @@ static void start_with(struct http_config cfg)
 	cr_assert_neq(port, 0);
 }
 
-static void start_default(void)
+static TC_UNUSED void start_default(void)
 {
 	start_with((struct http_config){.threads = 4});
 }
