@@ -196,7 +196,7 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 		       "INSERT INTO audit_log (idx, at, at_text, actor_kind, actor_id, actor_name,"
 		       " actor_role, action, object, detail, request_id, client_addr, leaf_hash)"
 		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		       "iititttttttb", (int64_t)e.idx, e.at, e.at_text, e.actor_kind, e.actor_id,
+		       "iittitttttttb", (int64_t)e.idx, e.at, e.at_text, e.actor_kind, e.actor_id,
 		       e.actor_name, e.actor_role, e.action, e.object, e.detail, e.request_id,
 		       e.client_addr, e.leaf_hash, (size_t)AUDIT_HASH_BYTES);
 	if (rc < 0)
