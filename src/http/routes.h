@@ -8,4 +8,9 @@
 
 #include "http/http.h"
 
+extern const struct http_route auth_routes[];
+extern const size_t auth_routes_count;
+extern const struct http_route audit_routes[];
+extern const size_t audit_routes_count;
+
 #endif
