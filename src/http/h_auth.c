@@ -95,7 +95,7 @@ static void session_delete(struct http_req *req, struct http_resp *resp)
 		http_reply_err(resp, &err);
 		return;
 	}
-	http_reply_json(resp, 200, json_pack("{s:b}", "revoked", 1));
+	http_reply_bytes(resp, 204, "text/plain", "", 0);
 }
 
 static json_t *user_json(const struct auth_user *u)
