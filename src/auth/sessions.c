@@ -227,7 +227,7 @@ int auth_login_at(store *db, const struct keyring *kr, const char *username,
 	if (rc != SH_OK)
 		return rc;
 
-	/* Phase 2, outside any transaction: Argon2id takes ~70 ms and must not
+	/* Phase 2, outside any transaction: Argon2id takes ~60 ms and must not
 	 * hold the write lock. */
 	int ok = !too_long && auth_password_verify(u.found ? u.hash : NULL, password);
 	int rehash = 0;

@@ -36,7 +36,7 @@ int auth_username_valid(const char *name);
 /* Create an operator. role_bit: exactly one ROLE_* bit; council_code may be
  * NULL. Errors: 400 BAD_USERNAME / BAD_ROLE / BAD_COUNCIL_CODE, 422
  * WEAK_PASSWORD, 409 USERNAME_TAKEN (the tx must then be rolled back). The
- * password is hashed here (Argon2id, ~70 ms). */
+ * password is hashed here (Argon2id, ~60 ms). */
 int auth_user_create(store_tx *tx, const struct audit_actor *actor, const char *username,
 		     const char *password, unsigned role_bit, const char *council_code,
 		     int64_t *id_out, struct sh_err *err) __attribute__((warn_unused_result));
