@@ -319,7 +319,13 @@ int audit_verify(store *db, struct audit_head *computed, uint64_t *bad_index,
 	int rc = store_begin(db, STORE_READ, &tx, err);
 	if (rc != SH_OK)
 		return rc;
-	/* Head and entries from one snapshot. */
+	/* Head and entries must come from one snapshot, or an append committed
+	 * between the two reads would look like tampering. A SQLite read tx
+	 * keeps its snapshot; PostgreSQL's READ COMMITTED takes one per
+	 * statement, so ask for REPEATABLE READ (before the first query). */
+	if (store_backend_of(db) == STORE_POSTGRES &&
+	    (rc = store_exec(tx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err)) != SH_OK)
+		goto out;
 	rc = state_read(tx, 0, &stored, stored_root, err);
 	if (rc == SH_ECONFLICT) {
 		bad = 0;

@@ -218,8 +218,14 @@ int auth_login_at(store *db, const struct keyring *kr, const char *username,
 	if (ttl_seconds <= 0)
 		return sh_err_set(err, SH_EINVAL, "BAD_TTL", "session lifetime must be positive");
 	/* A name that cannot exist still costs a hash and counts against the
-	 * address, but gets no account row (no garbage keys in the table). */
+	 * address, but gets no account row (no garbage keys in the table); the
+	 * audit log keeps at most its first 63 bytes. */
 	int account_ok = auth_username_valid(username);
+	char shown[AUTH_USERNAME_MAX + 1];
+	if (!account_ok) {
+		snprintf(shown, sizeof shown, "%s", username);
+		username = shown;
+	}
 	int too_long = strlen(password) > AUTH_PASSWORD_MAX_BYTES;
 
 	rc = login_admit(db, username, account_ok, client_addr, request_id, now, &u, &acct,

@@ -191,7 +191,7 @@ Test(auth, login_issues_a_token_stored_only_as_a_hash)
 	cr_assert_neq(memcmp(stored, raw, 32), 0);
 	store_finalize(st);
 	store_rollback(tx);
-	cr_assert_eq(count_sql("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%' || ? || '%'",
+	cr_assert_eq(count_sql("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%' || CAST(? AS TEXT) || '%'",
 			       res.token),
 		     0);
 
