@@ -5,13 +5,16 @@
  *   POST   /api/v1/users                      create an operator (admin)
  *   GET    /api/v1/users                      list operators (admin, auditor)
  *   POST   /api/v1/users/{username}/disable   (admin)
- *   POST   /api/v1/users/{username}/enable    (admin) */
+ *   POST   /api/v1/users/{username}/enable    (admin)
+ *   POST   /api/v1/users/{username}/password  reset a password (admin)
+ *   POST   /api/v1/session/password           change one's own password */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "auth/passwd.h"
 #include "auth/roles.h"
 #include "auth/sessions.h"
 #include "auth/users.h"
@@ -235,6 +238,69 @@ static void users_enable(struct http_req *req, struct http_resp *resp)
 	users_set_disabled(req, resp, 0);
 }
 
+static void users_reset_password(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct sh_err err = {0};
+	json_t *body = NULL;
+	store_tx *tx = NULL;
+	struct auth_user u;
+	const char *name = req->nparams > 0 ? req->params[0] : NULL;
+	if (http_json_body(req, &body, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	const char *pw = body_string(body, "password");
+	if (!pw) {
+		http_reply_error(resp, 400, "MISSING_FIELDS", "password (string) is required");
+		return;
+	}
+	struct audit_actor actor = app_actor(req);
+	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
+	if (rc == SH_OK)
+		rc = auth_user_set_password(tx, &actor, name, pw, &err);
+	if (rc == SH_OK)
+		rc = auth_user_get(tx, name, &u, &err);
+	if (rc != SH_OK) {
+		if (tx)
+			store_rollback(tx);
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (store_commit(tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	http_reply_json(resp, 200, user_json(&u));
+}
+
+static void session_change_password(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct sh_err err = {0};
+	json_t *body = NULL;
+	int64_t retry = 0;
+	if (http_json_body(req, &body, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	struct audit_actor actor = app_actor(req);
+	int rc = auth_password_change_at(app->db, app->keys, req->principal.id,
+					 body_string(body, "current_password"),
+					 body_string(body, "new_password"), bearer(req), &actor,
+					 sh_now(), &retry, &err);
+	if (rc != SH_OK) {
+		if (rc == SH_ETHROTTLE) {
+			char s[24];
+			snprintf(s, sizeof s, "%lld", (long long)retry);
+			http_reply_header(resp, "Retry-After", s);
+		}
+		http_reply_err(resp, &err);
+		return;
+	}
+	http_reply_bytes(resp, 204, "text/plain", "", 0);
+}
+
 const struct http_route auth_routes[] = {
 	{"POST", "/api/v1/session", session_create, HTTP_AUTH_NONE, 0},
 	{"GET", "/api/v1/session", session_show, HTTP_AUTH_OPERATOR, ROLE_ANY_OPERATOR},
@@ -243,5 +309,9 @@ const struct http_route auth_routes[] = {
 	{"GET", "/api/v1/users", users_list, HTTP_AUTH_OPERATOR, ROLE_ADMIN | ROLE_AUDITOR},
 	{"POST", "/api/v1/users/{username}/disable", users_disable, HTTP_AUTH_OPERATOR, ROLE_ADMIN},
 	{"POST", "/api/v1/users/{username}/enable", users_enable, HTTP_AUTH_OPERATOR, ROLE_ADMIN},
+	{"POST", "/api/v1/users/{username}/password", users_reset_password, HTTP_AUTH_OPERATOR,
+	 ROLE_ADMIN},
+	{"POST", "/api/v1/session/password", session_change_password, HTTP_AUTH_OPERATOR,
+	 ROLE_ANY_OPERATOR},
 };
 const size_t auth_routes_count = sizeof auth_routes / sizeof auth_routes[0];

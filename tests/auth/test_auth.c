@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "auth/passwd.h"
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "auth/sessions.h"
@@ -374,4 +375,70 @@ Test(auth, locked_after_one_hundred_failures_until_enabled)
 Test(auth, unknown_accounts_lock_the_same_way)
 {
 	fail_until_locked("ghost");
+}
+
+Test(auth, admin_reset_revokes_sessions_and_clears_lockout)
+{
+	create("asma", PW, ROLE_ADMIN, NULL);
+	struct auth_login_result a;
+	struct sh_err err;
+	struct http_principal p;
+	cr_assert_eq(login("asma", PW, "10.3.3.3", T0, &a, &err), SH_OK);
+	fail_until_locked("asma");
+	store_tx *tx;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(auth_user_set_password(tx, &sys, "asma", "short", &err), SH_ERULE);
+	store_rollback(tx);
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(auth_user_set_password(tx, &sys, "nobody", "New-Password-77", &err),
+		     SH_ENOTFOUND);
+	store_rollback(tx);
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(auth_user_set_password(tx, &sys, "asma", "New-Password-77", &err), SH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, a.token, T0, &p, NULL, &err), SH_EUNAUTH);
+	int64_t t = T0 + 1000 * 900;
+	cr_assert_eq(login("asma", PW, "10.3.3.4", t, &a, &err), SH_EUNAUTH);
+	cr_assert_eq(login("asma", "New-Password-77", "10.3.3.5", t, &a, &err), SH_OK, "%s",
+		     err.msg);
+	cr_assert_eq(audits("user.password.reset"), 1);
+}
+
+Test(auth, self_change_needs_the_current_password)
+{
+	int64_t id = create("bilal", PW, ROLE_CASE_OFFICER, NULL);
+	struct auth_login_result a, b;
+	struct sh_err err;
+	struct http_principal p;
+	int64_t retry;
+	struct audit_actor me = {.kind = "operator", .id = id, .name = "bilal"};
+	cr_assert_eq(login("bilal", PW, "10.4.4.4", T0, &a, &err), SH_OK);
+	cr_assert_eq(login("bilal", PW, "10.4.4.4", T0, &b, &err), SH_OK);
+	/* Weak new password: refused before the current one is even checked. */
+	cr_assert_eq(auth_password_change_at(db, kr, id, PW, "weak", a.token, &me, T0, &retry, &err),
+		     SH_ERULE);
+	cr_assert_eq(auth_password_change_at(db, kr, id, PW, "bilal-New-Pass-1", a.token, &me, T0,
+					     &retry, &err),
+		     SH_ERULE, "a password containing the username");
+	/* Wrong current password counts like a failed login. */
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(auth_password_change_at(db, kr, id, "Wrong-password-1", "New-Password-77",
+						     a.token, &me, T0, &retry, &err),
+			     SH_EFORBIDDEN, "attempt %d: %s", i, err.code);
+	cr_assert_str_eq(err.code, "WRONG_PASSWORD");
+	cr_assert_eq(auth_password_change_at(db, kr, id, PW, "New-Password-77", a.token, &me, T0,
+					     &retry, &err),
+		     SH_ETHROTTLE);
+	cr_assert_eq(retry, 1);
+	cr_assert_eq(auth_password_change_at(db, kr, id, PW, "New-Password-77", a.token, &me,
+					     T0 + 1, &retry, &err),
+		     SH_OK, "%s", err.msg);
+	/* The caller's session stays, the others end. */
+	cr_assert_eq(auth_session_check_at(db, kr, a.token, T0 + 1, &p, NULL, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, b.token, T0 + 1, &p, NULL, &err), SH_EUNAUTH);
+	cr_assert_eq(login("bilal", "New-Password-77", "10.4.4.5", T0 + 2, &b, &err), SH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(audits("user.password.change"), 1);
+	cr_assert_eq(audits("user.password.failure"), 5);
 }

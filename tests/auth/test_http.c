@@ -329,3 +329,30 @@ Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 	cr_assert(json_is_false(json_object_get(r.json, "verified")));
 	e2e_resp_free(&r);
 }
+
+Test(http_auth, password_reset_and_change)
+{
+	struct e2e_resp r;
+	cr_assert_eq(req("POST", "/api/v1/users/reg/password", reg_tok,
+			 "{\"password\":\"Another-Pass-55\"}", &r), 403);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("POST", "/api/v1/users/reg/password", admin_tok,
+			 "{\"password\":\"Another-Pass-55\"}", &r), 200);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("GET", "/api/v1/session", reg_tok, NULL, &r), 401);
+	e2e_resp_free(&r);
+	char tok[80];
+	cr_assert_eq(e2e_login(&s, "reg", "Another-Pass-55", tok), 200);
+	cr_assert_eq(req("POST", "/api/v1/session/password", tok,
+			 "{\"current_password\":\"Wrong-password-1\",\"new_password\":\"Third-Pass-999\"}",
+			 &r), 403);
+	cr_assert_str_eq(e2e_error_code(&r), "WRONG_PASSWORD");
+	e2e_resp_free(&r);
+	cr_assert_eq(req("POST", "/api/v1/session/password", tok,
+			 "{\"current_password\":\"Another-Pass-55\",\"new_password\":\"Third-Pass-999\"}",
+			 &r), 204);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("GET", "/api/v1/session", tok, NULL, &r), 200);
+	e2e_resp_free(&r);
+	cr_assert_eq(e2e_login(&s, "reg", "Third-Pass-999", tok), 200);
+}
