@@ -160,7 +160,6 @@ static int pool_acquire(store *db, struct store_slot **out, struct sh_err *err)
 		}
 	}
 	struct store_slot *s = &db->slots[db->free_stack[--db->nfree]];
-	s->in_use = 1;
 	s->want_ms = db->busy_ms;
 	db->acquired++;
 	pthread_mutex_unlock(&db->mu);
@@ -171,7 +170,6 @@ static int pool_acquire(store *db, struct store_slot **out, struct sh_err *err)
 static void pool_release(store *db, struct store_slot *s)
 {
 	pthread_mutex_lock(&db->mu);
-	s->in_use = 0;
 	db->free_stack[db->nfree++] = (int)(s - db->slots);
 	pthread_cond_signal(&db->cv);
 	pthread_mutex_unlock(&db->mu);

@@ -29,7 +29,6 @@ struct store_slot {
 	void *conn;          /* backend connection, NULL until first use */
 	int busy_ms;         /* timeout applied to conn, -1 none yet */
 	int want_ms;         /* the store's timeout when the slot was taken */
-	int in_use;
 	struct store_tx tx;
 };
 

@@ -29,6 +29,8 @@ struct sq_stmt {
 	struct sq_conn *c;
 	sqlite3_stmt *s;
 	struct store_cache_entry *ce; /* NULL: not cached, finalize on release */
+	int started;
+	int64_t total0; /* sqlite3_total_changes64 before the first step */
 };
 
 static int sq_err(sqlite3 *h, int rc, struct sh_err *err, const char *what)
@@ -256,11 +258,19 @@ static int sq_bind(store_stmt *base, int idx, enum store_val kind, int64_t i, co
 static int sq_step(store_stmt *base, struct sh_err *err)
 {
 	struct sq_stmt *st = (struct sq_stmt *)base;
+	if (!st->started) {
+		st->total0 = sqlite3_total_changes64(st->c->h);
+		st->started = 1;
+	}
 	int rc = sqlite3_step(st->s);
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
 	if (rc == SQLITE_DONE) {
-		base->changes = sqlite3_stmt_readonly(st->s) ? 0 : sqlite3_changes64(st->c->h);
+		/* sqlite3_changes64 keeps the count of the last INSERT, UPDATE or
+		 * DELETE, also across DDL and SELECTs: trust it only when this
+		 * statement changed something. */
+		int changed = sqlite3_total_changes64(st->c->h) != st->total0;
+		base->changes = changed ? sqlite3_changes64(st->c->h) : 0;
 		return STORE_DONE;
 	}
 	return sq_err(st->c->h, rc, err, "SQL failed");
@@ -305,7 +315,9 @@ static const void *sq_col_blob(store_stmt *base, int col, size_t *len)
 
 static void sq_reset(store_stmt *base)
 {
-	sqlite3_reset(((struct sq_stmt *)base)->s);
+	struct sq_stmt *st = (struct sq_stmt *)base;
+	sqlite3_reset(st->s);
+	st->started = 0;
 }
 
 static void sq_release(store_stmt *base)

@@ -140,6 +140,11 @@ Test(store, reset_rebinds_and_changes_counts)
 		     "%s", err.msg);
 	cr_assert_eq(store_run(tx, &err, "DELETE FROM t WHERE n = ?", "i", (int64_t)12345), 0,
 		     "%s", err.msg);
+	/* DDL and SELECT change no rows, even right after an UPDATE. */
+	cr_assert_eq(store_run(tx, &err, "UPDATE t SET n = n WHERE n = 1", ""), 3, "%s", err.msg);
+	cr_assert_eq(store_run(tx, &err, "CREATE TABLE u (a BIGINT)", ""), 0, "%s", err.msg);
+	cr_assert_eq(store_run(tx, &err, "UPDATE t SET n = n WHERE n = 1", ""), 3, "%s", err.msg);
+	cr_assert_eq(store_run(tx, &err, "SELECT n FROM t", ""), 0, "%s", err.msg);
 	/* RETURNING works on both backends. */
 	cr_assert_eq(store_query(tx, &st, &err,
 				 "INSERT INTO t (name, n) VALUES (?, ?) RETURNING id, n", "ti",
