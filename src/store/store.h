@@ -80,7 +80,9 @@ int store_bind_null(store_stmt *st, int idx);
  * (`? IS NULL`, `? + 1`), write CAST(? AS BIGINT) / CAST(? AS TEXT). */
 /* STORE_ROW, STORE_DONE, or a negative SH_E* status. */
 int store_step(store_stmt *st, struct sh_err *err);
-/* Column indexes are 0-based; pointers are valid until the next step. */
+/* Column indexes are 0-based; pointers are valid until the next step.
+ * Read columns after a step returned STORE_ROW (before the first step,
+ * PostgreSQL knows no columns yet). */
 int store_col_count(store_stmt *st);
 int store_col_is_null(store_stmt *st, int col);
 const char *store_col_text(store_stmt *st, int col); /* NULL when NULL */
