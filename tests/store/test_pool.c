@@ -163,3 +163,31 @@ Test(pool, exhausted_pool_times_out_busy)
 	store_pool_stats(db, &ps);
 	cr_assert_eq(ps.timeouts, 1);
 }
+
+/* A writer that cannot get its lock within the busy timeout gets SH_EBUSY:
+ * on SQLite at BEGIN IMMEDIATE, on PostgreSQL at the row (lock_timeout). */
+Test(pool, lock_wait_times_out_busy)
+{
+	struct sh_err err = {0};
+	store_tx *a, *b = NULL;
+	store_set_busy_timeout(db, 100);
+	cr_assert_eq(store_begin(db, STORE_WRITE, &a, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_run(a, &err, "UPDATE c SET n = n + 1 WHERE id = 1", ""), 1, "%s",
+		     err.msg);
+	int rc = store_begin(db, STORE_WRITE, &b, &err);
+	if (store_backend_of(db) == STORE_POSTGRES) {
+		cr_assert_eq(rc, SH_OK, "%s", err.msg);
+		rc = store_run(b, &err, "UPDATE c SET n = n + 1 WHERE id = 1", "");
+		store_rollback(b);
+	} else {
+		cr_assert_null(b);
+	}
+	cr_assert_eq(rc, SH_EBUSY, "%s", err.msg);
+	cr_assert_str_eq(err.code, "STORE_BUSY");
+	cr_assert_eq(store_commit(a, &err), SH_OK, "%s", err.msg);
+	/* The lock is free again. */
+	cr_assert_eq(store_begin(db, STORE_WRITE, &b, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_run(b, &err, "UPDATE c SET n = n + 1 WHERE id = 1", ""), 1, "%s",
+		     err.msg);
+	cr_assert_eq(store_commit(b, &err), SH_OK, "%s", err.msg);
+}
