@@ -364,6 +364,14 @@ static int jpeg_decode_ctx(struct jpeg_ctx *c, const uint8_t *bytes,
 		jpeg_read_scanlines(ci, &row, 1);
 	}
 	jpeg_finish_decompress(ci);
+	/* libjpeg recovers from corrupt or truncated data with a warning and
+	 * fills the rest with gray; a fingerprint with invented gray areas is
+	 * worse than an error, so any warning rejects the image. */
+	if (c->mgr.num_warnings > 0) {
+		rc = sh_err_set(err, SH_EINVAL, "FP_IMAGE_MALFORMED",
+				"corrupt or truncated JPEG data");
+		goto out;
+	}
 	img->pixels = c->pixels;
 	c->pixels = NULL;
 	img->width = (int)w;
