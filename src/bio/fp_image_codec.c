@@ -295,8 +295,12 @@ static void jpeg_on_error(j_common_ptr cinfo)
 
 static void jpeg_on_message(j_common_ptr cinfo, int level)
 {
-	/* Warnings (corrupt data that libjpeg can recover from) are not
-	 * printed; libjpeg still counts them in num_warnings. */
+	/* Warnings (level -1: corrupt data that libjpeg can recover from)
+	 * are counted, not printed; trace messages (level >= 0) ignored. The
+	 * count is kept here because the default handler we replace is what
+	 * would have counted them. */
+	if (level < 0)
+		cinfo->err->num_warnings++;
 }
 
 static void jpeg_on_output(j_common_ptr cinfo)

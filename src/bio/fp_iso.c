@@ -189,8 +189,11 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 		goto out;
 	}
 	/* Scale to 500 dpi: coordinates are pixels at the record's own
-	 * resolution (7.3.6). */
-	double sx = 196.850394 / xr, sy = 196.850394 / yr;
+	 * resolution (7.3.6).
+	 * 197 px/cm is how 500 dpi is written (196.85 rounded), so it means
+	 * exactly 500 dpi, not 500.4. */
+	double sx = xr == ISO_PPCM_500 ? 1.0 : 196.850394 / xr;
+	double sy = yr == ISO_PPCM_500 ? 1.0 : 196.850394 / yr;
 	t->width = (int)lround(w * sx);
 	t->height = (int)lround(h * sy);
 	if (t->width < 1)
