@@ -46,7 +46,7 @@ static void trace(const struct fp_work *wk, int sx, int sy, int x0, int y0,
 		px[n] = x;
 		py[n] = y;
 		n++;
-		if (n <= DIR_STEPS) {
+		if (n <= (int)FPK(dirsteps, DIR_STEPS)) {
 			dirx = x;
 			diry = y;
 		}
