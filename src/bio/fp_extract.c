@@ -135,7 +135,9 @@ int fp_extract_timed(const struct fp_image *img, struct fp_template *out,
 	t[6] = now_us();
 	fp_thin(&wk);
 	t[7] = now_us();
-	fp_minutiae_detect(&wk, out);
+	rc = fp_minutiae_detect(&wk, out, err);
+	if (rc)
+		goto out;
 	out->quality = fp_quality_image(&wk);
 	/* Too few minutiae to match on says the print is poor, whatever the
 	 * ridge clarity suggested. */

@@ -61,8 +61,9 @@ int fp_crossing_number(const uint8_t *p, int w);
 void fp_quality_blocks(struct fp_work *wk);    /* quality; returns via wk */
 int fp_quality_image(const struct fp_work *wk);
 /* Minutiae from the skeleton, filtered, with quality; fills out->count and
- * out->minutiae (sorted by quality, best first). */
-void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out);
+ * out->minutiae (sorted by quality, best first). SH_ENOMEM on OOM. */
+int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
+		       struct sh_err *err);
 
 /* Bilinear lookup of a block field at pixel (x, y). */
 float fp_block_sample(const struct fp_work *wk, const float *field, float x,

@@ -200,13 +200,15 @@ static int cmp_quality(const void *a, const void *b)
 	return (int)y->quality - (int)x->quality;
 }
 
-void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out)
+int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
+		       struct sh_err *err)
 {
 	int w = wk->w, h = wk->h;
 	out->count = 0;
 	struct cand *cs = malloc(sizeof *cs * MAX_CAND);
 	if (!cs)
-		return;  /* caller checks nothing: an empty template */
+		return sh_err_set(err, SH_ENOMEM, "FP_EXTRACT_NOMEM",
+				  "out of memory for minutiae candidates");
 	int nc = 0;
 	for (size_t i = 0; i < (size_t)w * h; i++)
 		wk->idmap[i] = -1;
@@ -363,4 +365,5 @@ void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out)
 	qsort(out->minutiae, (size_t)out->count, sizeof out->minutiae[0],
 	      cmp_quality);
 	free(cs);
+	return SH_OK;
 }

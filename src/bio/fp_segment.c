@@ -83,44 +83,55 @@ void fp_segment_stats(struct fp_work *wk)
 	}
 }
 
+/* Flood the 8-connected component of `seed` whose blocks hold `from`,
+ * setting them to `to`; returns its size. */
+static int flood8(uint8_t *m, int bw, int bh, int *stack, int seed,
+		  uint8_t from, uint8_t to)
+{
+	int top = 0, size = 0;
+	stack[top++] = seed;
+	m[seed] = to;
+	while (top) {
+		int p = stack[--top];
+		size++;
+		int px = p % bw, py = p / bw;
+		for (int dy = -1; dy <= 1; dy++)
+			for (int dx = -1; dx <= 1; dx++) {
+				int qx = px + dx, qy = py + dy;
+				if (qx < 0 || qy < 0 || qx >= bw || qy >= bh)
+					continue;
+				int q = qy * bw + qx;
+				if (m[q] == from) {
+					m[q] = to;
+					stack[top++] = q;
+				}
+			}
+	}
+	return size;
+}
+
 /* Keep the largest 8-connected foreground component and fill its holes
  * (background not connected to the image border), in block units. */
 static void mask_clean(uint8_t *m, int bw, int bh, int *stack)
 {
 	int n = bw * bh;
-	/* Label components with a flood fill; 2.. are labels. */
-	int best = 0, bestsize = 0, label = 2;
+	/* Visit every component (1 -> 2), remembering the largest's seed,
+	 * then mark that one alone (2 -> 3). Each block is pushed at most
+	 * once per flood, so the stack needs n entries. */
+	int best = -1, bestsize = 0;
 	for (int s = 0; s < n; s++) {
 		if (m[s] != 1)
 			continue;
-		int top = 0, size = 0;
-		stack[top++] = s;
-		m[s] = (uint8_t)(label > 255 ? 255 : label);
-		while (top) {
-			int p = stack[--top];
-			size++;
-			int px = p % bw, py = p / bw;
-			for (int dy = -1; dy <= 1; dy++)
-				for (int dx = -1; dx <= 1; dx++) {
-					int qx = px + dx, qy = py + dy;
-					if (qx < 0 || qy < 0 || qx >= bw || qy >= bh)
-						continue;
-					int q = qy * bw + qx;
-					if (m[q] == 1) {
-						m[q] = m[s];
-						stack[top++] = q;
-					}
-				}
-		}
+		int size = flood8(m, bw, bh, stack, s, 1, 2);
 		if (size > bestsize) {
 			bestsize = size;
-			best = m[s];
+			best = s;
 		}
-		if (label < 255)
-			label++;
 	}
+	if (best >= 0)
+		flood8(m, bw, bh, stack, best, 2, 3);
 	for (int p = 0; p < n; p++)
-		m[p] = (best && m[p] == best) ? 1 : 0;
+		m[p] = m[p] == 3;
 	/* Fill holes: flood the background from the border (4-connected),
 	 * then anything background not reached is a hole. */
 	int top = 0;
