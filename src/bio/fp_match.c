@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* MCC paper, Table 1: delta_theta = pi/2 (pairs whose directions differ more
@@ -25,12 +26,15 @@
 #define NCELL (FP_MCC_NS * FP_MCC_NS)
 #define Z1_STEPS 4   /* table steps per pixel */
 #define Z1_N (24 * Z1_STEPS)
+#define Z1_FAR (11 * Z1_STEPS) /* Z(11 px) < 1e-4 */
+#define Z23_FAR 24            /* Z(34 degrees) < 1e-4 */
 
 static float sqrt_tab[FP_MCC_ND * NCELL + 1];
 static float z1_tab[Z1_N + 1];
 static float z23_tab[129];
 static float np_tab[FP_MATCH_MAX + 1];
 static int min_me_cells;
+static int use_avx512; /* set once in tables_init */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static float sigmoid(float v, float mu, float tau)
@@ -60,6 +64,12 @@ static void tables_init(void)
 			cells += ci * ci + cj * cj <= FP_MCC_R * FP_MCC_R;
 		}
 	min_me_cells = (int)ceilf(MIN_ME * cells);
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	use_avx512 = __builtin_cpu_supports("avx512vpopcntdq") &&
+		     __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+		     __builtin_cpu_supports("avx512bw") && getenv("SHANAKHT_FP_NO_AVX512") == NULL;
+#endif
 }
 
 /* A hash of one minutia's content; pair keys xor the two hashes, so equal
@@ -75,23 +85,25 @@ static uint32_t minutia_hash(const struct fp_mtemplate *t, int i)
 	return h;
 }
 
-struct cand {
-	uint32_t key; /* similarity in the high 16 bits, tie hash below */
-	uint8_t i, j;
-};
+/* A candidate pair packed in one word so that ordering is one integer
+ * compare: similarity (16 bits) at 32..47, tie hash at 16..31, then i, j. */
+typedef uint64_t cand_t;
+#define CAND_I(c) ((int)(((c) >> 8) & 255))
+#define CAND_J(c) ((int)((c) & 255))
+#define CAND_SIM(c) ((float)(((c) >> 32) & 0xffff) / 65535.0f)
+#define CAND_BUCKET(c) ((int)(((c) >> 40) & 255))
 
 /* Local similarity of every compatible cylinder pair (paper eq. 16, bit
  * version: 1 - ||a^b|| / (||a|| + ||b||) on the common valid cells, with
  * ||v|| = sqrt(popcount v)). Returns the number of candidates written. */
 __attribute__((target_clones("popcnt", "default")))
-static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-		       const uint32_t *ha, const uint32_t *hb, struct cand *out)
+static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
+			      const uint32_t *ha, const uint32_t *hb, cand_t *out)
 {
 	int n = 0;
 	const int na = a->count, nb = b->count, me = min_me_cells;
 	for (int i = 0; i < na; i++) {
 		const uint64_t va = a->valid[i];
-		const uint64_t *ca = a->bits[i];
 		const int aa = a->angle[i];
 		for (int j = 0; j < nb; j++) {
 			int dth = (int8_t)(uint8_t)(aa - b->angle[j]);
@@ -100,77 +112,141 @@ static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *
 			uint64_t m = va & b->valid[j];
 			if (__builtin_popcountll(m) < me)
 				continue;
-			const uint64_t *cb = b->bits[j];
 			int pa = 0, pb = 0, px = 0;
 			for (int k = 0; k < FP_MCC_ND; k++) {
-				pa += __builtin_popcountll(ca[k] & m);
-				pb += __builtin_popcountll(cb[k] & m);
-				px += __builtin_popcountll((ca[k] ^ cb[k]) & m);
+				uint64_t ca = a->bits[k][i], cb = b->bits[k][j];
+				pa += __builtin_popcountll(ca & m);
+				pb += __builtin_popcountll(cb & m);
+				px += __builtin_popcountll((ca ^ cb) & m);
 			}
 			if (pa + pb == 0)
 				continue;
 			float s = 1.0f - sqrt_tab[px] / (sqrt_tab[pa] + sqrt_tab[pb]);
-			if (s <= 0.0f)
+			if (!(s > 0.0f))
 				continue;
-			uint32_t q = (uint32_t)(s * 65535.0f);
-			out[n].key = q << 16 | ((ha[i] ^ hb[j]) & 0xffffu);
-			out[n].i = (uint8_t)i;
-			out[n].j = (uint8_t)j;
-			n++;
+			uint64_t q = (uint64_t)(uint32_t)(s * 65535.0f);
+			out[n++] = q << 32 | (uint64_t)((ha[i] ^ hb[j]) & 0xffffu) << 16 |
+				   (uint64_t)i << 8 | (uint64_t)j;
 		}
 	}
 	return n;
 }
 
-static int cand_before(const struct cand *x, const struct cand *y)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define AVX512_TARGET "avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq"
+
+/* The same computation, eight B cylinders per step: one vector AND for the
+ * common masks, 19 vector popcounts for eight pairs. Results are bit-equal
+ * to the scalar path (same integer counts, same IEEE float operations). */
+__attribute__((target(AVX512_TARGET)))
+static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
+			      const uint32_t *ha, const uint32_t *hb, cand_t *out)
 {
-	if (x->key != y->key)
-		return x->key > y->key;
-	if (x->i != y->i)
-		return x->i < y->i;
-	return x->j < y->j;
+	int n = 0;
+	const int na = a->count, nb = b->count;
+	const __m512i me = _mm512_set1_epi64(min_me_cells);
+	const __m512i c255 = _mm512_set1_epi64(255), c128 = _mm512_set1_epi64(128);
+	const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+	const __m256 q16 = _mm256_set1_ps(65535.0f);
+	const __m512i jidx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+	for (int i = 0; i < na; i++) {
+		const __m512i va = _mm512_set1_epi64((long long)a->valid[i]);
+		const __m512i aa = _mm512_set1_epi64(a->angle[i] + DTHETA_Q8);
+		__m512i ca[FP_MCC_ND];
+		for (int k = 0; k < FP_MCC_ND; k++)
+			ca[k] = _mm512_set1_epi64((long long)a->bits[k][i]);
+		const __m512i hi = _mm512_set1_epi64((long long)((uint64_t)(ha[i] & 0xffffu) << 16 | (uint64_t)i << 8));
+		for (int j0 = 0; j0 < nb; j0 += 8) {
+			__mmask8 ok = nb - j0 >= 8 ? 0xff : (__mmask8)((1u << (nb - j0)) - 1);
+			/* |dphi| <= pi/2  <=>  (a - b + 64) mod 256 <= 128 */
+			__m512i bang = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)&b->angle[j0]));
+			__m512i d = _mm512_and_si512(_mm512_sub_epi64(aa, bang), c255);
+			ok &= _mm512_cmple_epu64_mask(d, c128);
+			__m512i m = _mm512_and_si512(va, _mm512_loadu_si512(&b->valid[j0]));
+			ok &= _mm512_cmpge_epi64_mask(_mm512_popcnt_epi64(m), me);
+			if (!ok)
+				continue;
+			__m512i pa = _mm512_setzero_si512(), pb = pa, px = pa;
+			for (int k = 0; k < FP_MCC_ND; k++) {
+				__m512i cb = _mm512_loadu_si512(&b->bits[k][j0]);
+				pa = _mm512_add_epi64(pa, _mm512_popcnt_epi64(_mm512_and_si512(ca[k], m)));
+				pb = _mm512_add_epi64(pb, _mm512_popcnt_epi64(_mm512_and_si512(cb, m)));
+				px = _mm512_add_epi64(px, _mm512_popcnt_epi64(
+					_mm512_and_si512(_mm512_xor_si512(ca[k], cb), m)));
+			}
+			__m256 fa = _mm256_sqrt_ps(_mm512_cvtepi64_ps(pa));
+			__m256 fb = _mm256_sqrt_ps(_mm512_cvtepi64_ps(pb));
+			__m256 fx = _mm256_sqrt_ps(_mm512_cvtepi64_ps(px));
+			__m256 den = _mm256_add_ps(fa, fb);
+			ok &= _mm256_cmp_ps_mask(den, zero, _CMP_GT_OQ);
+			__m256 s = _mm256_sub_ps(one, _mm256_div_ps(fx, den));
+			ok &= _mm256_cmp_ps_mask(s, zero, _CMP_GT_OQ);
+			if (!ok)
+				continue;
+			__m512i q = _mm512_cvtepu32_epi64(_mm256_cvttps_epi32(_mm256_mul_ps(s, q16)));
+			__m512i h = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)&hb[j0]));
+			__m512i key = _mm512_or_si512(_mm512_slli_epi64(q, 32),
+				_mm512_xor_si512(_mm512_slli_epi64(_mm512_and_si512(h, _mm512_set1_epi64(0xffff)), 16), hi));
+			key = _mm512_or_si512(key, _mm512_add_epi64(jidx, _mm512_set1_epi64(j0)));
+			_mm512_mask_compressstoreu_epi64(out + n, ok, key);
+			n += __builtin_popcount(ok);
+		}
+	}
+	return n;
+}
+
+#endif
+
+static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
+		       const uint32_t *ha, const uint32_t *hb, cand_t *out)
+{
+#if defined(__x86_64__)
+	if (use_avx512)
+		return local_pairs_avx512(a, b, ha, hb, out);
+#endif
+	return local_pairs_scalar(a, b, ha, hb, out);
 }
 
 /* Greedy one-to-one pairing in order of decreasing similarity: a bucket pass
  * on the top 8 bits of the similarity, each bucket then ordered fully. */
-static int select_pairs(struct cand *c, int n, struct cand *sorted, int nr_max,
+static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 			uint8_t *si, uint8_t *sj, float *sim)
 {
-	int count[257] = {0};
+	int count[256] = {0};
 	for (int t = 0; t < n; t++)
-		count[c[t].key >> 24]++;
-	int start[256];
+		count[CAND_BUCKET(c[t])]++;
+	int start[256], fill[256];
 	int pos = 0;
 	for (int b = 255; b >= 0; b--) {
-		start[b] = pos;
+		start[b] = fill[b] = pos;
 		pos += count[b];
 	}
-	int fill[256];
-	memcpy(fill, start, sizeof fill);
 	for (int t = 0; t < n; t++)
-		sorted[fill[c[t].key >> 24]++] = c[t];
+		sorted[fill[CAND_BUCKET(c[t])]++] = c[t];
 	uint64_t used_a = 0, used_b = 0;
 	int nr = 0;
 	for (int b = 255; b >= 0 && nr < nr_max; b--) {
 		int lo = start[b], hi = start[b] + count[b];
 		for (int p = lo + 1; p < hi; p++) { /* buckets hold a few pairs */
-			struct cand v = sorted[p];
+			cand_t v = sorted[p];
 			int q = p - 1;
-			while (q >= lo && cand_before(&v, &sorted[q])) {
+			while (q >= lo && sorted[q] < v) {
 				sorted[q + 1] = sorted[q];
 				q--;
 			}
 			sorted[q + 1] = v;
 		}
 		for (int p = lo; p < hi && nr < nr_max; p++) {
-			uint64_t bi = 1ull << sorted[p].i, bj = 1ull << sorted[p].j;
+			int i = CAND_I(sorted[p]), j = CAND_J(sorted[p]);
+			uint64_t bi = 1ull << i, bj = 1ull << j;
 			if ((used_a & bi) || (used_b & bj))
 				continue;
 			used_a |= bi;
 			used_b |= bj;
-			si[nr] = sorted[p].i;
-			sj[nr] = sorted[p].j;
-			sim[nr] = (float)(sorted[p].key >> 16) / 65535.0f;
+			si[nr] = (uint8_t)i;
+			sj[nr] = (uint8_t)j;
+			sim[nr] = CAND_SIM(sorted[p]);
 			nr++;
 		}
 	}
@@ -179,7 +255,7 @@ static int select_pairs(struct cand *c, int n, struct cand *sorted, int nr_max,
 
 /* atan2 in 1/256 of a turn, ISO orientation (y axis points down, angles
  * counter-clockwise); error < 0.3 degrees, well under one step. */
-static int seg_angle_q8(int dx, int dy)
+static inline int seg_angle_q8(int dx, int dy)
 {
 	float x = (float)dx, y = (float)-dy;
 	float ax = fabsf(x), ay = fabsf(y);
@@ -213,9 +289,11 @@ float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
 		ha[i] = minutia_hash(a, i);
 	for (int j = 0; j < b->count; j++)
 		hb[j] = minutia_hash(b, j);
+	for (int j = b->count; j < FP_MATCH_MAX; j++)
+		hb[j] = 0; /* read by the vector path's last, masked lanes */
 
-	struct cand c[FP_MATCH_MAX * FP_MATCH_MAX];
-	struct cand sorted[FP_MATCH_MAX * FP_MATCH_MAX];
+	cand_t c[FP_MATCH_MAX * FP_MATCH_MAX];
+	cand_t sorted[FP_MATCH_MAX * FP_MATCH_MAX];
 	int n = local_pairs(a, b, ha, hb, c);
 	if (n == 0)
 		return 0.0f;
@@ -241,9 +319,14 @@ float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
 			float da = sqrtf((float)(dxa * dxa + dya * dya));
 			float db = sqrtf((float)(dxb * dxb + dyb * dyb));
 			int q1 = (int)(fabsf(da - db) * Z1_STEPS + 0.5f);
-			float z1 = z1_tab[q1 < Z1_N ? q1 : Z1_N];
 			int d2 = absq8((a->angle[at] - a->angle[ak]) - (b->angle[bt] - b->angle[bk]));
-			float z12 = z1 * z23_tab[d2];
+			/* past these the sigmoids are below 1e-4: rho is 0, and most
+			 * impostor pairs stop here before the two atan2 */
+			if (q1 >= Z1_FAR || d2 >= Z23_FAR) {
+				rho[t][k] = rho[k][t] = 0.0f;
+				continue;
+			}
+			float z12 = z1_tab[q1] * z23_tab[d2];
 			int sa = seg_angle_q8(dxa, dya), sb = seg_angle_q8(dxb, dyb);
 			int d3t = absq8((a->angle[at] - sa) - (b->angle[bt] - sb));
 			int d3k = absq8((a->angle[ak] - sa) - (b->angle[bk] - sb));

@@ -36,8 +36,9 @@
 #define FP_MATCH_MAX 64
 
 struct fp_mtemplate {
-	/* cylinder t: bits[t][k] bit c = cell c of direction section k is on */
-	uint64_t bits[FP_MATCH_MAX][FP_MCC_ND];
+	/* cylinder t: bits[k][t] bit c = cell c of direction section k is on
+	 * (plane-major, so eight consecutive cylinders load as one vector) */
+	uint64_t bits[FP_MCC_ND][FP_MATCH_MAX];
 	uint64_t valid[FP_MATCH_MAX]; /* bit c = cell c is inside the print */
 	int16_t x[FP_MATCH_MAX], y[FP_MATCH_MAX]; /* pixels, 500 dpi */
 	uint8_t angle[FP_MATCH_MAX];  /* ISO angle in 1/256 of a turn */
@@ -59,7 +60,8 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		     struct sh_err *err) __attribute__((warn_unused_result));
 
 /* Similarity of two prepared templates, in [0, 1]. Pure, thread-safe, no
- * allocation (about 40 KB of stack). */
+ * allocation (about 40 KB of stack). Uses AVX-512
+ * VPOPCNTDQ where the CPU has it, plain popcount otherwise (same scores). */
 float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b);
 
 #endif

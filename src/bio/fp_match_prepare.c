@@ -252,7 +252,8 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 			continue;
 		out->valid[used] = valid;
 		out->vcount[used] = (uint8_t)nvalid;
-		memcpy(out->bits[used], planes, sizeof planes);
+		for (int k = 0; k < FP_MCC_ND; k++)
+			out->bits[k][used] = planes[k];
 		out->x[used] = (int16_t)lroundf(pts[m].x);
 		out->y[used] = (int16_t)lroundf(pts[m].y);
 		out->angle[used] = angle_q8(ang[m]);
