@@ -279,14 +279,29 @@ static int absq8(int d)
 	return v < 0 ? -v : v;
 }
 
+void fp_match_probe_init(struct fp_match_probe *p, const struct fp_mtemplate *t)
+{
+	pthread_once(&tables_once, tables_init);
+	p->t = t;
+	for (int i = 0; i < FP_MATCH_MAX; i++)
+		p->hash[i] = i < t->count ? minutia_hash(t, i) : 0;
+}
+
 float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
 {
+	struct fp_match_probe p;
+	fp_match_probe_init(&p, a);
+	return fp_match_probed(&p, b);
+}
+
+float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate *b)
+{
+	const struct fp_mtemplate *a = p->t;
+	const uint32_t *ha = p->hash;
 	pthread_once(&tables_once, tables_init);
 	if (a->count < 2 || b->count < 2)
 		return 0.0f;
-	uint32_t ha[FP_MATCH_MAX], hb[FP_MATCH_MAX];
-	for (int i = 0; i < a->count; i++)
-		ha[i] = minutia_hash(a, i);
+	uint32_t hb[FP_MATCH_MAX];
 	for (int j = 0; j < b->count; j++)
 		hb[j] = minutia_hash(b, j);
 	for (int j = b->count; j < FP_MATCH_MAX; j++)
@@ -353,7 +368,7 @@ float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
 		eff[t] = lam0[t] > 0 ? lam[t] / lam0[t] : 0.0f;
 	float total = 0.0f;
 	int take = np < nr ? np : nr;
-	for (int p = 0; p < take; p++) {
+	for (int q = 0; q < take; q++) {
 		int best = -1;
 		for (int t = 0; t < nr; t++)
 			if (eff[t] >= 0 && (best < 0 || eff[t] > eff[best]))
