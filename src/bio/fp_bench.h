@@ -37,7 +37,7 @@ void fp_bench_synth_finger(uint64_t seed, int count, int w, int h,
 
 /* Another impression of `finger`: rotated by `rot` radians about the
  * centre, shifted by (dx, dy), each minutia jittered by up to `jitter` px
- * and 0.1 rad, a fraction `drop` removed and `spurious` random minutiae
+ * (and its direction by min(0.03 * jitter, 0.1) rad), a fraction `drop` removed and `spurious` random minutiae
  * added. Minutiae leaving the w x h area are dropped. */
 void fp_bench_synth_impression(const struct fp_template *finger, uint64_t seed,
 			       float rot, float dx, float dy, float jitter,

@@ -72,6 +72,8 @@ void fp_bench_synth_impression(const struct fp_template *finger, uint64_t seed,
 	int w = finger->width, h = finger->height;
 	double cx = w / 2.0, cy = h / 2.0;
 	double c = cos(rot), sn = sin(rot);
+	/* 0.1 rad of direction noise for a typical 3-4 px jitter, none without */
+	double angle_noise = jitter * 0.03 < 0.1 ? jitter * 0.03 : 0.1;
 	struct fp_template t;
 	memset(&t, 0, sizeof t);
 	t.width = w;
@@ -91,7 +93,7 @@ void fp_bench_synth_impression(const struct fp_template *finger, uint64_t seed,
 		*o = *m;
 		o->x = (float)x;
 		o->y = (float)y;
-		o->angle = (float)wrap(m->angle + rot + (rng_unit(&s) - 0.5) * 0.2);
+		o->angle = (float)wrap(m->angle + rot + (rng_unit(&s) - 0.5) * 2 * angle_noise);
 	}
 	for (int k = 0; k < spurious && t.count < FP_MAX_MINUTIAE; k++) {
 		struct fp_minutia *o = &t.minutiae[t.count++];
