@@ -27,6 +27,27 @@ float fp_bench_threshold_at_fmr(const float *impostor, size_t n, double fmr,
 double fp_bench_eer(const float *genuine, size_t ng, const float *impostor,
 		    size_t ni, float *eer_threshold);
 
+/* --- the "FVC-B all pairs" protocol (../shared/data/README.md) --- */
+
+/* One database: nf fingers x ni impressions, sample index = f * ni + i. */
+struct fp_bench_pair {
+	int a, b;     /* sample indices, a < b */
+	float score;
+	uint8_t genuine;
+};
+
+/* All pairs of the protocol: genuine = same finger, impressions i < j
+ * (nf * ni*(ni-1)/2: 280 for 10 x 8); impostor = two different fingers
+ * fa < fb, every impression of each (nf*(nf-1)/2 * ni^2: 2,880). Returns
+ * the count written to `out` (NULL to count only). */
+size_t fp_bench_fvc_pairs(int nf, int ni, struct fp_bench_pair *out);
+
+struct fp_mtemplate;
+/* Score pairs[0..n) over templates t[] on `threads` threads (1..64);
+ * returns the wall-clock seconds taken. */
+double fp_bench_score_pairs(const struct fp_mtemplate *t, struct fp_bench_pair *pairs,
+			    size_t n, int threads);
+
 /* --- synthetic minutiae (for tests and the 1:N throughput benchmark) --- */
 
 /* A synthetic finger: minutiae whose directions follow a smooth

@@ -22,6 +22,9 @@
  * relaxation costs n_R^2 and pairs past the 24th best rarely change the
  * final n_P <= 12. */
 #define NR_MAX 24
+#define NRV (NR_MAX / 8)
+
+typedef float v8f __attribute__((vector_size(32)));
 
 #define NCELL (FP_MCC_NS * FP_MCC_NS)
 #define Z1_STEPS 4   /* table steps per pixel */
@@ -323,9 +326,15 @@ float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate 
 	/* Relaxation (paper, section 4.3.2): a pair's similarity is reinforced
 	 * by pairs whose relative geometry agrees — distance, direction
 	 * difference, and the angle each segment makes with the minutia. */
-	float rho[NR_MAX][NR_MAX];
+	/* rows padded with zeros to whole 8-float vectors: the relaxation
+	 * sums run as independent vector lanes instead of one serial chain */
+	v8f rho[NR_MAX][NRV];
+	int nv = (nr + 7) / 8;
+	for (int t = 0; t < nr; t++)
+		for (int v = 0; v < nv; v++)
+			rho[t][v] = (v8f){0};
+	float (*rf)[NRV * 8] = (float (*)[NRV * 8])rho;
 	for (int t = 0; t < nr; t++) {
-		rho[t][t] = 0.0f;
 		int at = si[t], bt = sj[t];
 		for (int k = t + 1; k < nr; k++) {
 			int ak = si[k], bk = sj[k];
@@ -338,28 +347,35 @@ float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate 
 			/* past these the sigmoids are below 1e-4: rho is 0, and most
 			 * impostor pairs stop here before the two atan2 */
 			if (q1 >= Z1_FAR || d2 >= Z23_FAR) {
-				rho[t][k] = rho[k][t] = 0.0f;
+				rf[t][k] = rf[k][t] = 0.0f;
 				continue;
 			}
 			float z12 = z1_tab[q1] * z23_tab[d2];
 			int sa = seg_angle_q8(dxa, dya), sb = seg_angle_q8(dxb, dyb);
 			int d3t = absq8((a->angle[at] - sa) - (b->angle[bt] - sb));
 			int d3k = absq8((a->angle[ak] - sa) - (b->angle[bk] - sb));
-			rho[t][k] = z12 * z23_tab[d3t];
-			rho[k][t] = z12 * z23_tab[d3k];
+			rf[t][k] = z12 * z23_tab[d3t];
+			rf[k][t] = z12 * z23_tab[d3k];
 		}
 	}
-	memcpy(lam, lam0, sizeof(float) * (size_t)nr);
+	union {
+		v8f v[NRV];
+		float f[NRV * 8];
+	} lv = {{{0}}};
+	memcpy(lv.f, lam0, sizeof(float) * (size_t)nr);
 	float wn = nr > 1 ? (1.0f - W_R) / (float)(nr - 1) : 0.0f;
 	for (int it = 0; it < N_REL; it++) {
 		for (int t = 0; t < nr; t++) {
-			float s = 0.0f;
-			for (int k = 0; k < nr; k++)
-				s += rho[t][k] * lam[k];
-			nxt[t] = W_R * lam[t] + wn * s;
+			v8f acc = rho[t][0] * lv.v[0];
+			for (int v = 1; v < nv; v++)
+				acc += rho[t][v] * lv.v[v];
+			float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
+				  ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+			nxt[t] = W_R * lv.f[t] + wn * s;
 		}
-		memcpy(lam, nxt, sizeof(float) * (size_t)nr);
+		memcpy(lv.f, nxt, sizeof(float) * (size_t)nr);
 	}
+	memcpy(lam, lv.f, sizeof(float) * (size_t)nr);
 	/* The n_P pairs with the best efficiency (final / initial similarity)
 	 * give the score; dividing by n_P, not by the pairs found, keeps a
 	 * two-minutia coincidence from scoring high. */
