@@ -22,6 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"version", cli_version, "print the version"},
+	{"fp", cli_fp, "fingerprint engine: extract, match, search, bench"},
 };
 
 static void usage(FILE *f)
