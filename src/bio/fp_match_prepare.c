@@ -5,14 +5,19 @@
 #include <math.h>
 #include <string.h>
 
-/* MCC paper, Table 1 (bit-based variant): sigma_S = 28/3, sigma_D = 2*pi/9,
- * mu_Psi = 0.01; a cell is valid inside the convex hull of the minutiae
- * enlarged by Omega = 50 px; a cylinder is kept when at least
- * min_VC = 75% of its cells are valid and min_M = 2 other minutiae fall
- * within R + 3 sigma_S. */
+/* MCC paper, Table 1 (bit-based variant): sigma_S = 28/3, sigma_D = 2*pi/9;
+ * a cell is valid inside the convex hull of the minutiae enlarged by
+ * Omega = 50 px; a cylinder is kept when at least min_VC = 75% of its cells
+ * are valid and min_M = 2 other minutiae fall within R + 3 sigma_S.
+ * mu_Psi, the on-threshold, is 0.005 instead of the paper's 0.01: the
+ * paper's value is set for 8.75 px cells (Ns = 16); with our 17.5 px cells a
+ * neighbour half a cell diagonal (12.4 px) from the nearest centre, its
+ * direction on a section boundary, contributes 0.0427 * 0.41 * 0.27 =
+ * 0.0048, so at 0.01 some neighbours would light no cell at all. Measured
+ * on FVC2002 B (pooled EER): 5.89% at 0.01, 5.54% at 0.005. */
 #define SIGMA_S (28.0f / 3.0f)
 #define SIGMA_D (2.0f * (float)M_PI / 9.0f)
-#define MU_PSI 0.01f
+#define MU_PSI 0.005f
 #define OMEGA 50.0f
 #define MIN_VC 0.75f
 #define MIN_M 2
