@@ -56,16 +56,31 @@ int main(int argc, char **argv)
 	fp_enhance_gabor(&wk);
 	fp_thin(&wk);
 	int w = img.width, h = img.height;
-	uint8_t *rgb = malloc((size_t)w * h * 3);
+	/* Left half: the overlay; right half: the image, contrast-stretched. */
+	int W = 2 * w;
+	uint8_t *rgb = malloc((size_t)W * h * 3);
+	int lo = 255, hi = 0;
+	for (size_t i = 0; i < (size_t)w * h; i++) {
+		if (img.pixels[i] < lo)
+			lo = img.pixels[i];
+		if (img.pixels[i] > hi)
+			hi = img.pixels[i];
+	}
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int v = (img.pixels[(size_t)y * w + x] - lo) * 255 /
+				(hi > lo ? hi - lo : 1);
+			put(rgb, W, h, w + x, y, v, v, v);
+		}
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
 			int v = 128 + img.pixels[(size_t)y * w + x] / 2;
 			int m = fp_in_mask(&wk, x, y);
 			if (!m)
 				v = v * 3 / 4;
-			put(rgb, w, h, x, y, v, v, v);
+			put(rgb, W, h, x, y, v, v, v);
 			if (wk.bin[(size_t)y * w + x])
-				put(rgb, w, h, x, y, 40, 40, 220);
+				put(rgb, W, h, x, y, 40, 40, 220);
 		}
 	for (int i = 0; i < t.count; i++) {
 		const struct fp_minutia *m = &t.minutiae[i];
@@ -74,16 +89,16 @@ int main(int argc, char **argv)
 		for (int dy = -3; dy <= 3; dy++)
 			for (int dx = -3; dx <= 3; dx++)
 				if (abs(dx) == 3 || abs(dy) == 3)
-					put(rgb, w, h, (int)m->x + dx, (int)m->y + dy,
+					put(rgb, W, h, (int)m->x + dx, (int)m->y + dy,
 					    r, g, 0);
 		for (int k = 3; k < 14; k++)
-			put(rgb, w, h, (int)lrintf(m->x + k * cosf(m->angle)),
+			put(rgb, W, h, (int)lrintf(m->x + k * cosf(m->angle)),
 			    (int)lrintf(m->y - k * sinf(m->angle)), r, g, 0);
 	}
 	png_image pi;
 	memset(&pi, 0, sizeof pi);
 	pi.version = PNG_IMAGE_VERSION;
-	pi.width = (png_uint_32)w;
+	pi.width = (png_uint_32)W;
 	pi.height = (png_uint_32)h;
 	pi.format = PNG_FORMAT_RGB;
 	int ok = png_image_write_to_file(&pi, argv[2], 0, rgb, 0, NULL);

@@ -2,6 +2,7 @@
  * filters tuned to the local ridge orientation and period (Hong, Wan & Jain
  * 1998), then binarisation by the sign of the response. */
 #include "bio/fp_extract_int.h"
+#include "bio/fp_tune.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -32,11 +33,11 @@ static void bank_build(void)
 			 * (one ridge and its valleys), along the ridges a
 			 * little longer to bridge small gaps; capped so that
 			 * the kernel fits its support. */
-			float sa = 0.45f * period, sl = 0.55f * period;
-			if (sa > 3.5f)
-				sa = 3.5f;
-			if (sl > 4.5f)
-				sl = 4.5f;
+			float sa = FPK(gsa, 0.45f) * period, sl = FPK(gsl, 0.55f) * period;
+			if (sa > FPK(gsamax, 3.5f))
+				sa = FPK(gsamax, 3.5f);
+			if (sl > FPK(gslmax, 4.5f))
+				sl = FPK(gslmax, 4.5f);
 			float k[SIDE * SIDE], sum = 0, norm = 0;
 			for (int dy = -FP_GABOR_R; dy <= FP_GABOR_R; dy++)
 				for (int dx = -FP_GABOR_R; dx <= FP_GABOR_R; dx++) {

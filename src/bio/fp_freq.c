@@ -1,6 +1,7 @@
 /* fp_freq.c — local ridge period (inverse frequency) and ridge clarity from
  * oriented projections ("x-signatures", Hong, Wan & Jain 1998). */
 #include "bio/fp_extract_int.h"
+#include "bio/fp_tune.h"
 
 #include <math.h>
 #include <stdlib.h>

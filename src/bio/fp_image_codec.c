@@ -295,8 +295,12 @@ static void jpeg_on_error(j_common_ptr cinfo)
 
 static void jpeg_on_message(j_common_ptr cinfo, int level)
 {
-	/* Warnings (corrupt data that libjpeg can recover from) are not
-	 * printed; libjpeg still counts them in num_warnings. */
+	/* Warnings (level -1: corrupt data that libjpeg can recover from)
+	 * are counted, not printed; trace messages (level >= 0) ignored. The
+	 * count is kept here because the default handler we replace is what
+	 * would have counted them. */
+	if (level < 0)
+		cinfo->err->num_warnings++;
 }
 
 static void jpeg_on_output(j_common_ptr cinfo)
@@ -364,6 +368,14 @@ static int jpeg_decode_ctx(struct jpeg_ctx *c, const uint8_t *bytes,
 		jpeg_read_scanlines(ci, &row, 1);
 	}
 	jpeg_finish_decompress(ci);
+	/* libjpeg recovers from corrupt or truncated data with a warning and
+	 * fills the rest with gray; a fingerprint with invented gray areas is
+	 * worse than an error, so any warning rejects the image. */
+	if (c->mgr.num_warnings > 0) {
+		rc = sh_err_set(err, SH_EINVAL, "FP_IMAGE_MALFORMED",
+				"corrupt or truncated JPEG data");
+		goto out;
+	}
 	img->pixels = c->pixels;
 	c->pixels = NULL;
 	img->width = (int)w;

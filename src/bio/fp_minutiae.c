@@ -2,6 +2,7 @@
  * detection, ridge tracing for direction, and removal of false minutiae
  * (border, spurs, short ridges, bridges, broken ridges, clusters). */
 #include "bio/fp_extract_int.h"
+#include "bio/fp_tune.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -169,7 +170,7 @@ static int cand_direction(const struct fp_work *wk, struct cand *c)
 	float t = fp_orient_at(wk, (float)c->x, (float)c->y);
 	float t2 = t + PI_F;
 	float ft = ang_diff(dir, t) < ang_diff(dir, t2) ? t : t2;
-	if (ang_diff(dir, ft) < 0.5f) {
+	if (ang_diff(dir, ft) < FPK(blend, 0.5f)) {
 		float vx = cosf(dir) + cosf(ft), vy = sinf(dir) + sinf(ft);
 		dir = atan2f(vy, vx);
 	}
@@ -245,11 +246,11 @@ void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out)
 			const struct cand *o = &cs[br->hit];
 			float lim;
 			if (c->type == FP_ENDING && o->type == FP_ENDING)
-				lim = 2.0f * T;   /* short ridge / island */
+				lim = FPK(shortridge, 0.8f) * T;   /* short ridge / island */
 			else if (c->type != o->type)
-				lim = 1.5f * T;   /* spur */
+				lim = FPK(spur, 0.7f) * T;   /* spur */
 			else
-				lim = 1.5f * T;   /* bridge, hole */
+				lim = FPK(bridge, 0.7f) * T;   /* bridge, hole */
 			if (br->len < lim) {
 				c->dead = 1;
 				cs[br->hit].dead = 2;
@@ -273,12 +274,12 @@ void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out)
 			float T = fp_block_sample(wk, wk->period, (float)cs[i].x,
 						  (float)cs[i].y);
 			float d = sqrtf(d2);
-			if (d < 0.6f * T) {
+			if (d < FPK(close, 0.4f) * T) {
 				cs[i].dead = cs[j].dead = 2;
 				continue;
 			}
 			if (cs[i].type == FP_ENDING && cs[j].type == FP_ENDING &&
-			    d < 1.8f * T &&
+			    d < FPK(broken, 1.8f) * T &&
 			    ang_diff(cs[i].dir, cs[j].dir) > 2.4f) {
 				/* the gap runs along both directions */
 				float g = atan2f(dy, dx);  /* from i to j */
@@ -296,10 +297,10 @@ void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out)
 		float T = fp_block_sample(wk, wk->period, (float)c->x, (float)c->y);
 		/* Near the edge of the print the ridge map is unreliable: the
 		 * ridges end there because the impression does. */
-		if (bd <= 1.3f * T)
+		if (bd <= FPK(border, 1.3f) * T)
 			continue;
 		float q = fp_block_sample(wk, wk->quality, (float)c->x, (float)c->y);
-		if (q < 0.15f)
+		if (q < FPK(minq, 0.0f))
 			continue;
 		float bf = bd >= 24 ? 1.0f : 0.6f + 0.4f * (bd - 8) / 16;
 		int qi = (int)lrintf(100 * q * bf);

@@ -1,6 +1,7 @@
 /* fp_orient.c — the ridge orientation field: gradient structure tensor per
  * block, doubled-angle smoothing, coherence. */
 #include "bio/fp_extract_int.h"
+#include "bio/fp_tune.h"
 
 #include <math.h>
 #include <string.h>

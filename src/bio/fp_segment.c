@@ -1,6 +1,7 @@
 /* fp_segment.c — local gray statistics, normalisation and the foreground
  * (fingerprint area) mask. */
 #include "bio/fp_extract_int.h"
+#include "bio/fp_tune.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,12 +167,12 @@ void fp_segment_mask(struct fp_work *wk)
 	 * 90th percentile), so dry/light and dark impressions segment alike,
 	 * with an absolute floor against sensor noise. */
 	float p90 = sorted[(int)(0.9f * (n - 1))];
-	float tstd = 0.3f * p90;
+	float tstd = FPK(segstd, 0.3f) * p90;
 	if (tstd < 5.0f)
 		tstd = 5.0f;
 	uint8_t *m = wk->mask;
 	for (int i = 0; i < n; i++)
-		m[i] = wk->bstd[i] > tstd && wk->coh[i] > 0.2f;
+		m[i] = wk->bstd[i] > tstd && wk->coh[i] > FPK(segcoh, 0.15f);
 	/* Majority vote over 3x3 blocks, twice, removes speckle. */
 	uint8_t *tmp = (uint8_t *)(wk->tmpb + n);
 	for (int pass = 0; pass < 2; pass++) {
