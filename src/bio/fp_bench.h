@@ -44,9 +44,12 @@ size_t fp_bench_fvc_pairs(int nf, int ni, struct fp_bench_pair *out);
 
 struct fp_mtemplate;
 /* Score pairs[0..n) over templates t[] on `threads` threads (1..64);
- * returns the wall-clock seconds taken. */
+ * returns the wall-clock seconds taken and, in *cpu_seconds (may be NULL),
+ * the CPU time the scoring threads used in all: on a shared machine the
+ * per-core rate n / *cpu_seconds is the figure that does not depend on
+ * what else runs. */
 double fp_bench_score_pairs(const struct fp_mtemplate *t, struct fp_bench_pair *pairs,
-			    size_t n, int threads);
+			    size_t n, int threads, double *cpu_seconds);
 
 /* --- synthetic minutiae (for tests and the 1:N throughput benchmark) --- */
 

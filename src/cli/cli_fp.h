@@ -8,7 +8,8 @@
 /* Load `path` as a minutiae template: an ISO/IEC 19794-2 record (sniffed
  * by its "FMR\0" magic) is decoded, anything else is decoded as an image
  * and run through the extractor. dpi: 0 = the file's (or 500), else forced.
- * *extract_ms (may be NULL) receives the extraction time in ms, 0 for ISO.
+ * *extract_ms (may be NULL) receives the extraction's CPU time in ms, 0 for
+ * ISO.
  * *iso (may be NULL) is set to 1 when the file was an ISO template. */
 int cli_fp_load(const char *path, int dpi, struct fp_template *t,
 		double *extract_ms, int *iso, struct sh_err *err)
