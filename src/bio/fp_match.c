@@ -95,7 +95,9 @@ typedef uint64_t cand_t;
 #define CAND_I(c) ((int)(((c) >> 8) & 255))
 #define CAND_J(c) ((int)((c) & 255))
 #define CAND_SIM(c) ((float)(((c) >> 32) & 0xffff) / 65535.0f)
-#define CAND_BUCKET(c) ((int)(((c) >> 40) & 255))
+#define NBUCKET_BITS 10
+#define NBUCKET (1 << NBUCKET_BITS)
+#define CAND_BUCKET(c) ((int)(((c) >> (48 - NBUCKET_BITS)) & (NBUCKET - 1)))
 
 /* Local similarity of every compatible cylinder pair (paper eq. 16, bit
  * version: 1 - ||a^b|| / (||a|| + ||b||) on the common valid cells, with
@@ -213,25 +215,29 @@ static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *
 }
 
 /* Greedy one-to-one pairing in order of decreasing similarity: a bucket pass
- * on the top 8 bits of the similarity, each bucket then ordered fully. */
+ * on the top bits of the similarity (fine enough that a bucket holds a few
+ * pairs: local similarities crowd into 0.3-0.5), each bucket then ordered
+ * fully when the greedy walk reaches it. */
 static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 			uint8_t *si, uint8_t *sj, float *sim)
 {
-	int count[256] = {0};
+	uint16_t count[NBUCKET];
+	int start[NBUCKET];
+	memset(count, 0, sizeof count);
 	for (int t = 0; t < n; t++)
 		count[CAND_BUCKET(c[t])]++;
-	int start[256], fill[256];
 	int pos = 0;
-	for (int b = 255; b >= 0; b--) {
-		start[b] = fill[b] = pos;
+	for (int b = NBUCKET - 1; b >= 0; b--) {
+		start[b] = pos;
 		pos += count[b];
 	}
 	for (int t = 0; t < n; t++)
-		sorted[fill[CAND_BUCKET(c[t])]++] = c[t];
+		sorted[start[CAND_BUCKET(c[t])]++] = c[t];
+	/* start[b] now points one past bucket b */
 	uint64_t used_a = 0, used_b = 0;
 	int nr = 0;
-	for (int b = 255; b >= 0 && nr < nr_max; b--) {
-		int lo = start[b], hi = start[b] + count[b];
+	for (int b = NBUCKET - 1; b >= 0 && nr < nr_max; b--) {
+		int hi = start[b], lo = hi - count[b];
 		for (int p = lo + 1; p < hi; p++) { /* buckets hold a few pairs */
 			cand_t v = sorted[p];
 			int q = p - 1;
