@@ -76,21 +76,11 @@ static void tables_init(void)
 #endif
 }
 
-/* A hash of one minutia's content; pair keys xor the two hashes, so equal
- * similarities are ordered the same way whichever template comes first. */
-static uint32_t minutia_hash(const struct fp_mtemplate *t, int i)
-{
-	uint32_t h = (uint32_t)(uint16_t)t->x[i] * 0x9e3779b1u;
-	h ^= (uint32_t)(uint16_t)t->y[i] * 0x85ebca77u;
-	h ^= (uint32_t)t->angle[i] * 0xc2b2ae3du;
-	h ^= h >> 15;
-	h *= 0x2c1b3c6du;
-	h ^= h >> 13;
-	return h;
-}
-
-/* A candidate pair packed in one word so that ordering is one integer
- * compare: similarity (16 bits) at 32..47, tie hash at 16..31, then i, j. */
+/* A candidate pair packed in one word: similarity (16 bits) at 32..47, then
+ * i and j. Candidates are generated in (i, j) order and the bucket pass
+ * keeps that order among similarities of the same 1/1024 bucket; fp_match
+ * puts its arguments in a canonical order first, so the result does not
+ * depend on which template is called the probe. */
 typedef uint64_t cand_t;
 #define CAND_I(c) ((int)(((c) >> 8) & 255))
 #define CAND_J(c) ((int)((c) & 255))
@@ -104,7 +94,7 @@ typedef uint64_t cand_t;
  * ||v|| = sqrt(popcount v)). Returns the number of candidates written. */
 __attribute__((target_clones("popcnt", "default")))
 static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-			      const uint32_t *ha, const uint32_t *hb, cand_t *out)
+			      cand_t *out)
 {
 	int n = 0;
 	const int na = a->count, nb = b->count, me = min_me_cells;
@@ -131,8 +121,7 @@ static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtem
 			if (!(s > 0.0f))
 				continue;
 			uint64_t q = (uint64_t)(uint32_t)(s * 65535.0f);
-			out[n++] = q << 32 | (uint64_t)((ha[i] ^ hb[j]) & 0xffffu) << 16 |
-				   (uint64_t)i << 8 | (uint64_t)j;
+			out[n++] = q << 32 | (uint64_t)i << 8 | (uint64_t)j;
 		}
 	}
 	return n;
@@ -147,7 +136,7 @@ static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtem
  * to the scalar path (same integer counts, same IEEE float operations). */
 __attribute__((target(AVX512_TARGET)))
 static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-			      const uint32_t *ha, const uint32_t *hb, cand_t *out)
+			      cand_t *out)
 {
 	int n = 0;
 	const int na = a->count, nb = b->count;
@@ -162,7 +151,7 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 		__m512i ca[FP_MCC_ND];
 		for (int k = 0; k < FP_MCC_ND; k++)
 			ca[k] = _mm512_set1_epi64((long long)a->bits[k][i]);
-		const __m512i hi = _mm512_set1_epi64((long long)((uint64_t)(ha[i] & 0xffffu) << 16 | (uint64_t)i << 8));
+		const __m512i hi = _mm512_set1_epi64((long long)((uint64_t)i << 8));
 		for (int j0 = 0; j0 < nb; j0 += 8) {
 			__mmask8 ok = nb - j0 >= 8 ? 0xff : (__mmask8)((1u << (nb - j0)) - 1);
 			/* |dphi| <= pi/2  <=>  (a - b + 64) mod 256 <= 128 */
@@ -191,9 +180,7 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 			if (!ok)
 				continue;
 			__m512i q = _mm512_cvtepu32_epi64(_mm256_cvttps_epi32(_mm256_mul_ps(s, q16)));
-			__m512i h = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)&hb[j0]));
-			__m512i key = _mm512_or_si512(_mm512_slli_epi64(q, 32),
-				_mm512_xor_si512(_mm512_slli_epi64(_mm512_and_si512(h, _mm512_set1_epi64(0xffff)), 16), hi));
+			__m512i key = _mm512_or_si512(_mm512_slli_epi64(q, 32), hi);
 			key = _mm512_or_si512(key, _mm512_add_epi64(jidx, _mm512_set1_epi64(j0)));
 			_mm512_mask_compressstoreu_epi64(out + n, ok, key);
 			n += __builtin_popcount(ok);
@@ -205,19 +192,19 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 #endif
 
 static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-		       const uint32_t *ha, const uint32_t *hb, cand_t *out)
+		       cand_t *out)
 {
 #if defined(__x86_64__)
 	if (use_avx512)
-		return local_pairs_avx512(a, b, ha, hb, out);
+		return local_pairs_avx512(a, b, out);
 #endif
-	return local_pairs_scalar(a, b, ha, hb, out);
+	return local_pairs_scalar(a, b, out);
 }
 
-/* Greedy one-to-one pairing in order of decreasing similarity: a bucket pass
- * on the top bits of the similarity (fine enough that a bucket holds a few
- * pairs: local similarities crowd into 0.3-0.5), each bucket then ordered
- * fully when the greedy walk reaches it. */
+/* Greedy one-to-one pairing in order of decreasing similarity: one stable
+ * bucket pass on the similarity quantized to 1/1024 (local similarities
+ * crowd into 0.3-0.5, so a coarser grid would reorder many near-equal
+ * pairs), then a walk from the top. */
 static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 			uint8_t *si, uint8_t *sj, float *sim)
 {
@@ -238,15 +225,6 @@ static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 	int nr = 0;
 	for (int b = NBUCKET - 1; b >= 0 && nr < nr_max; b--) {
 		int hi = start[b], lo = hi - count[b];
-		for (int p = lo + 1; p < hi; p++) { /* buckets hold a few pairs */
-			cand_t v = sorted[p];
-			int q = p - 1;
-			while (q >= lo && sorted[q] < v) {
-				sorted[q + 1] = sorted[q];
-				q--;
-			}
-			sorted[q + 1] = v;
-		}
 		for (int p = lo; p < hi && nr < nr_max; p++) {
 			int i = CAND_I(sorted[p]), j = CAND_J(sorted[p]);
 			uint64_t bi = 1ull << i, bj = 1ull << j;
@@ -293,8 +271,6 @@ void fp_match_probe_init(struct fp_match_probe *p, const struct fp_mtemplate *t)
 {
 	pthread_once(&tables_once, tables_init);
 	p->t = t;
-	for (int i = 0; i < FP_MATCH_MAX; i++)
-		p->hash[i] = i < t->count ? minutia_hash(t, i) : 0;
 }
 
 float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
@@ -307,19 +283,21 @@ float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
 float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate *b)
 {
 	const struct fp_mtemplate *a = p->t;
-	const uint32_t *ha = p->hash;
 	pthread_once(&tables_once, tables_init);
 	if (a->count < 2 || b->count < 2)
 		return 0.0f;
-	uint32_t hb[FP_MATCH_MAX];
-	for (int j = 0; j < b->count; j++)
-		hb[j] = minutia_hash(b, j);
-	for (int j = b->count; j < FP_MATCH_MAX; j++)
-		hb[j] = 0; /* read by the vector path's last, masked lanes */
+	/* canonical order: near-equal similarities are taken in (i, j) order of
+	 * the first template, so which one is first must not depend on the
+	 * caller (symmetry) */
+	if (b->key < a->key) {
+		const struct fp_mtemplate *t = a;
+		a = b;
+		b = t;
+	}
 
 	cand_t c[FP_MATCH_MAX * FP_MATCH_MAX];
 	cand_t sorted[FP_MATCH_MAX * FP_MATCH_MAX];
-	int n = local_pairs(a, b, ha, hb, c);
+	int n = local_pairs(a, b, c);
 	if (n == 0)
 		return 0.0f;
 

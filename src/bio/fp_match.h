@@ -15,8 +15,8 @@
  *
  * Scores are in [0, 1]: about 1 for a template against itself, near 0 for
  * unrelated fingers. Decision thresholds: fp_thresholds.h. fp_match(a, b)
- * equals fp_match(b, a) (ties in the pair ordering are broken by a hash of
- * both minutiae that does not depend on argument order). */
+ * equals fp_match(b, a): the pair is put in a canonical order (by a hash of
+ * each template's content) before comparing. */
 #ifndef SH_BIO_FP_MATCH_H
 #define SH_BIO_FP_MATCH_H
 
@@ -46,10 +46,11 @@ struct fp_mtemplate {
 	uint16_t count;               /* cylinders in use, 0..FP_MATCH_MAX */
 	uint8_t quality;              /* image quality 0..100, copied */
 	uint8_t version;              /* FP_MTEMPLATE_VERSION */
-	uint8_t pad_[60];
+	uint8_t pad_[52];
+	uint64_t key;                 /* content hash: canonical argument order */
 } __attribute__((aligned(64)));
 
-#define FP_MTEMPLATE_VERSION 1
+#define FP_MTEMPLATE_VERSION 2
 #define FP_MTEMPLATE_BYTES ((int)sizeof(struct fp_mtemplate))
 
 /* Build the matching form of `t` into *out (caller-owned, overwritten).
@@ -59,12 +60,12 @@ struct fp_mtemplate {
 int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		     struct sh_err *err) __attribute__((warn_unused_result));
 
-/* The probe side of many comparisons, computed once per search: the
- * template and its per-minutia tie hashes. Points into `t`, which must
- * outlive it. */
+/* The probe side of many comparisons, set up once per search. Everything
+ * per-template (cylinders, validity masks, content hash) is already in the
+ * prepared template; this only holds it and makes sure the shared tables
+ * exist. Points into `t`, which must outlive it. */
 struct fp_match_probe {
 	const struct fp_mtemplate *t;
-	uint32_t hash[FP_MATCH_MAX];
 };
 void fp_match_probe_init(struct fp_match_probe *p, const struct fp_mtemplate *t);
 /* fp_match(p->t, g), without recomputing the probe side. */

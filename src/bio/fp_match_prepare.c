@@ -265,5 +265,18 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		used++;
 	}
 	out->count = (uint16_t)used;
+	/* FNV-1a over what the comparison reads: orders the two arguments of
+	 * fp_match canonically (fp_match.h) */
+	uint64_t h = 0xcbf29ce484222325ull;
+	const uint8_t *bytes[] = {(const uint8_t *)out->x, (const uint8_t *)out->y, out->angle,
+				  (const uint8_t *)out->valid};
+	const size_t lens[] = {2 * (size_t)used, 2 * (size_t)used, (size_t)used, 8 * (size_t)used};
+	for (int part = 0; part < 4; part++)
+		for (size_t i = 0; i < lens[part]; i++)
+			h = (h ^ bytes[part][i]) * 0x100000001b3ull;
+	for (int k = 0; k < FP_MCC_ND; k++)
+		for (int i = 0; i < used; i++)
+			h = (h ^ out->bits[k][i]) * 0x100000001b3ull;
+	out->key = h;
 	return SH_OK;
 }
