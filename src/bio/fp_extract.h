@@ -20,7 +20,7 @@
 int fp_extract(const struct fp_image *img, struct fp_template *out,
 	       struct sh_err *err) __attribute__((warn_unused_result));
 
-/* Same, also reporting the time spent in each stage (microseconds; for the
+/* Same, also reporting the CPU time spent in each stage (microseconds; for the
  * benchmark). stage_us may be NULL; otherwise it has FP_EXTRACT_STAGES
  * entries named by fp_extract_stage_name(). */
 #define FP_EXTRACT_STAGES 9

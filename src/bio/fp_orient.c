@@ -99,13 +99,14 @@ void fp_orient_estimate(struct fp_work *wk)
 	 * keeping curvature near cores. Separable. */
 	static const float g[5] = {0.0702f, 0.2408f, 0.3780f, 0.2408f, 0.0702f};
 	float *tc = wk->period, *ts = wk->orient;  /* scratch again */
-	for (int pass = 0; pass < 2; pass++) {
+	int npass = 2 * (int)FPK(osmooth, 1.0f);
+	for (int pass = 0; pass < npass; pass++) {
 		for (int by = 0; by < bh; by++)
 			for (int bx = 0; bx < bw; bx++) {
 				float c = 0, s = 0, ww = 0;
 				for (int k = -2; k <= 2; k++) {
-					int i = pass == 0 ? bx + k : bx;
-					int j = pass == 0 ? by : by + k;
+					int i = pass % 2 == 0 ? bx + k : bx;
+					int j = pass % 2 == 0 ? by : by + k;
 					if (i < 0 || j < 0 || i >= bw || j >= bh)
 						continue;
 					c += g[k + 2] * vc[j * bw + i];
