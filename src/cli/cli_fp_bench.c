@@ -277,7 +277,7 @@ int cli_fp_bench(int argc, char **argv)
 				len--;
 			snprintf(d->dir, sizeof d->dir, "%.*s", (int)len, argv[i]);
 			const char *base = strrchr(d->dir, '/');
-			snprintf(d->name, sizeof d->name, "%s", base ? base + 1 : d->dir);
+			snprintf(d->name, sizeof d->name, "%.100s", base ? base + 1 : d->dir);
 			d->dpi = (int)dpi;
 		} else {
 			fprintf(stderr, "usage: shanakht fp bench DIR[@DPI]... [--scores FILE] [--threads N]\n");
