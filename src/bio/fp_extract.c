@@ -7,6 +7,7 @@
 
 #include "bio/fp_extract_int.h"
 #include "bio/fp_image.h"
+#include "bio/fp_tune.h"
 
 static const char *const stage_names[FP_EXTRACT_STAGES] = {
 	"resample", "normalise", "orientation", "segment", "frequency",

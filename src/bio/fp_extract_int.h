@@ -41,6 +41,7 @@ struct fp_work {
 	float *clarity;  /* 0..1, how sinusoidal the ridges look */
 	float *quality;  /* block quality 0..1 */
 	float *tmpb;     /* scratch, 2 * bw * bh floats */
+	int ncand;       /* minutiae candidates before filtering */
 };
 
 int fp_work_init(struct fp_work *wk, const uint8_t *gray, int w, int h,

@@ -46,7 +46,7 @@ static void trace(const struct fp_work *wk, int sx, int sy, int x0, int y0,
 		px[n] = x;
 		py[n] = y;
 		n++;
-		if (n <= DIR_STEPS) {
+		if (n <= (int)FPK(dirsteps, DIR_STEPS)) {
 			dirx = x;
 			diry = y;
 		}
@@ -227,6 +227,7 @@ void fp_minutiae_detect(struct fp_work *wk, struct fp_template *out)
 			c->type = cn == 1 ? FP_ENDING : FP_BIFURCATION;
 			wk->idmap[(size_t)y * w + x] = nc++;
 		}
+	wk->ncand = nc;
 	for (int i = 0; i < nc; i++) {
 		trace_cand(wk, &cs[i]);
 		if (cand_direction(wk, &cs[i]))

@@ -1,6 +1,7 @@
 /* fp_quality.c — block and image quality from orientation coherence and
  * ridge clarity: the two things that make minutiae trustworthy. */
 #include "bio/fp_extract_int.h"
+#include "bio/fp_tune.h"
 
 #include <math.h>
 
@@ -37,7 +38,7 @@ int fp_quality_image(const struct fp_work *wk)
 	/* A print smaller than ~10x10 mm (200x200 px at 500 dpi) carries
 	 * too few minutiae to match reliably whatever its clarity. */
 	double area = (double)fg * FP_BLOCK * FP_BLOCK;
-	double af = area / 40000.0;
+	double af = area / FPK(arearef, 40000.0f);
 	if (af > 1)
 		af = 1;
 	long q = lround(100.0 * (sum / fg) * af);

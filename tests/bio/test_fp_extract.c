@@ -205,3 +205,18 @@ Test(fp_extract, real_fvc_images_are_sane)
 		}
 	}
 }
+
+Test(fp_extract, noise_is_not_a_fingerprint)
+{
+	static uint8_t px[S * S];
+	srand(11);
+	for (int i = 0; i < S * S; i++)
+		px[i] = (uint8_t)rand();
+	struct fp_image img;
+	struct fp_template t;
+	cr_assert_eq(fp_image_from_raw(px, S, S, 500, &img, NULL), SH_OK);
+	cr_assert_eq(fp_extract(&img, &t, NULL), SH_OK);
+	cr_assert_lt(t.quality, 20);
+	cr_assert_lt(t.count, 5);
+	fp_image_free(&img);
+}
