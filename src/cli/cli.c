@@ -26,6 +26,7 @@ static const struct {
 	{"user", cli_user, "user add USERNAME --role ROLE [--council CODE]"},
 	{"audit", cli_audit, "audit verify: check the tamper-evident log"},
 	{"version", cli_version, "print the version"},
+	{"fp", cli_fp, "fingerprint engine: extract, match, search, bench"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,34 @@
+/* fp_iso.h — ISO/IEC 19794-2:2005 finger minutiae record ("FMR", version
+ * 2.0) encoding and strict decoding of one finger view.
+ *
+ * Encoding writes the record of clause 7 with one finger view: resolution
+ * 197 pixels/cm (500 dpi), finger position 0 (unknown), view 0, impression
+ * 0 (live-scan plain), finger quality = template quality, no extended data.
+ * Decoding checks every field and rejects the record (SH_EINVAL, code
+ * FP_ISO_MALFORMED, or FP_ISO_UNSUPPORTED for valid records we do not
+ * handle: several finger views) rather than guessing; coordinates of
+ * records at another resolution are scaled to 500 dpi. */
+#ifndef SH_BIO_FP_ISO_H
+#define SH_BIO_FP_ISO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bio/fp.h"
+#include "lib/err.h"
+
+#define FP_ISO_HEADER_BYTES 24   /* clause 7.3 record header */
+#define FP_ISO_VIEW_BYTES 4      /* clause 7.4.1 finger view header */
+#define FP_ISO_MINUTIA_BYTES 6   /* clause 7.4.2 */
+#define FP_ISO_MAX_BYTES (FP_ISO_HEADER_BYTES + FP_ISO_VIEW_BYTES + \
+			  FP_ISO_MINUTIA_BYTES * FP_MAX_MINUTIAE + 2)
+
+/* Encode *t; *out is malloc'd (caller frees), *len its size. */
+int fp_iso_encode(const struct fp_template *t, uint8_t **out, size_t *len,
+		  struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Decode and validate; *t is fully overwritten (zeroed on error). */
+int fp_iso_decode(const uint8_t *data, size_t len, struct fp_template *t,
+		  struct sh_err *err) __attribute__((warn_unused_result));
+
+#endif
