@@ -8,4 +8,10 @@
 
 #include "http/http.h"
 
+/* registry: src/http/h_persons.c, src/http/h_address.c */
+extern const struct http_route persons_routes[];
+extern const size_t persons_routes_count;
+extern const struct http_route address_routes[];
+extern const size_t address_routes_count;
+
 #endif
