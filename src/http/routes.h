@@ -13,5 +13,9 @@ extern const struct http_route persons_routes[];
 extern const size_t persons_routes_count;
 extern const struct http_route address_routes[];
 extern const size_t address_routes_count;
+extern const struct http_route auth_routes[];
+extern const size_t auth_routes_count;
+extern const struct http_route audit_routes[];
+extern const size_t audit_routes_count;
 
 #endif
