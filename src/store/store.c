@@ -193,6 +193,13 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 	rc = db->ops->conn_ready(db, s, err);
 	if (rc == SH_OK)
 		rc = db->ops->begin(s->conn, mode, err);
+	/* A server restart shows only when an idle connection is next used:
+	 * BEGIN changed nothing, so reconnect and try once more. */
+	if (rc == SH_EDB && err && strcmp(err->code, "STORE_CONNECTION") == 0) {
+		rc = db->ops->conn_ready(db, s, err);
+		if (rc == SH_OK)
+			rc = db->ops->begin(s->conn, mode, err);
+	}
 	if (rc != SH_OK)
 		goto fail;
 	s->tx = (struct store_tx){.db = db, .slot = s};

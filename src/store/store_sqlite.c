@@ -180,7 +180,7 @@ static int sq_prepare(void *conn, const char *sql, store_stmt **out, struct sh_e
 	if (!st)
 		return sh_err_set(err, SH_ENOMEM, "STORE_NOMEM", "out of memory");
 	st->c = c;
-	st->ce = store_cache_get(&c->cache, sql);
+	st->ce = store_cache_get(&c->cache, sql, 0);
 	if (st->ce) {
 		st->s = st->ce->value;
 	} else {
@@ -293,7 +293,7 @@ static void sq_release(store_stmt *base)
 	if (st->ce) {
 		sqlite3_reset(st->s);
 		sqlite3_clear_bindings(st->s);
-		st->ce->in_use = 0;
+		st->ce->in_use--;
 	} else {
 		sqlite3_finalize(st->s);
 	}
