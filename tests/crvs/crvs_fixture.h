@@ -31,7 +31,7 @@ static const struct audit_actor a_nikah = {"operator", 14, "nikahkhwan1", "nikah
 					   NULL, NULL};
 static const struct audit_actor a_court = {"operator", 15, "clerk1", "court_clerk", NULL, NULL};
 
-static void fx_setup(void)
+__attribute__((unused)) static void fx_setup(void)
 {
 	struct sh_err e = {0};
 	url = testdb_url();
@@ -42,19 +42,19 @@ static void fx_setup(void)
 	cr_assert_eq(crvs_migrate(db, &e), 0, "%s", e.msg);
 }
 
-static void fx_teardown(void)
+__attribute__((unused)) static void fx_teardown(void)
 {
 	store_close(db);
 	testdb_drop(url);
 }
 
 /* n days before today. */
-static struct sh_date ago(int days)
+__attribute__((unused)) static struct sh_date ago(int days)
 {
 	return sh_days_to_date(sh_date_to_days(sh_date_today()) - days);
 }
 
-static struct crvs_ctx ctx_of(const struct audit_actor *a, unsigned role, const char *council)
+__attribute__((unused)) static struct crvs_ctx ctx_of(const struct audit_actor *a, unsigned role, const char *council)
 {
 	struct crvs_ctx c = {db, a, role, council, sh_date_today()};
 	return c;
@@ -66,7 +66,7 @@ static struct crvs_ctx ctx_of(const struct audit_actor *a, unsigned role, const 
 #define COURT ctx_of(&a_court, ROLE_COURT_CLERK, "")
 
 /* A registered adult: returns the new identity number in out. */
-static void fx_person(const char *name_en, enum person_gender g, int age_years,
+__attribute__((unused)) static void fx_person(const char *name_en, enum person_gender g, int age_years,
 		      const char *council, char out[14])
 {
 	struct person p;
@@ -87,7 +87,7 @@ static void fx_person(const char *name_en, enum person_gender g, int age_years,
 	snprintf(out, 14, "%s", p.id_number);
 }
 
-static struct person fx_get(const char *id)
+__attribute__((unused)) static struct person fx_get(const char *id)
 {
 	struct person p;
 	store_tx *tx;
@@ -98,7 +98,7 @@ static struct person fx_get(const char *id)
 	return p;
 }
 
-static struct crvs_event fx_event(int64_t id)
+__attribute__((unused)) static struct crvs_event fx_event(int64_t id)
 {
 	struct crvs_event ev;
 	store_tx *tx;
@@ -109,7 +109,7 @@ static struct crvs_event fx_event(int64_t id)
 	return ev;
 }
 
-static uint64_t fx_audit_size(void)
+__attribute__((unused)) static uint64_t fx_audit_size(void)
 {
 	struct audit_head h;
 	struct sh_err e = {0};
