@@ -206,6 +206,12 @@ int crvs_marriage_get(store_tx *tx, int64_t id, struct crvs_marriage *out, struc
 	__attribute__((warn_unused_result));
 int crvs_divorce_get(store_tx *tx, int64_t id, struct crvs_divorce *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
+/* By registration number ("M-2026-000003" / "T-2026-000007"):
+ * SH_ENOTFOUND MARRIAGE_NOT_FOUND / DIVORCE_NOT_FOUND. */
+int crvs_marriage_by_reg(store_tx *tx, const char *reg_no, struct crvs_marriage *out,
+			 struct sh_err *err) __attribute__((warn_unused_result));
+int crvs_divorce_by_reg(store_tx *tx, const char *reg_no, struct crvs_divorce *out,
+			struct sh_err *err) __attribute__((warn_unused_result));
 /* Marriages of a person that are not ended (active or talaq pending). */
 int crvs_marriages_of(store_tx *tx, const char *person_id,
 		      int (*fn)(void *ctx, const struct crvs_marriage *m), void *ctx,

@@ -233,6 +233,24 @@ int crvs_divorce_get(store_tx *tx, int64_t id, struct crvs_divorce *out, struct 
 	return rc;
 }
 
+int crvs_divorce_by_reg(store_tx *tx, const char *reg_no, struct crvs_divorce *out,
+			struct sh_err *err)
+{
+	store_stmt *st;
+	int rc = store_query(tx, &st, err, "SELECT id FROM crvs_divorces WHERE reg_no = ?", "t",
+			     reg_no);
+	if (rc)
+		return rc;
+	rc = store_step(st, err);
+	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+	store_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!id)
+		return sh_err_set(err, SH_ENOTFOUND, "DIVORCE_NOT_FOUND", "no divorce %s", reg_no);
+	return crvs_divorce_get(tx, id, out, err);
+}
+
 int crvs_talaq_revoke(const struct crvs_ctx *c, int64_t divorce_id, struct sh_err *err)
 {
 	store_tx *tx;

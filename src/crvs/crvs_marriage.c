@@ -274,6 +274,24 @@ int crvs_marriage_get(store_tx *tx, int64_t id, struct crvs_marriage *out, struc
 	return rc;
 }
 
+int crvs_marriage_by_reg(store_tx *tx, const char *reg_no, struct crvs_marriage *out,
+			 struct sh_err *err)
+{
+	store_stmt *st;
+	int rc = store_query(tx, &st, err,
+			     "SELECT id FROM crvs_marriages WHERE reg_no = ?", "t", reg_no);
+	if (rc)
+		return rc;
+	rc = store_step(st, err);
+	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+	store_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!id)
+		return sh_err_set(err, SH_ENOTFOUND, "MARRIAGE_NOT_FOUND", "no marriage %s", reg_no);
+	return crvs_marriage_get(tx, id, out, err);
+}
+
 int crvs_marriages_of(store_tx *tx, const char *person_id,
 		      int (*fn)(void *ctx, const struct crvs_marriage *m), void *ctx,
 		      struct sh_err *err)
