@@ -105,7 +105,10 @@ int crvs_birth_rules(store_tx *tx, const struct crvs_ctx *c, const struct crvs_b
 			return sh_err_set(err, SH_ERULE, "EVENT_BEFORE_BIRTH",
 					  "the birth is dated before the father's birth");
 	}
-	return check_duplicate(tx, n, self_id, err);
+	/* Compare by the mother's canonical number, however it was typed. */
+	struct crvs_birth_notice canon = *n;
+	snprintf(canon.mother_id, sizeof canon.mother_id, "%s", mother->id_number);
+	return check_duplicate(tx, &canon, self_id, err);
 }
 
 int crvs_notify_birth(const struct crvs_ctx *c, const struct crvs_birth_notice *n,
