@@ -22,6 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"version", cli_version, "print the version"},
+	{"cert", cli_cert, "verify a certificate offline (PDF or QR payload)"},
 };
 
 static void usage(FILE *f)

@@ -7,5 +7,6 @@ int cli_main(int argc, char **argv);
 
 /* Subcommands, one file each (cli_<name>.c); argv[0] is the subcommand. */
 int cli_fp(int argc, char **argv);
+int cli_cert(int argc, char **argv);
 
 #endif
