@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crvs/crvs.h"
+#include "registry/address.h"
 
 static const struct store_migration migrations[] = {
 	{1, "certificates",
@@ -133,9 +134,15 @@ int cert_issue(store *db, const struct keyring *kr, const struct audit_actor *ac
 		goto out;
 	}
 	const char *who = actor && actor->name ? actor->name : "system";
+	/* The issuing office as people know it: "Union Council X, District (code)". */
 	char issuer[128];
-	snprintf(issuer, sizeof issuer, "%s%s", issuer_council && *issuer_council ? "Union Council " : "National Registry",
-		 issuer_council ? issuer_council : "");
+	struct address_council uc;
+	if (issuer_council && *issuer_council &&
+	    address_council_get(tx, issuer_council, &uc, NULL) == SH_OK)
+		snprintf(issuer, sizeof issuer, "Union Council %.32s, %.32s (%.31s)", uc.council.name_en,
+			 uc.district.name_en, uc.council.code);
+	else
+		snprintf(issuer, sizeof issuer, "National Registry");
 	if ((rc = store_query(tx, &st, err,
 			      "INSERT INTO certificates(serial, kind, subject, copy_no, issued_on,"
 			      " issued_at, issued_by, issuer, status, payload, doc) VALUES"
