@@ -17,5 +17,10 @@ extern const struct http_route auth_routes[];
 extern const size_t auth_routes_count;
 extern const struct http_route audit_routes[];
 extern const size_t audit_routes_count;
+/* civil registration and certificates: src/http/h_crvs.c, src/http/h_cert.c */
+extern const struct http_route crvs_routes[];
+extern const size_t crvs_routes_count;
+extern const struct http_route cert_routes[];
+extern const size_t cert_routes_count;
 
 #endif

@@ -1,6 +1,8 @@
 /* migrate.c — every module's schema, applied in dependency order at start-up
  * (audit first: every other module appends to it). */
 #include "auth/users.h"
+#include "cert/cert.h"
+#include "crvs/crvs.h"
 #include "registry/person.h"
 #include "server/app.h"
 
@@ -10,6 +12,8 @@ int app_migrate(store *db, struct sh_err *err)
 		audit_migrate,
 		auth_migrate,
 		registry_migrate,
+		crvs_migrate,
+		cert_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

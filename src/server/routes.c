@@ -45,6 +45,8 @@ static const struct {
 	{audit_routes, &audit_routes_count},
 	{persons_routes, &persons_routes_count},
 	{address_routes, &address_routes_count},
+	{crvs_routes, &crvs_routes_count},
+	{cert_routes, &cert_routes_count},
 };
 
 static struct http_route *all;
