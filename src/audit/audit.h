@@ -74,4 +74,60 @@ int audit_verify(store *db, struct audit_head *computed, uint64_t *bad_index,
 void audit_merkle_root(const unsigned char (*leaf_hashes)[AUDIT_HASH_BYTES], size_t n,
 		       unsigned char out[AUDIT_HASH_BYTES]);
 
+/* --- Additions by the audit module (beyond the lead's contract). --- */
+
+/* One stored entry. Strings are borrowed (valid for the callback only). */
+struct audit_entry {
+	uint64_t idx;
+	int64_t at;            /* Unix seconds, UTC */
+	const char *at_text;   /* RFC 3339 UTC of `at` */
+	const char *actor_kind;
+	int64_t actor_id;
+	const char *actor_name, *actor_role; /* may be NULL */
+	const char *action;
+	const char *object, *detail, *request_id, *client_addr; /* may be NULL */
+	unsigned char leaf_hash[AUDIT_HASH_BYTES];
+};
+
+/* Leaf hash of an entry: SHA-256(0x00 || canonical bytes), layout in
+ * docs/audit.md. Ignores e->leaf_hash. */
+int audit_entry_hash(const struct audit_entry *e, unsigned char out[AUDIT_HASH_BYTES],
+		     struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Calls fn for entries idx >= from, at most limit of them, in order. A
+ * non-zero return from fn stops the walk and is returned. */
+int audit_entries(store *db, uint64_t from, size_t limit,
+		  int (*fn)(void *ctx, const struct audit_entry *e), void *ctx,
+		  struct sh_err *err) __attribute__((warn_unused_result));
+
+/* The tree head at an earlier size (recomputed from the stored leaves). */
+int audit_root_at(store *db, uint64_t size, unsigned char root[AUDIT_HASH_BYTES],
+		  struct sh_err *err) __attribute__((warn_unused_result));
+
+/* RFC 6962 2.1.2 consistency proof between tree sizes 0 < first <= second
+ * (second <= current size). *proof is malloc'd (the caller frees). */
+int audit_consistency_proof(store *db, uint64_t first, uint64_t second,
+			    unsigned char (**proof)[AUDIT_HASH_BYTES], size_t *nproof,
+			    struct sh_err *err) __attribute__((warn_unused_result));
+/* The same over leaf hashes in memory (pure). */
+int audit_tree_consistency(const unsigned char (*leaves)[AUDIT_HASH_BYTES], uint64_t first,
+			   uint64_t second, unsigned char (**proof)[AUDIT_HASH_BYTES],
+			   size_t *nproof, struct sh_err *err) __attribute__((warn_unused_result));
+/* Verify a consistency proof (RFC 9162 2.1.4.2): SH_OK or SH_EINVAL. */
+int audit_consistency_check(uint64_t first, uint64_t second,
+			    const unsigned char first_root[AUDIT_HASH_BYTES],
+			    const unsigned char second_root[AUDIT_HASH_BYTES],
+			    const unsigned char (*proof)[AUDIT_HASH_BYTES], size_t nproof);
+
+/* The signed form of a tree head: "shanakht-audit-v1" (17 bytes) || size
+ * (8 bytes, big-endian) || root (32 bytes). */
+#define AUDIT_HEAD_MSG_BYTES (17 + 8 + AUDIT_HASH_BYTES)
+void audit_head_message(const struct audit_head *h, unsigned char out[AUDIT_HEAD_MSG_BYTES]);
+
+/* The writer's queue capacity and how long a full queue makes audit_enqueue
+ * wait before appending synchronously (never dropping). */
+#define AUDIT_QUEUE_CAP 4096
+#define AUDIT_BATCH_MAX 256
+#define AUDIT_ENQUEUE_WAIT_MS 50
+
 #endif

@@ -59,4 +59,11 @@ int keyring_open(const struct keyring *kr, enum key_purpose purpose, const unsig
 void keyring_hash(const struct keyring *kr, enum key_purpose purpose, const void *data,
 		  size_t len, unsigned char out[32]);
 
+/* A keyring from given master bytes (tests, known answers, restore tools);
+ * keyring_load() reads the file and calls this. */
+int keyring_from_master(const unsigned char master[KEYRING_KEY_BYTES], struct keyring **out,
+			struct sh_err *err) __attribute__((warn_unused_result));
+/* keyring_open() and keyring_verify() return SH_EINVAL for a forged,
+ * corrupted or mis-bound input. */
+
 #endif
