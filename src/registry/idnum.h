@@ -35,6 +35,10 @@ int idnum_normalize(const char *in, char out[IDNUM_DIGITS + 1], struct sh_err *e
  * 1 male, 2 female, via *gender_out (may be NULL). */
 int idnum_legacy_validate(const char *in, char out[IDNUM_DIGITS + 1], int *gender_out,
 			  struct sh_err *err) __attribute__((warn_unused_result));
+/* For lookups: an issued number (valid check digit) or a legacy one
+ * (first digit 1-7), dashes optional. SH_EINVAL IDNUM_INVALID otherwise. */
+int idnum_lookup_normalize(const char *in, char out[IDNUM_DIGITS + 1], struct sh_err *err)
+	__attribute__((warn_unused_result));
 /* "#####-#######-#" into out (>= 16 bytes). */
 void idnum_format(const char *digits13, char *out, size_t n);
 
