@@ -371,3 +371,27 @@ int consent_factor_unlock(store_tx *tx, const struct audit_actor *actor, const c
 	snprintf(object, sizeof object, "person:%s", idn);
 	return audit_append(tx, actor, "consent.factor_unlock", object, NULL, err);
 }
+
+int consent_peek(store_tx *tx, int64_t party_id, const char *consent_id, char id_number[14],
+		 char purpose[CONSENT_PURPOSE_MAX], struct sh_err *err)
+{
+	if (!consent_id || strlen(consent_id) >= CONSENT_ID_MAX)
+		return sh_err_set(err, SH_ENOTFOUND, "CONSENT_NOT_FOUND", "no such consent");
+	store_stmt *st = NULL;
+	int rc = store_query(tx, &st, err,
+			     "SELECT id_number, purpose FROM consents WHERE public_id = ?"
+			     " AND party_id = ?",
+			     "ti", consent_id, party_id);
+	if (rc != SH_OK)
+		return rc;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		snprintf(id_number, 14, "%s", store_col_text(st, 0));
+		snprintf(purpose, CONSENT_PURPOSE_MAX, "%s", store_col_text(st, 1));
+		rc = SH_OK;
+	} else if (rc == STORE_DONE) {
+		rc = sh_err_set(err, SH_ENOTFOUND, "CONSENT_NOT_FOUND", "no such consent");
+	}
+	store_finalize(st);
+	return rc;
+}

@@ -77,6 +77,13 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 		   struct consent_redeemed *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* Look a consent of `party_id` up without touching it: its person and
+ * purpose (for refusals recorded before any passcode is checked).
+ * SH_ENOTFOUND CONSENT_NOT_FOUND. */
+int consent_peek(store_tx *tx, int64_t party_id, const char *consent_id, char id_number[14],
+		 char purpose[CONSENT_PURPOSE_MAX], struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 /* Clear a locked factor (an officer, after checking the citizen in person). */
 int consent_factor_unlock(store_tx *tx, const struct audit_actor *actor, const char *id_number,
 			  struct sh_err *err) __attribute__((warn_unused_result));
