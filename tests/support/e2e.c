@@ -1,0 +1,328 @@
+/* e2e.c — run the real shanakht binary and talk HTTP to it (see e2e.h). */
+#include "e2e.h"
+#include "testdb.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *shanakht_bin(void)
+{
+	const char *b = getenv("SHANAKHT_BIN");
+	return b ? b : "./build/src/shanakht";
+}
+
+int e2e_run_cli(const char *const *args, char **output)
+{
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		const char *argv[64];
+		int n = 0;
+		argv[n++] = shanakht_bin();
+		for (int i = 0; args[i] && n < 63; i++)
+			argv[n++] = args[i];
+		argv[n] = NULL;
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (len + 1024 > cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+		ssize_t r = read(pipefd[0], buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	close(pipefd[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (output)
+		*output = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int e2e_start(struct e2e_server *s, const char *const *serve_args)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/shanakht-e2e-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->keys, sizeof s->keys, "%s/keys", s->dir);
+	s->db_url = testdb_url();
+	if (!s->db_url)
+		return -1;
+
+	setenv("SHANAKHT_ADMIN_PASSWORD", E2E_ADMIN_PASSWORD, 1);
+	const char *init[] = {"init", "--db", s->db_url, "--keys", s->keys, "--var", s->dir, NULL};
+	char *out = NULL;
+	int rc = e2e_run_cli(init, &out);
+	if (rc != 0) {
+		fprintf(stderr, "e2e: shanakht init failed (%d): %s\n", rc, out ? out : "");
+		free(out);
+		return -1;
+	}
+	free(out);
+
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		return -1;
+	s->pid = fork();
+	if (s->pid < 0)
+		return -1;
+	if (s->pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		const char *argv[64];
+		int n = 0;
+		argv[n++] = shanakht_bin();
+		argv[n++] = "serve";
+		argv[n++] = "--db";
+		argv[n++] = s->db_url;
+		argv[n++] = "--keys";
+		argv[n++] = s->keys;
+		argv[n++] = "--var";
+		argv[n++] = s->dir;
+		argv[n++] = "--listen";
+		argv[n++] = "127.0.0.1:0";
+		argv[n++] = "--threads";
+		argv[n++] = "4";
+		for (int i = 0; serve_args && serve_args[i] && n < 63; i++)
+			argv[n++] = serve_args[i];
+		argv[n] = NULL;
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* Read "listening on 127.0.0.1:PORT\n" within 30 s (sanitizer builds
+	 * start slowly). */
+	char line[256];
+	size_t len = 0;
+	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+	time_t deadline = time(NULL) + 30;
+	while (len < sizeof line - 1 && time(NULL) < deadline) {
+		if (poll(&pfd, 1, 500) <= 0)
+			continue;
+		ssize_t r = read(pipefd[0], line + len, 1);
+		if (r <= 0)
+			break;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	/* Keep the pipe's read end open (closed at stop) so a later write by
+	 * the server never meets a closed pipe. */
+	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
+	s->out_fd = pipefd[0];
+	const char *colon = strrchr(line, ':');
+	if (strncmp(line, "listening on ", 13) != 0 || !colon) {
+		fprintf(stderr, "e2e: server did not start (got '%s')\n", line);
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+		return -1;
+	}
+	s->port = (unsigned)strtoul(colon + 1, NULL, 10);
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", s->port);
+	if (e2e_login(s, "admin", E2E_ADMIN_PASSWORD, s->admin_token) != 200) {
+		fprintf(stderr, "e2e: admin login failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+int e2e_stop(struct e2e_server *s)
+{
+	int st = 0, status = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		s->pid = 0;
+	}
+	if (s->out_fd > 0)
+		close(s->out_fd);
+	s->out_fd = 0;
+	testdb_drop(s->db_url);
+	s->db_url = NULL;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "e2e: could not remove %s\n", s->dir);
+	return status;
+}
+
+struct grow {
+	char *p;
+	size_t len;
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+	struct grow *g = ctx;
+	size_t add = size * n;
+	char *p = realloc(g->p, g->len + add + 1);
+	if (!p)
+		return 0;
+	memcpy(p + g->len, data, add);
+	g->p = p;
+	g->len += add;
+	g->p[g->len] = '\0';
+	return add;
+}
+
+static void header_value(const char *line, size_t n, const char *name, char *out, size_t outsz)
+{
+	size_t nl = strlen(name);
+	if (n <= nl + 1 || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+		return;
+	const char *v = line + nl + 1;
+	while (*v == ' ')
+		v++;
+	size_t vl = n - (size_t)(v - line);
+	while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n'))
+		vl--;
+	snprintf(out, outsz, "%.*s", (int)vl, v);
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ctx)
+{
+	struct e2e_resp *r = ctx;
+	size_t len = size * n;
+	header_value(data, len, "X-Request-Id", r->request_id, sizeof r->request_id);
+	header_value(data, len, "Content-Type", r->content_type, sizeof r->content_type);
+	header_value(data, len, "Retry-After", r->retry_after, sizeof r->retry_after);
+	return len;
+}
+
+int e2e_request(struct e2e_server *s, const char *method, const char *path, const char *token,
+		const char *body, const char *const *extra_headers, struct e2e_resp *out)
+{
+	memset(out, 0, sizeof *out);
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -1;
+	char url[1024], auth[160];
+	snprintf(url, sizeof url, "%s%s", s->base, path);
+	struct curl_slist *hdrs = NULL;
+	if (token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		hdrs = curl_slist_append(hdrs, auth);
+	}
+	if (body)
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	for (int i = 0; extra_headers && extra_headers[i]; i++)
+		hdrs = curl_slist_append(hdrs, extra_headers[i]);
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	struct grow g = {0};
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &g);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	CURLcode cc = curl_easy_perform(c);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	out->body = g.p ? g.p : calloc(1, 1);
+	out->len = g.len;
+	if (out->len)
+		out->json = json_loadb(out->body, out->len, 0, NULL);
+	return cc == CURLE_OK ? 0 : -1;
+}
+
+int e2e_request_json(struct e2e_server *s, const char *method, const char *path,
+		     const char *token, json_t *body, struct e2e_resp *out)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int rc = e2e_request(s, method, path, token, text, NULL, out);
+	free(text);
+	return rc;
+}
+
+void e2e_resp_free(struct e2e_resp *r)
+{
+	free(r->body);
+	if (r->json)
+		json_decref(r->json);
+	memset(r, 0, sizeof *r);
+}
+
+const char *e2e_error_code(const struct e2e_resp *r)
+{
+	json_t *e = r->json ? json_object_get(r->json, "error") : NULL;
+	const char *c = e ? json_string_value(json_object_get(e, "code")) : NULL;
+	return c ? c : "";
+}
+
+long e2e_login(struct e2e_server *s, const char *username, const char *password, char *out)
+{
+	json_t *b = json_pack("{s:s, s:s}", "username", username, "password", password);
+	struct e2e_resp r;
+	e2e_request_json(s, "POST", "/api/v1/session", NULL, b, &r);
+	json_decref(b);
+	long status = r.status;
+	const char *tok = r.json ? json_string_value(json_object_get(r.json, "token")) : NULL;
+	if (status == 200 && tok)
+		snprintf(out, 80, "%s", tok);
+	e2e_resp_free(&r);
+	return status;
+}
+
+int e2e_operator(struct e2e_server *s, const char *username, const char *role,
+		 const char *council, char *token_out)
+{
+	const char *pw = "operator-password-1234";
+	json_t *b = json_pack("{s:s, s:s, s:s}", "username", username, "password", pw, "role", role);
+	if (council)
+		json_object_set_new(b, "council_code", json_string(council));
+	struct e2e_resp r;
+	e2e_request_json(s, "POST", "/api/v1/users", s->admin_token, b, &r);
+	json_decref(b);
+	long st = r.status;
+	e2e_resp_free(&r);
+	if (st != 201 && st != 200) {
+		fprintf(stderr, "e2e: creating operator %s failed: %ld\n", username, st);
+		return -1;
+	}
+	return e2e_login(s, username, pw, token_out) == 200 ? 0 : -1;
+}

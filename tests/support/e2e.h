@@ -1,0 +1,64 @@
+/* e2e.h — end-to-end tests against the real `shanakht` binary over HTTP.
+ *
+ * e2e_start() makes a temporary var/ directory and a fresh database on the
+ * backend under test (testdb.h), runs `shanakht init` with a known admin
+ * password, then `shanakht serve --listen 127.0.0.1:0` and reads the bound
+ * port from its first line of output. Requests go through libcurl. */
+#ifndef SH_TEST_E2E_H
+#define SH_TEST_E2E_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define E2E_ADMIN_PASSWORD "correct-horse-battery-staple-42"
+
+struct e2e_server {
+	pid_t pid;
+	unsigned port;
+	char dir[256];      /* temporary var dir */
+	char keys[300];
+	char *db_url;       /* owned (testdb) */
+	char base[64];      /* "http://127.0.0.1:PORT" */
+	char admin_token[80];
+	int out_fd;         /* the server's stdout, kept open */
+};
+
+struct e2e_resp {
+	long status;
+	char *body;         /* NUL-terminated, owned */
+	size_t len;
+	json_t *json;       /* parsed body or NULL, owned */
+	char request_id[80];
+	char content_type[128];
+	char retry_after[32];
+};
+
+/* Start a server (and log in as admin into s->admin_token). Extra `serve`
+ * arguments may be given (NULL-terminated array, or NULL). Returns 0. */
+int e2e_start(struct e2e_server *s, const char *const *serve_args);
+/* SIGTERM and wait; returns the server's exit status (0 on a clean stop). */
+int e2e_stop(struct e2e_server *s);
+
+/* One request. token: bearer token or NULL; body: JSON text or NULL.
+ * extra_headers: NULL-terminated "Name: value" strings or NULL. */
+int e2e_request(struct e2e_server *s, const char *method, const char *path, const char *token,
+		const char *body, const char *const *extra_headers, struct e2e_resp *out);
+/* The same with a jansson body (not stolen). */
+int e2e_request_json(struct e2e_server *s, const char *method, const char *path,
+		     const char *token, json_t *body, struct e2e_resp *out);
+void e2e_resp_free(struct e2e_resp *r);
+/* "error.code" of a JSON error body, or "". */
+const char *e2e_error_code(const struct e2e_resp *r);
+
+/* POST /api/v1/session; token into out (>= 80 bytes). Returns HTTP status. */
+long e2e_login(struct e2e_server *s, const char *username, const char *password, char *out);
+/* Create an operator as admin and log in as it. Returns 0. */
+int e2e_operator(struct e2e_server *s, const char *username, const char *role,
+		 const char *council, char *token_out);
+
+/* Run the shanakht binary with args (NULL-terminated), output (stdout and
+ * stderr) into *output (malloc'd, may be NULL). Returns the exit status. */
+int e2e_run_cli(const char *const *args, char **output);
+
+#endif
