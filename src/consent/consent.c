@@ -12,6 +12,9 @@
 #include "registry/person.h"
 #include "verify/txn.h"
 
+/* Passcode SMS per person per 10 minutes (anti-flooding). */
+#define CONSENT_SMS_PER_WINDOW 10
+
 int consent_idnum_clean(const char *in, char out[14], struct sh_err *err)
 {
 	size_t n = 0;
@@ -115,6 +118,25 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 		why = "cancelled";
 	else if (!p->mobile[0])
 		why = "no_mobile";
+	if (!why[0]) {
+		/* SMS flooding guard: at most CONSENT_SMS_PER_WINDOW passcodes per
+		 * person per 10 minutes; beyond that the answer stays the same
+		 * but nothing is sent. */
+		store_stmt *cs = NULL;
+		rc = store_query(tx, &cs, err,
+				 "SELECT COUNT(*) FROM consents WHERE id_number = ? AND created_at > ?"
+				 " AND person_ok = 1",
+				 "ti", idn, now - 600);
+		if (rc != SH_OK)
+			goto out;
+		rc = store_step(cs, err);
+		int64_t recent = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
+		store_finalize(cs);
+		if (rc < 0)
+			goto out;
+		if (recent >= CONSENT_SMS_PER_WINDOW)
+			why = "rate_limited";
+	}
 	int deliver = why[0] == '\0';
 
 	uint32_t c = randombytes_uniform(1000000); /* CSPRNG, uniform over 000000..999999 */

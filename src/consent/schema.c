@@ -43,6 +43,7 @@ static const struct store_migration consent_migrations[] = {
 	 " created_at BIGINT NOT NULL,"
 	 " expires_at BIGINT NOT NULL,"
 	 " used_at BIGINT);"
+	 "CREATE INDEX consents_person ON consents(id_number, created_at);"
 	 "CREATE TABLE otp_failures ("
 	 " id_number TEXT PRIMARY KEY,"
 	 " consecutive BIGINT NOT NULL DEFAULT 0,"
