@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/parse.h"
 #include "notify/sms.h"
 #include "registry/person.h"
 #include "verify/txn.h"
@@ -226,7 +227,7 @@ static int failures_get(store_tx *tx, const char *idn, struct failures *f, struc
 	memset(f, 0, sizeof *f);
 	int rc = store_query(tx, &st, err,
 			     "SELECT consecutive, last_failure_at, locked_at FROM otp_failures"
-			     " WHERE id_number = ?",
+			     " WHERE id_number = ? FOR UPDATE",
 			     "t", idn);
 	if (rc != SH_OK)
 		return rc;
@@ -266,7 +267,7 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 	store_stmt *st = NULL;
 	int rc = store_query(tx, &st, err,
 			     "SELECT id, id_number, purpose, code_hash, person_ok, state, tries,"
-			     " expires_at FROM consents WHERE public_id = ? AND party_id = ?",
+			     " expires_at FROM consents WHERE public_id = ? AND party_id = ? FOR UPDATE",
 			     "ti", consent_id, party_id);
 	if (rc != SH_OK)
 		return rc;
@@ -416,4 +417,18 @@ int consent_peek(store_tx *tx, int64_t party_id, const char *consent_id, char id
 	}
 	store_finalize(st);
 	return rc;
+}
+
+json_t *consent_answer_json(const struct consent_issued *c, const struct consent_config *cfg)
+{
+	char at[32], notice[512];
+	sh_time_format(c->expires_at, at, sizeof at);
+	snprintf(notice, sizeof notice,
+		 "If this identity number is registered with a mobile number, a passcode has "
+		 "been sent to it by SMS. If the citizen receives no SMS, the citizen must "
+		 "register a mobile first: send the 13-digit identity number by SMS to %s, or "
+		 "visit a registration centre.",
+		 cfg->reg_short_code);
+	return json_pack("{s:s, s:s, s:s, s:s}", "consent_id", c->consent_id, "status",
+			 "passcode_sent_if_registered", "expires_at", at, "notice", notice);
 }

@@ -16,6 +16,7 @@
 #ifndef SH_CONSENT_CONSENT_H
 #define SH_CONSENT_CONSENT_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "audit/audit.h"
@@ -83,6 +84,13 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 int consent_peek(store_tx *tx, int64_t party_id, const char *consent_id, char id_number[14],
 		 char purpose[CONSENT_PURPOSE_MAX], struct sh_err *err)
 	__attribute__((warn_unused_result));
+
+/* The one answer every consent request gets, whoever the number belongs
+ * to: the API must not tell registered numbers, numbers without a mobile,
+ * and unknown numbers apart. The notice is the "clear error" for the
+ * no-mobile case, given to every request because the server may not say
+ * which case applies (docs/consent.md). Caller owns the result. */
+json_t *consent_answer_json(const struct consent_issued *c, const struct consent_config *cfg);
 
 /* Clear a locked factor (an officer, after checking the citizen in person). */
 int consent_factor_unlock(store_tx *tx, const struct audit_actor *actor, const char *id_number,

@@ -226,7 +226,7 @@ static int do_confirm(store_tx *tx, const struct keyring *kr, const struct conse
 	int rc = store_query(tx, &st, err,
 			     "SELECT id, id_number, code_hash, tries FROM mobile_registrations"
 			     " WHERE mobile = ? AND state = 'pending' AND expires_at > ?"
-			     " ORDER BY id DESC LIMIT 1",
+			     " ORDER BY id DESC LIMIT 1 FOR UPDATE",
 			     "ti", from, now);
 	if (rc != SH_OK)
 		return rc;

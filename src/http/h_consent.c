@@ -11,26 +11,6 @@
 #include "lib/parse.h"
 #include "server/app.h"
 
-/* The one answer every consent request gets, whoever the number belongs
- * to: the API must not tell registered numbers, numbers without a mobile,
- * and unknown numbers apart. The notice is the "clear error" for the
- * no-mobile case, given to every request because the server may not say
- * which case applies (docs/consent.md). */
-json_t *consent_answer_json(const struct consent_issued *c, const struct consent_config *cfg);
-json_t *consent_answer_json(const struct consent_issued *c, const struct consent_config *cfg)
-{
-	char at[32], notice[512];
-	sh_time_format(c->expires_at, at, sizeof at);
-	snprintf(notice, sizeof notice,
-		 "If this identity number is registered with a mobile number, a passcode has "
-		 "been sent to it by SMS. If the citizen receives no SMS, the citizen must "
-		 "register a mobile first: send the 13-digit identity number by SMS to %s, or "
-		 "visit a registration centre.",
-		 cfg->reg_short_code);
-	return json_pack("{s:s, s:s, s:s, s:s}", "consent_id", c->consent_id, "status",
-			 "passcode_sent_if_registered", "expires_at", at, "notice", notice);
-}
-
 static void h_consent_create(struct http_req *req, struct http_resp *resp)
 {
 	struct app *app = req->app;

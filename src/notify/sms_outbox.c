@@ -99,7 +99,7 @@ static int outbox_claim(store *db, int64_t now, struct claimed *out, int *n, str
 			 "SELECT id, attempts, expires_at, to_number, text FROM sms_outbox"
 			 " WHERE (state = 'pending' AND next_at <= ?)"
 			 "    OR (state = 'sending' AND claimed_at <= ?)"
-			 " ORDER BY id LIMIT ?",
+			 " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
 			 "iii", now, now - SMS_CLAIM_TIMEOUT, (int64_t)SMS_PUMP_BATCH);
 	if (rc != SH_OK)
 		goto out;
@@ -152,7 +152,7 @@ static int outbox_mark(store *db, const struct claimed *c, const char *state, in
 	rc = store_run(tx, err,
 		       "UPDATE sms_outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?,"
 		       " sent_at = ? WHERE id = ?",
-		       "tiitti", state, (int64_t)(c->attempts + (strcmp(state, "expired") ? 1 : 0)),
+		       "tiitii", state, (int64_t)(c->attempts + (strcmp(state, "expired") ? 1 : 0)),
 		       next_at, error, strcmp(state, "sent") == 0 ? now : (int64_t)0, c->id);
 	if (rc < 0) {
 		store_rollback(tx);
