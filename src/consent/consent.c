@@ -216,6 +216,14 @@ out:
 	return rc;
 }
 
+/* A refusal is an outcome, not a failure: err holds it for the reply, and
+ * SH_OK tells the caller to commit what the attempt changed. */
+static int refusal(int status)
+{
+	(void)status;
+	return SH_OK;
+}
+
 /* Per-person failure state (NIST SP 800-63B 5.2.2 rate limiting). */
 struct failures {
 	int64_t consecutive, last_at, locked_at;
@@ -293,33 +301,28 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 	store_finalize(st);
 
 	if (!strcmp(state, "used"))
-		return sh_err_set(err, SH_EGONE, "CONSENT_USED", "this consent was already used"),
-		       SH_OK;
+		return refusal(sh_err_set(err, SH_EGONE, "CONSENT_USED", "this consent was already used"));
 	if (!strcmp(state, "spent"))
-		return sh_err_set(err, SH_EGONE, "CONSENT_SPENT",
-				  "too many wrong passcodes: request a new consent"),
-		       SH_OK;
+		return refusal(sh_err_set(err, SH_EGONE, "CONSENT_SPENT",
+				  "too many wrong passcodes: request a new consent"));
 	if (now >= expires_at)
-		return sh_err_set(err, SH_EGONE, "CONSENT_EXPIRED",
-				  "the passcode expired: request a new consent"),
-		       SH_OK;
+		return refusal(sh_err_set(err, SH_EGONE, "CONSENT_EXPIRED",
+				  "the passcode expired: request a new consent"));
 
 	struct failures f;
 	rc = failures_get(tx, out->id_number, &f, err);
 	if (rc != SH_OK)
 		return rc;
 	if (f.locked_at)
-		return sh_err_set(err, SH_ETHROTTLE, "PASSCODE_LOCKED",
+		return refusal(sh_err_set(err, SH_ETHROTTLE, "PASSCODE_LOCKED",
 				  "too many failed passcodes for this identity: passcodes are "
-				  "locked until the citizen visits a registration centre"),
-		       SH_OK;
+				  "locked until the citizen visits a registration centre"));
 	int64_t wait = failure_delay(cfg, f.consecutive);
 	if (wait && now < f.last_at + wait) {
 		out->retry_after = f.last_at + wait;
-		return sh_err_set(err, SH_ETHROTTLE, "PASSCODE_THROTTLED",
+		return refusal(sh_err_set(err, SH_ETHROTTLE, "PASSCODE_THROTTLED",
 				  "too many failed passcodes: retry after %lld s",
-				  (long long)(out->retry_after - now)),
-		       SH_OK;
+				  (long long)(out->retry_after - now)));
 	}
 
 	unsigned char given[32];
@@ -333,9 +336,8 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 		if (rc < 0)
 			return rc;
 		if (rc == 0) /* a concurrent redeem won */
-			return sh_err_set(err, SH_EGONE, "CONSENT_USED",
-					  "this consent was already used"),
-			       SH_OK;
+			return refusal(sh_err_set(err, SH_EGONE, "CONSENT_USED",
+					  "this consent was already used"));
 		if (f.consecutive) {
 			rc = store_run(tx, err,
 				       "UPDATE otp_failures SET consecutive = 0 WHERE id_number = ?",
@@ -365,17 +367,14 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 		return rc;
 	out->tries_left = tries >= cfg->otp_max_tries ? 0 : (int)(cfg->otp_max_tries - tries);
 	if (lock)
-		return sh_err_set(err, SH_ETHROTTLE, "PASSCODE_LOCKED",
+		return refusal(sh_err_set(err, SH_ETHROTTLE, "PASSCODE_LOCKED",
 				  "too many failed passcodes for this identity: passcodes are "
-				  "locked until the citizen visits a registration centre"),
-		       SH_OK;
+				  "locked until the citizen visits a registration centre"));
 	if (out->tries_left == 0)
-		return sh_err_set(err, SH_EGONE, "CONSENT_SPENT",
-				  "wrong passcode, and no tries are left: request a new consent"),
-		       SH_OK;
-	return sh_err_set(err, SH_ERULE, "PASSCODE_INVALID", "wrong passcode (%d tries left)",
-			  out->tries_left),
-	       SH_OK;
+		return refusal(sh_err_set(err, SH_EGONE, "CONSENT_SPENT",
+				  "wrong passcode, and no tries are left: request a new consent"));
+	return refusal(sh_err_set(err, SH_ERULE, "PASSCODE_INVALID", "wrong passcode (%d tries left)",
+			  out->tries_left));
 }
 
 int consent_factor_unlock(store_tx *tx, const struct audit_actor *actor, const char *id_number,
