@@ -91,6 +91,7 @@ struct http_config {
 	int max_json_depth;   /* default 32 */
 	size_t arena_cap;     /* per request, default 64 MiB */
 	const char *static_dir; /* web pages served under "/", or NULL */
+	unsigned idle_timeout_s; /* close idle/slow connections; 0 = 30 s */
 };
 
 struct http_server;
@@ -102,6 +103,15 @@ int http_server_start(const struct http_config *cfg, const struct http_route *ro
 /* The port actually bound (useful with port 0). */
 unsigned http_server_port(const struct http_server *srv);
 void http_server_stop(struct http_server *srv);
+
+/* Extension point for GET /metrics: `fn` appends Prometheus text-format
+ * lines (with their # HELP / # TYPE) to `out`. It runs on a server thread,
+ * concurrently with requests, so it must be thread-safe and quick. At most
+ * HTTP_METRICS_MAX_SOURCES; extra registrations are logged and ignored. */
+struct sh_buf;
+#define HTTP_METRICS_MAX_SOURCES 16
+void http_metrics_add_source(struct http_server *srv,
+			     void (*fn)(void *ctx, struct sh_buf *out), void *ctx);
 
 /* Request accessors. */
 const char *http_query(struct http_req *req, const char *key);   /* decoded, or NULL */
