@@ -70,6 +70,7 @@ enum person_field {
 	PERSON_F_CITIZENSHIP = 1u << 8, PERSON_F_MARITAL = 1u << 9,
 	PERSON_F_MOBILE = 1u << 10, PERSON_F_PARENTS = 1u << 11,
 };
+#define PERSON_F_ALL 0xFFFu
 
 int registry_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));
 
@@ -123,5 +124,37 @@ const char *person_citizenship_name(enum person_citizenship c);
 int person_citizenship_parse(const char *s);
 const char *person_marital_name(enum person_marital m);
 int person_marital_parse(const char *s);
+const char *person_guardian_name(enum person_guardian g);     /* "father", "husband" */
+int person_guardian_parse(const char *s);
+const char *person_dob_precision_name(enum person_dob_precision p); /* "full", "year" */
+int person_dob_precision_parse(const char *s);
+
+/* --- Added by the registry module (beyond the lead's first contract). --- */
+
+struct address_council;
+
+/* person_get plus the address names of the person's union council, in one
+ * indexed query (the hot path of GET /persons/{id}). *addr may be NULL. */
+int person_get_full(store_tx *tx, const char *id_number, struct person *out,
+		    struct address_council *addr, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Persons whose mother_id or father_id is `id_number` (family trees), in
+ * order of birth; fn returns nonzero to stop. */
+int person_children(store_tx *tx, const char *id_number,
+		    int (*fn)(void *ctx, const struct person *child), void *ctx,
+		    struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Register or change the mobile number (a PERSON_F_MOBILE update with no
+ * version condition). "" removes it. */
+int person_set_mobile(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+		      const char *mobile, const char *reason, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Accept "+923001234567", "923001234567", "03001234567", "0092 300 1234567"
+ * (spaces and dashes ignored) and write the E.164 form "+923001234567".
+ * Pakistani mobile numbers only: +92 3XX XXXXXXX. SH_EINVAL MOBILE_INVALID. */
+int person_mobile_normalize(const char *in, char out[PERSON_MOBILE_MAX], struct sh_err *err)
+	__attribute__((warn_unused_result));
 
 #endif
