@@ -196,7 +196,7 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 		       "INSERT INTO audit_log (idx, at, at_text, actor_kind, actor_id, actor_name,"
 		       " actor_role, action, object, detail, request_id, client_addr, leaf_hash)"
 		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		       "iititttttttb", (int64_t)e.idx, e.at, e.at_text, e.actor_kind, e.actor_id,
+		       "iittitttttttb", (int64_t)e.idx, e.at, e.at_text, e.actor_kind, e.actor_id,
 		       e.actor_name, e.actor_role, e.action, e.object, e.detail, e.request_id,
 		       e.client_addr, e.leaf_hash, (size_t)AUDIT_HASH_BYTES);
 	if (rc < 0)
@@ -319,7 +319,13 @@ int audit_verify(store *db, struct audit_head *computed, uint64_t *bad_index,
 	int rc = store_begin(db, STORE_READ, &tx, err);
 	if (rc != SH_OK)
 		return rc;
-	/* Head and entries from one snapshot. */
+	/* Head and entries must come from one snapshot, or an append committed
+	 * between the two reads would look like tampering. A SQLite read tx
+	 * keeps its snapshot; PostgreSQL's READ COMMITTED takes one per
+	 * statement, so ask for REPEATABLE READ (before the first query). */
+	if (store_backend_of(db) == STORE_POSTGRES &&
+	    (rc = store_exec(tx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err)) != SH_OK)
+		goto out;
 	rc = state_read(tx, 0, &stored, stored_root, err);
 	if (rc == SH_ECONFLICT) {
 		bad = 0;

@@ -8,6 +8,10 @@
 
 #include "http/http.h"
 
+extern const struct http_route auth_routes[];
+extern const size_t auth_routes_count;
+extern const struct http_route audit_routes[];
+extern const size_t audit_routes_count;
 /* consent and verification (h_parties.c, h_consent.c, h_verify.c,
  * h_citizen.c, h_sms.c) */
 extern const struct http_route parties_routes[];
