@@ -108,7 +108,9 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 	struct sh_err perr = {0};
 	rc = person_get(tx, idn, p, &perr);
 	const char *why = "";
-	if (rc == SH_ENOTFOUND)
+	/* A number the registry rejects (bad check digit) belongs to no one:
+	 * it is "unknown" too, with the same answer. */
+	if (rc == SH_ENOTFOUND || rc == SH_EINVAL)
 		why = "unknown";
 	else if (rc != SH_OK) {
 		*err = perr;

@@ -60,7 +60,7 @@ static int default_status(store_tx *tx, const char *from, const char *query, cha
 					   "شناخت: اس موبائل پر اس نمبر کی حیثیت نہیں بھیجی جا سکتی۔",
 				 query);
 		free(p);
-		if (rc != SH_OK && rc != SH_ENOTFOUND)
+		if (rc != SH_OK && rc != SH_ENOTFOUND && rc != SH_EINVAL)
 			return rc;
 		return SH_OK;
 	}
@@ -123,11 +123,11 @@ static int do_register(store_tx *tx, const struct keyring *kr, const struct cons
 		return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
 	struct sh_err e = {0};
 	int rc = person_get(tx, idn, p, &e);
-	if (rc != SH_OK && rc != SH_ENOTFOUND) {
+	if (rc != SH_OK && rc != SH_ENOTFOUND && rc != SH_EINVAL) {
 		*err = e;
 		goto out;
 	}
-	if (rc == SH_ENOTFOUND || p->status != PERSON_ALIVE) {
+	if (rc != SH_OK || p->status != PERSON_ALIVE) {
 		snprintf(out->action, sizeof out->action, "register_unknown");
 		snprintf(text, sizeof text,
 			 "Shanakht: %.5s-%.7s-%.1s is not a living registered identity. Check the "

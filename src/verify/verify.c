@@ -213,7 +213,7 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	struct sh_err perr = {0};
 	rc = person_get(tx, idn, &out->person, &perr);
 	int known = rc == SH_OK;
-	if (rc != SH_OK && rc != SH_ENOTFOUND) {
+	if (rc != SH_OK && rc != SH_ENOTFOUND && rc != SH_EINVAL) {
 		*err = perr;
 		return rc;
 	}

@@ -4,6 +4,8 @@
 
 #include <jansson.h>
 
+#include "registry/idnum.h"
+
 static struct fx f;
 static char alive[14], nomobile[14];
 
@@ -166,13 +168,21 @@ static char *answer_shape(const struct consent_issued *c)
 
 Test(passcode, unknown_numbers_and_numbers_without_mobile_answer_alike)
 {
-	struct consent_issued a, b, u;
+	struct consent_issued a, b, u, v;
+	char unregistered[14];
+	struct sh_err gerr = {0};
+	cr_assert_eq(idnum_generate(unregistered, &gerr), SH_OK); /* valid, issued to no one */
 	fx_consent(&f, alive, "account opening", &a);
 	fx_consent(&f, nomobile, "account opening", &b);
 	fx_consent(&f, "9999988888777", "account opening", &u);
+	fx_consent(&f, unregistered, "account opening", &v);
 	char *sa = answer_shape(&a), *sb = answer_shape(&b), *su = answer_shape(&u);
+	char *sv = answer_shape(&v);
 	cr_assert_str_eq(sa, sb);
 	cr_assert_str_eq(sa, su);
+	cr_assert_str_eq(sa, sv);
+	free(sv);
+	cr_assert(!v.delivered);
 	cr_assert(strstr(sa, "register a mobile") != NULL, "the notice must tell what to do");
 	free(sa);
 	free(sb);
