@@ -85,4 +85,10 @@ void sms_sender_wake(struct sms_sender *s);
 /* Stops the thread after its current pass and frees the gateway. */
 void sms_sender_stop(struct sms_sender *s);
 
+/* For `shanakht serve`: the gateway named by SHANAKHT_SMS_GATEWAY (unset =
+ * the embedded file gateway under var_dir) and a started sender. Stop it
+ * with sms_sender_stop(). */
+int sms_service_start(store *db, const char *var_dir, struct sms_sender **out,
+		      struct sh_err *err) __attribute__((warn_unused_result));
+
 #endif

@@ -93,3 +93,16 @@ void sms_sender_stop(struct sms_sender *s)
 	sms_gateway_free(s->gw);
 	free(s);
 }
+
+int sms_service_start(store *db, const char *var_dir, struct sms_sender **out,
+		      struct sh_err *err)
+{
+	struct sms_gateway *gw = NULL;
+	int rc = sms_gateway_open(getenv("SHANAKHT_SMS_GATEWAY"), var_dir, &gw, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = sms_sender_start(db, gw, 0, out, err);
+	if (rc != SH_OK)
+		sms_gateway_free(gw);
+	return rc;
+}
