@@ -84,7 +84,7 @@ Test(kannel, passcode_reaches_handset_and_handset_reaches_inbound, .timeout = 90
 	char post_url[256];
 	snprintf(post_url, sizeof post_url,
 		 "http://127.0.0.1:%u/sms/inbound?secret=s3cret&from=%%p&to=%%P", c.port);
-	struct kannel k;
+	struct kannel k = {0};
 	cr_assert_eq(kannel_start(&k, post_url), 0, "Kannel did not start");
 
 	struct sms_gateway *gw = NULL;

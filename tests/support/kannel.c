@@ -91,7 +91,7 @@ static int wait_port(unsigned port, int timeout_ms)
 	return -1;
 }
 
-int kannel_start(struct kannel *k, const char *post_url)
+int kannel_prepare(struct kannel *k)
 {
 	memset(k, 0, sizeof *k);
 	k->handset_fd = -1;
@@ -102,6 +102,17 @@ int kannel_start(struct kannel *k, const char *post_url)
 	k->box_port = kannel_free_port();
 	k->admin_port = kannel_free_port();
 	k->sendsms_port = kannel_free_port();
+	snprintf(k->sendsms_url, sizeof k->sendsms_url,
+		 "http://127.0.0.1:%u/cgi-bin/sendsms?username=shanakht&password=test-sendsms"
+		 "&from=8300",
+		 k->sendsms_port);
+	return k->smsc_port && k->box_port && k->admin_port && k->sendsms_port ? 0 : -1;
+}
+
+int kannel_start(struct kannel *k, const char *post_url)
+{
+	if (!k->smsc_port && kannel_prepare(k) != 0)
+		return -1;
 	char conf[300], blog[300], slog[300];
 	snprintf(conf, sizeof conf, "%s/kannel.conf", k->dir);
 	snprintf(blog, sizeof blog, "%s/bearerbox.out", k->dir);
@@ -152,10 +163,6 @@ int kannel_start(struct kannel *k, const char *post_url)
 	else
 		fprintf(f, "text = \"\"\n");
 	fclose(f);
-	snprintf(k->sendsms_url, sizeof k->sendsms_url,
-		 "http://127.0.0.1:%u/cgi-bin/sendsms?username=shanakht&password=test-sendsms"
-		 "&from=8300",
-		 k->sendsms_port);
 
 	k->bearerbox = spawn(BEARERBOX, conf, blog);
 	if (k->bearerbox < 0 || wait_port(k->box_port, 15000) != 0) {

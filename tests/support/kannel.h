@@ -26,6 +26,11 @@ struct kannel {
 /* 1 when /usr/sbin/bearerbox and /usr/sbin/smsbox exist. */
 int kannel_available(void);
 
+/* Choose free ports and a directory and fill sendsms_url, without starting
+ * anything (so a server can be told the gateway URL first). kannel_start()
+ * calls it when it was not called. Zero-initialize *k, or call this. */
+int kannel_prepare(struct kannel *k);
+
 /* Start Kannel. post_url: where smsbox POSTs incoming SMS (sms-service
  * post-url, with %p/%P escapes), or NULL for a service that drops them.
  * Returns 0, or -1 with a message on stderr. */
