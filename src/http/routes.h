@@ -24,5 +24,10 @@ extern const struct http_route citizen_routes[];
 extern const size_t citizen_routes_count;
 extern const struct http_route sms_routes[];
 extern const size_t sms_routes_count;
+/* registry: src/http/h_persons.c, src/http/h_address.c */
+extern const struct http_route persons_routes[];
+extern const size_t persons_routes_count;
+extern const struct http_route address_routes[];
+extern const size_t address_routes_count;
 
 #endif

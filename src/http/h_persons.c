@@ -1,0 +1,342 @@
+/* h_persons.c — HTTP handlers for the person registry (/api/v1/persons).
+ * Thin: decode JSON, one registry call in one transaction, encode. Every
+ * read of a person is audited (queued, see audit.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/roles.h"
+#include "http/json_person.h"
+#include "http/routes.h"
+#include "lib/buf.h"
+#include "registry/address.h"
+#include "registry/idnum.h"
+#include "registry/person.h"
+#include "server/app.h"
+
+#define PERSON_READ_ROLES                                                                  \
+	(ROLE_ADMIN | ROLE_UC_REGISTRAR | ROLE_CASE_OFFICER | ROLE_ENROLMENT_OPERATOR |     \
+	 ROLE_AUDITOR)
+#define PERSON_CREATE_ROLES (ROLE_ADMIN | ROLE_UC_REGISTRAR | ROLE_ENROLMENT_OPERATOR)
+#define PERSON_UPDATE_ROLES (ROLE_ADMIN | ROLE_UC_REGISTRAR)
+
+/* "person:<13 digits>" for a valid number, else NULL (nothing to name). */
+static const char *person_object(const char *raw, char *buf, size_t n)
+{
+	char id[IDNUM_DIGITS + 1];
+	if (idnum_lookup_normalize(raw, id, NULL) != SH_OK)
+		return NULL;
+	snprintf(buf, n, "person:%s", id);
+	return buf;
+}
+
+static void reply_person(struct http_resp *resp, int status, const struct person *p,
+			 const struct address_council *addr)
+{
+	json_t *body = json_person_encode(p, addr);
+	if (!body) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "cannot encode the person");
+		return;
+	}
+	char etag[24];
+	snprintf(etag, sizeof etag, "\"%d\"", p->version);
+	http_reply_header(resp, "ETag", etag);
+	http_reply_json(resp, status, body);
+}
+
+static void persons_get(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	struct person p;
+	struct address_council addr;
+	store_tx *tx = NULL;
+	char obj[40];
+	const char *object = person_object(req->params[0], obj, sizeof obj);
+	if (!object) {
+		http_reply_error(resp, 400, "IDNUM_INVALID", "not a valid identity number");
+		return;
+	}
+	if (store_begin(app->db, STORE_READ, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	int rc = person_get_full(tx, req->params[0], &p, &addr, &err);
+	store_rollback(tx); /* read-only: nothing to commit */
+	/* The attempt is the decision: audit found and not-found alike, so that
+	 * enumeration of numbers shows in the log. */
+	audit_enqueue(&actor, "person.read", object, rc == SH_OK ? NULL : "{\"found\":false}");
+	if (rc != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	reply_person(resp, 200, &p, &addr);
+}
+
+static void persons_create(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	json_t *body;
+	const char *reason = NULL;
+	struct person p;
+	struct address_council addr;
+	store_tx *tx = NULL;
+	if (http_json_body(req, &body, &err) != SH_OK ||
+	    json_person_decode_create(body, &p, &reason, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (store_begin(app->db, STORE_WRITE, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (person_create(tx, &actor, &p, reason, &err) != SH_OK ||
+	    address_council_get(tx, p.council_code, &addr, &err) != SH_OK) {
+		store_rollback(tx);
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (store_commit(tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	char printed[IDNUM_PRINTED + 1], loc[64];
+	idnum_format(p.id_number, printed, sizeof printed);
+	snprintf(loc, sizeof loc, "/api/v1/persons/%s", printed);
+	http_reply_header(resp, "Location", loc);
+	reply_person(resp, 201, &p, &addr);
+}
+
+static void persons_update(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	json_t *body;
+	struct person cur, changes, next;
+	struct address_council addr;
+	unsigned fields = 0;
+	int version = 0;
+	const char *reason = NULL;
+	store_tx *tx = NULL;
+	if (http_json_body(req, &body, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (store_begin(app->db, STORE_WRITE, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	/* The body is applied over the current record, so that a partial group
+	 * (one guardian name) keeps the rest of the group. */
+	if (person_get(tx, req->params[0], &cur, &err) != SH_OK)
+		goto fail;
+	changes = cur;
+	if (json_person_decode_patch(body, &changes, &fields, &version, &reason, &err) != SH_OK ||
+	    person_update(tx, &actor, cur.id_number, version, &changes, fields, reason, &next,
+			  &err) != SH_OK ||
+	    address_council_get(tx, next.council_code, &addr, &err) != SH_OK)
+		goto fail;
+	if (store_commit(tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	reply_person(resp, 200, &next, &addr);
+	return;
+fail:
+	store_rollback(tx);
+	http_reply_err(resp, &err);
+}
+
+static const char *const field_names[] = {"name_ur", "name_en", "guardian", "gender", "dob",
+					  "place_of_birth", "address", "status", "citizenship",
+					  "marital", "mobile", "parents"};
+
+struct history_ctx {
+	json_t *versions;
+	int failed;
+};
+
+static int history_one(void *vctx, const struct person *p, const struct person_version_meta *m)
+{
+	struct history_ctx *h = vctx;
+	char at[32];
+	sh_time_format(m->at, at, sizeof at);
+	json_t *fields = json_array();
+	for (unsigned i = 0; fields && i < sizeof field_names / sizeof field_names[0]; i++)
+		if (m->fields & (1u << i))
+			json_array_append_new(fields, json_string(field_names[i]));
+	json_t *v = json_pack("{s:i, s:s, s:s, s:s?, s:o?, s:o?}", "version", m->version, "at", at,
+			      "actor", m->actor, "reason", m->reason[0] ? m->reason : NULL,
+			      "fields", fields, "record", json_person_encode(p, NULL));
+	if (!v || json_array_append_new(h->versions, v) != 0) {
+		h->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void persons_history(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	char obj[40];
+	const char *object = person_object(req->params[0], obj, sizeof obj);
+	if (!object) {
+		http_reply_error(resp, 400, "IDNUM_INVALID", "not a valid identity number");
+		return;
+	}
+	struct history_ctx h = {json_array(), 0};
+	if (!h.versions) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
+		return;
+	}
+	if (store_begin(app->db, STORE_READ, &tx, &err) != SH_OK) {
+		json_decref(h.versions);
+		http_reply_err(resp, &err);
+		return;
+	}
+	int rc = person_history(tx, req->params[0], history_one, &h, &err);
+	store_rollback(tx);
+	audit_enqueue(&actor, "person.history", object, rc == SH_OK ? NULL : "{\"found\":false}");
+	if (rc != SH_OK || h.failed) {
+		json_decref(h.versions);
+		if (rc == SH_OK)
+			http_reply_error(resp, 503, "OUT_OF_MEMORY", "cannot encode the history");
+		else
+			http_reply_err(resp, &err);
+		return;
+	}
+	char printed[IDNUM_PRINTED + 1];
+	idnum_format(obj + 7, printed, sizeof printed);
+	http_reply_json(resp, 200, json_pack("{s:s, s:o}", "id_number", printed, "versions",
+					     h.versions));
+}
+
+#define SEARCH_LIMIT_MAX 100
+
+static void persons_search(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	const char *name = http_query(req, "name");
+	const char *dob_s = http_query(req, "dob");
+	const char *limit_s = http_query(req, "limit");
+	struct sh_date dob;
+	int64_t limit = 20;
+	if (limit_s && sh_parse_i64(limit_s, 1, SEARCH_LIMIT_MAX, &limit) != 0) {
+		http_reply_error(resp, 400, "LIMIT_INVALID", "limit must be 1..100");
+		return;
+	}
+	if (dob_s && sh_parse_date(dob_s, &dob) != 0) {
+		http_reply_error(resp, 400, "DOB_INVALID", "dob must be YYYY-MM-DD");
+		return;
+	}
+	if (name && strlen(name) > 256) {
+		http_reply_error(resp, 400, "FIELD_TOO_LONG", "name is over 256 bytes");
+		return;
+	}
+	struct person *out = arena_calloc(req->arena, SEARCH_LIMIT_MAX, sizeof *out);
+	if (!out) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
+		return;
+	}
+	int n = 0;
+	store_tx *tx = NULL;
+	if (store_begin(app->db, STORE_READ, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	int rc = person_search(tx, name, dob_s ? &dob : NULL, (int)limit, out, &n, &err);
+	store_rollback(tx);
+	if (rc != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	json_t *results = json_array();
+	json_t *ids = json_array();
+	for (int i = 0; results && ids && i < n; i++) {
+		json_array_append_new(results, json_person_encode(&out[i], NULL));
+		json_array_append_new(ids, json_string(out[i].id_number));
+	}
+	/* Which records a search disclosed is part of the decision. */
+	char *detail = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
+	struct sh_buf d;
+	sh_buf_init(&d, 1u << 16);
+	if (sh_buf_printf(&d, "{\"results\":%s}", detail ? detail : "[]") == 0)
+		audit_enqueue(&actor, "person.search", NULL, d.data);
+	sh_buf_free(&d);
+	free(detail);
+	json_decref(ids);
+	if (!results) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
+		return;
+	}
+	http_reply_json(resp, 200, json_pack("{s:i, s:o}", "count", n, "results", results));
+}
+
+struct children_ctx {
+	json_t *arr;
+};
+
+static int child_one(void *vctx, const struct person *c)
+{
+	struct children_ctx *cc = vctx;
+	return json_array_append_new(cc->arr, json_person_encode(c, NULL)) != 0;
+}
+
+static void persons_children(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	struct person parent;
+	char obj[40];
+	const char *object = person_object(req->params[0], obj, sizeof obj);
+	if (!object) {
+		http_reply_error(resp, 400, "IDNUM_INVALID", "not a valid identity number");
+		return;
+	}
+	struct children_ctx cc = {json_array()};
+	if (!cc.arr) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
+		return;
+	}
+	if (store_begin(app->db, STORE_READ, &tx, &err) != SH_OK) {
+		json_decref(cc.arr);
+		http_reply_err(resp, &err);
+		return;
+	}
+	int rc = person_get(tx, req->params[0], &parent, &err);
+	if (rc == SH_OK)
+		rc = person_children(tx, parent.id_number, child_one, &cc, &err);
+	store_rollback(tx);
+	audit_enqueue(&actor, "person.children", object, NULL);
+	if (rc != SH_OK) {
+		json_decref(cc.arr);
+		http_reply_err(resp, &err);
+		return;
+	}
+	http_reply_json(resp, 200, json_pack("{s:o}", "children", cc.arr));
+}
+
+const struct http_route persons_routes[] = {
+	{"POST", "/api/v1/persons", persons_create, HTTP_AUTH_OPERATOR, PERSON_CREATE_ROLES},
+	{"GET", "/api/v1/persons", persons_search, HTTP_AUTH_OPERATOR, PERSON_READ_ROLES},
+	{"GET", "/api/v1/persons/{id_number}", persons_get, HTTP_AUTH_OPERATOR,
+	 PERSON_READ_ROLES},
+	{"PATCH", "/api/v1/persons/{id_number}", persons_update, HTTP_AUTH_OPERATOR,
+	 PERSON_UPDATE_ROLES},
+	{"GET", "/api/v1/persons/{id_number}/history", persons_history, HTTP_AUTH_OPERATOR,
+	 PERSON_READ_ROLES},
+	{"GET", "/api/v1/persons/{id_number}/children", persons_children, HTTP_AUTH_OPERATOR,
+	 PERSON_READ_ROLES},
+};
+const size_t persons_routes_count = sizeof persons_routes / sizeof persons_routes[0];
