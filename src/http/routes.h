@@ -8,6 +8,11 @@
 
 #include "http/http.h"
 
+/* registry: src/http/h_persons.c, src/http/h_address.c */
+extern const struct http_route persons_routes[];
+extern const size_t persons_routes_count;
+extern const struct http_route address_routes[];
+extern const size_t address_routes_count;
 extern const struct http_route auth_routes[];
 extern const size_t auth_routes_count;
 extern const struct http_route audit_routes[];
@@ -24,10 +29,5 @@ extern const struct http_route citizen_routes[];
 extern const size_t citizen_routes_count;
 extern const struct http_route sms_routes[];
 extern const size_t sms_routes_count;
-/* registry: src/http/h_persons.c, src/http/h_address.c */
-extern const struct http_route persons_routes[];
-extern const size_t persons_routes_count;
-extern const struct http_route address_routes[];
-extern const size_t address_routes_count;
 
 #endif

@@ -11,7 +11,13 @@
  *   - integers are BIGINT, text is TEXT, booleans are BIGINT 0/1, times are
  *     BIGINT Unix seconds; `RETURNING` and `ON CONFLICT` work on both;
  *   - in migrations only, `{{PK}}` is an auto-increment BIGINT primary key
- *     and `{{BLOB}}` is a byte string column (BLOB / BYTEA).
+ *     and `{{BLOB}}` is a byte string column (BLOB / BYTEA);
+ *   - `SELECT ... FOR UPDATE` locks rows on PostgreSQL (READ COMMITTED is
+ *     the isolation level there) and is dropped on SQLite, where a
+ *     STORE_WRITE tx already holds the database write lock. Read-then-write
+ *     code must use STORE_WRITE and FOR UPDATE to be correct on both;
+ *   - a `?` inside a '...' literal, "..." identifier or comment is text.
+ * docs/store.md has the full rules.
  *
  * Errors: a unique or foreign-key violation is SH_ECONFLICT with code
  * STORE_UNIQUE / STORE_FOREIGN_KEY; a lock or serialization failure is
@@ -39,11 +45,18 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 void store_close(store *db);
 enum store_backend store_backend_of(const store *db);
 
+/* Default 5000 ms: the longest store_begin waits for a pooled connection,
+ * SQLite waits for a lock, and PostgreSQL waits for a lock (lock_timeout).
+ * Applies to connections as they are next taken from the pool. */
+void store_set_busy_timeout(store *db, int ms);
+
 /* Take a pooled connection and BEGIN. STORE_WRITE takes the write lock at
  * once on SQLite (BEGIN IMMEDIATE) so concurrent writers queue instead of
  * failing on upgrade. Waits for a free connection up to the busy timeout. */
 int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *err)
 	__attribute__((warn_unused_result));
+/* On failure the tx is rolled back; either way the tx is gone. A tx in
+ * which any statement failed is never committed (STORE_TX_FAILED). */
 int store_commit(store_tx *tx, struct sh_err *err)
 	__attribute__((warn_unused_result));
 void store_rollback(store_tx *tx);
@@ -60,6 +73,11 @@ int store_bind_text(store_stmt *st, int idx, const char *s);  /* NULL binds NULL
 int store_bind_int(store_stmt *st, int idx, int64_t v);
 int store_bind_blob(store_stmt *st, int idx, const void *p, size_t n);
 int store_bind_null(store_stmt *st, int idx);
+/* A bind error (index out of range, out of memory) is also returned by the
+ * next store_step, so callers may check binds there. A NULL blob pointer
+ * binds NULL; (non-NULL, 0) is the empty byte string. On PostgreSQL, ints
+ * are sent as int8 and text with its type left to the server: write
+ * CAST(? AS TEXT) where nothing else gives the parameter a type. */
 /* STORE_ROW, STORE_DONE, or a negative SH_E* status. */
 int store_step(store_stmt *st, struct sh_err *err);
 /* Column indexes are 0-based; pointers are valid until the next step. */
@@ -72,6 +90,9 @@ const void *store_col_blob(store_stmt *st, int col, size_t *len);
 int64_t store_changes(store_stmt *st);
 /* Reset to run again with new bindings. */
 int store_reset(store_stmt *st);
+/* Finalize every statement, also after its tx ended: commit and rollback
+ * release what a statement holds in the database, but only store_finalize
+ * frees it (so "rollback, then finalize" in a cleanup ladder is safe). */
 void store_finalize(store_stmt *st);
 
 /* Conveniences: prepare and bind from a type string, one letter a
@@ -98,6 +119,7 @@ int store_migrate(store *db, const char *module, const struct store_migration *m
 struct store_pool_stats {
 	int size, in_use;
 	uint64_t acquired, waited, timeouts;
+	int waiting; /* threads waiting for a connection now */
 };
 void store_pool_stats(store *db, struct store_pool_stats *out);
 

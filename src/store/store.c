@@ -1,0 +1,486 @@
+/* store.c — store_open/close, the connection pool, transactions, and the
+ * statement calls that dispatch to the SQLite or PostgreSQL backend. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "store/store_int.h"
+
+static int parse_url(const char *url, enum store_backend *backend, const char **target,
+		     struct sh_err *err)
+{
+	if (!url || !*url)
+		return sh_err_set(err, SH_EINVAL, "STORE_URL", "empty database URL");
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		*backend = STORE_SQLITE;
+		*target = url + 7;
+		if (!**target)
+			return sh_err_set(err, SH_EINVAL, "STORE_URL",
+					  "sqlite URL needs a path: sqlite:PATH");
+		return SH_OK;
+	}
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		*backend = STORE_POSTGRES;
+		*target = url;
+		return SH_OK;
+	}
+	const char *colon = strchr(url, ':');
+	return sh_err_set(err, SH_EINVAL, "STORE_URL",
+			  "unsupported database URL scheme '%.*s' (use sqlite:PATH or "
+			  "postgresql://...)",
+			  colon ? (int)(colon - url) : 16, url);
+}
+
+int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
+{
+	enum store_backend backend = STORE_SQLITE;
+	const char *target = NULL;
+	*out = NULL;
+	int rc = parse_url(url, &backend, &target, err);
+	if (rc != SH_OK)
+		return rc;
+	if (pool_size < 0 || pool_size > 1024)
+		return sh_err_set(err, SH_EINVAL, "STORE_POOL", "pool size %d out of range",
+				  pool_size);
+	if (pool_size == 0)
+		pool_size = STORE_DEFAULT_POOL;
+	/* Each SQLite connection to ":memory:" is its own database. */
+	if (backend == STORE_SQLITE && strcmp(target, ":memory:") == 0)
+		pool_size = 1;
+
+	store *db = calloc(1, sizeof *db);
+	if (!db)
+		return sh_err_set(err, SH_ENOMEM, "STORE_NOMEM", "out of memory");
+	db->backend = backend;
+	db->ops = backend == STORE_SQLITE ? &store_sqlite_ops : &store_pg_ops;
+	db->busy_ms = STORE_DEFAULT_BUSY_MS;
+	db->size = pool_size;
+	db->target = strdup(target);
+	db->slots = calloc((size_t)pool_size, sizeof *db->slots);
+	db->free_stack = calloc((size_t)pool_size, sizeof *db->free_stack);
+	if (!db->target || !db->slots || !db->free_stack) {
+		rc = sh_err_set(err, SH_ENOMEM, "STORE_NOMEM", "out of memory");
+		goto fail;
+	}
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&db->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&db->mu, NULL);
+	/* Stack order: slot 0 is handed out first, and it is opened now so
+	 * that a bad path or unreachable server fails here, not later. The
+	 * others open on first use. */
+	for (int i = 0; i < pool_size; i++)
+		db->free_stack[i] = pool_size - 1 - i;
+	db->nfree = pool_size;
+	rc = db->ops->conn_open(db, &db->slots[0].conn, err);
+	if (rc != SH_OK) {
+		store_close(db);
+		return rc;
+	}
+	db->slots[0].busy_ms = -1;
+	*out = db;
+	return SH_OK;
+fail:
+	free(db->target);
+	free(db->slots);
+	free(db->free_stack);
+	free(db);
+	return rc;
+}
+
+void store_close(store *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->size; i++)
+		if (db->slots[i].conn)
+			db->ops->conn_close(db->slots[i].conn);
+	pthread_mutex_destroy(&db->mu);
+	pthread_cond_destroy(&db->cv);
+	free(db->slots);
+	free(db->free_stack);
+	free(db->target);
+	free(db);
+}
+
+enum store_backend store_backend_of(const store *db)
+{
+	return db->backend;
+}
+
+void store_set_busy_timeout(store *db, int ms)
+{
+	pthread_mutex_lock(&db->mu);
+	db->busy_ms = ms < 0 ? 0 : ms;
+	pthread_mutex_unlock(&db->mu);
+}
+
+void store_pool_stats(store *db, struct store_pool_stats *out)
+{
+	pthread_mutex_lock(&db->mu);
+	out->size = db->size;
+	out->in_use = db->size - db->nfree;
+	out->acquired = db->acquired;
+	out->waited = db->waited;
+	out->timeouts = db->timeouts;
+	out->waiting = db->waiting;
+	pthread_mutex_unlock(&db->mu);
+}
+
+/* Take an idle slot, waiting up to the busy timeout. */
+static int pool_acquire(store *db, struct store_slot **out, struct sh_err *err)
+{
+	pthread_mutex_lock(&db->mu);
+	if (db->nfree == 0) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += db->busy_ms / 1000;
+		until.tv_nsec += (long)(db->busy_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		db->waited++;
+		db->waiting++;
+		int rc = 0;
+		while (db->nfree == 0 && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&db->cv, &db->mu, &until);
+		db->waiting--;
+		if (db->nfree == 0) {
+			db->timeouts++;
+			int ms = db->busy_ms;
+			pthread_mutex_unlock(&db->mu);
+			return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
+					  "no free database connection after %d ms", ms);
+		}
+	}
+	struct store_slot *s = &db->slots[db->free_stack[--db->nfree]];
+	s->in_use = 1;
+	s->want_ms = db->busy_ms;
+	db->acquired++;
+	pthread_mutex_unlock(&db->mu);
+	*out = s;
+	return SH_OK;
+}
+
+static void pool_release(store *db, struct store_slot *s)
+{
+	pthread_mutex_lock(&db->mu);
+	s->in_use = 0;
+	db->free_stack[db->nfree++] = (int)(s - db->slots);
+	pthread_cond_signal(&db->cv);
+	pthread_mutex_unlock(&db->mu);
+}
+
+int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *err)
+{
+	struct store_slot *s = NULL;
+	*out = NULL;
+	int rc = pool_acquire(db, &s, err);
+	if (rc != SH_OK)
+		return rc;
+	if (!s->conn) {
+		rc = db->ops->conn_open(db, &s->conn, err);
+		if (rc != SH_OK)
+			goto fail;
+		s->busy_ms = -1;
+	}
+	rc = db->ops->conn_ready(db, s, err);
+	if (rc == SH_OK)
+		rc = db->ops->begin(s->conn, mode, err);
+	if (rc != SH_OK)
+		goto fail;
+	s->tx = (struct store_tx){.db = db, .slot = s};
+	*out = &s->tx;
+	return SH_OK;
+fail:
+	pool_release(db, s);
+	return rc;
+}
+
+/* Statements outlive their tx only as empty shells that store_finalize frees. */
+static void tx_detach_stmts(store_tx *tx)
+{
+	store_stmt *st = tx->stmts;
+	while (st) {
+		store_stmt *next = st->next;
+		tx->db->ops->release(st);
+		st->tx = NULL;
+		st->next = st->prev = NULL;
+		st = next;
+	}
+	tx->stmts = NULL;
+}
+
+static void tx_end(store_tx *tx)
+{
+	store *db = tx->db;
+	struct store_slot *s = tx->slot;
+	tx->db = NULL;
+	tx->slot = NULL;
+	pool_release(db, s);
+}
+
+int store_commit(store_tx *tx, struct sh_err *err)
+{
+	store *db = tx->db;
+	int rc;
+	tx_detach_stmts(tx);
+	if (tx->failed) {
+		db->ops->rollback(tx->slot->conn);
+		rc = sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
+				"commit of a transaction whose statement failed; rolled back");
+	} else {
+		rc = db->ops->commit(tx->slot->conn, err);
+		if (rc != SH_OK)
+			db->ops->rollback(tx->slot->conn);
+	}
+	tx_end(tx);
+	return rc;
+}
+
+void store_rollback(store_tx *tx)
+{
+	if (!tx || !tx->db)
+		return;
+	tx_detach_stmts(tx);
+	tx->db->ops->rollback(tx->slot->conn);
+	tx_end(tx);
+}
+
+store *store_tx_db(store_tx *tx)
+{
+	return tx->db;
+}
+
+static int tx_fail(store_tx *tx, int rc)
+{
+	if (rc < 0 && tx)
+		tx->failed = 1;
+	return rc;
+}
+
+int store_exec(store_tx *tx, const char *sql, struct sh_err *err)
+{
+	char *q = NULL;
+	int rc = store_sql_translate(sql, tx->db->backend, 0, &q, NULL, err);
+	if (rc == SH_OK)
+		rc = tx->db->ops->exec(tx->slot->conn, q, err);
+	free(q);
+	return tx_fail(tx, rc);
+}
+
+int store_prepare(store_tx *tx, const char *sql, store_stmt **out, struct sh_err *err)
+{
+	*out = NULL;
+	store_stmt *st;
+	int rc = tx->db->ops->prepare(tx->slot->conn, sql, &st, err);
+	if (rc != SH_OK)
+		return tx_fail(tx, rc);
+	st->tx = tx;
+	st->next = tx->stmts;
+	if (tx->stmts)
+		tx->stmts->prev = st;
+	tx->stmts = st;
+	*out = st;
+	return SH_OK;
+}
+
+static int bind_any(store_stmt *st, int idx, enum store_val kind, int64_t i, const void *p,
+		    size_t n)
+{
+	int rc;
+	if (!st->tx)
+		rc = SH_EINVAL;
+	else if (idx < 1 || idx > st->nparams)
+		rc = SH_EINVAL;
+	else
+		rc = st->tx->db->ops->bind(st, idx, kind, i, p, n);
+	if (rc != SH_OK && st->bind_err == SH_OK)
+		st->bind_err = rc;
+	return rc;
+}
+
+int store_bind_text(store_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return bind_any(st, idx, STORE_V_NULL, 0, NULL, 0);
+	return bind_any(st, idx, STORE_V_TEXT, 0, s, strlen(s));
+}
+
+int store_bind_int(store_stmt *st, int idx, int64_t v)
+{
+	return bind_any(st, idx, STORE_V_INT, v, NULL, 0);
+}
+
+int store_bind_blob(store_stmt *st, int idx, const void *p, size_t n)
+{
+	if (!p)
+		return bind_any(st, idx, STORE_V_NULL, 0, NULL, 0);
+	return bind_any(st, idx, STORE_V_BLOB, 0, p, n);
+}
+
+int store_bind_null(store_stmt *st, int idx)
+{
+	return bind_any(st, idx, STORE_V_NULL, 0, NULL, 0);
+}
+
+int store_step(store_stmt *st, struct sh_err *err)
+{
+	if (!st->tx)
+		return sh_err_set(err, SH_EINTERNAL, "STORE_MISUSE",
+				  "step on a statement whose transaction has ended");
+	if (st->bind_err != SH_OK)
+		return tx_fail(st->tx, sh_err_set(err, st->bind_err, "STORE_BIND",
+						  "bad parameter binding (index out of range "
+						  "or out of memory)"));
+	/* SQLite would silently re-run a finished statement; neither backend
+	 * does here, so an INSERT cannot run twice by accident. */
+	if (st->done)
+		return STORE_DONE;
+	int rc = st->tx->db->ops->step(st, err);
+	if (rc == STORE_DONE)
+		st->done = 1;
+	return tx_fail(st->tx, rc);
+}
+
+int store_col_count(store_stmt *st)
+{
+	return st->tx ? st->tx->db->ops->col_count(st) : 0;
+}
+
+int store_col_is_null(store_stmt *st, int col)
+{
+	return st->tx ? st->tx->db->ops->col_is_null(st, col) : 1;
+}
+
+const char *store_col_text(store_stmt *st, int col)
+{
+	return st->tx ? st->tx->db->ops->col_text(st, col) : NULL;
+}
+
+int64_t store_col_int(store_stmt *st, int col)
+{
+	return st->tx ? st->tx->db->ops->col_int(st, col) : 0;
+}
+
+const void *store_col_blob(store_stmt *st, int col, size_t *len)
+{
+	if (!st->tx) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	return st->tx->db->ops->col_blob(st, col, len);
+}
+
+int64_t store_changes(store_stmt *st)
+{
+	return st->changes;
+}
+
+int store_reset(store_stmt *st)
+{
+	if (!st->tx)
+		return SH_EINVAL;
+	st->tx->db->ops->reset(st);
+	st->done = 0;
+	st->changes = 0;
+	return SH_OK;
+}
+
+void store_finalize(store_stmt *st)
+{
+	if (!st)
+		return;
+	store_tx *tx = st->tx;
+	if (tx) {
+		if (st->prev)
+			st->prev->next = st->next;
+		else
+			tx->stmts = st->next;
+		if (st->next)
+			st->next->prev = st->prev;
+		tx->db->ops->release(st);
+	}
+	/* A detached statement was released when its tx ended. */
+	free(st);
+}
+
+static int bind_va(store_stmt *st, const char *types, va_list ap, struct sh_err *err)
+{
+	int idx = 1;
+	for (const char *t = types ? types : ""; *t; t++, idx++) {
+		int rc;
+		switch (*t) {
+		case 't': rc = store_bind_text(st, idx, va_arg(ap, const char *)); break;
+		case 'i': rc = store_bind_int(st, idx, va_arg(ap, int64_t)); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = store_bind_blob(st, idx, p, n);
+			break;
+		}
+		case 'n': rc = store_bind_null(st, idx); break;
+		default:
+			return sh_err_set(err, SH_EINTERNAL, "STORE_MISUSE",
+					  "unknown bind type '%c'", *t);
+		}
+		if (rc != SH_OK)
+			return sh_err_set(err, rc, "STORE_BIND", "cannot bind parameter %d of %d",
+					  idx, st->nparams);
+	}
+	if (idx - 1 != st->nparams)
+		return sh_err_set(err, SH_EINTERNAL, "STORE_MISUSE",
+				  "statement has %d parameters, %d given", st->nparams, idx - 1);
+	return SH_OK;
+}
+
+int store_run(store_tx *tx, struct sh_err *err, const char *sql, const char *types, ...)
+{
+	store_stmt *st;
+	int rc = store_prepare(tx, sql, &st, err);
+	if (rc != SH_OK)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap, err);
+	va_end(ap);
+	if (rc != SH_OK) {
+		tx_fail(tx, rc);
+		goto out;
+	}
+	/* Drain rows (INSERT ... RETURNING) so the change count is final. */
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		;
+	if (rc == STORE_DONE)
+		rc = store_changes(st) > INT32_MAX ? INT32_MAX : (int)store_changes(st);
+out:
+	store_finalize(st);
+	return rc;
+}
+
+int store_query(store_tx *tx, store_stmt **out, struct sh_err *err, const char *sql,
+		const char *types, ...)
+{
+	store_stmt *st;
+	*out = NULL;
+	int rc = store_prepare(tx, sql, &st, err);
+	if (rc != SH_OK)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap, err);
+	va_end(ap);
+	if (rc != SH_OK) {
+		store_finalize(st);
+		return tx_fail(tx, rc);
+	}
+	*out = st;
+	return SH_OK;
+}

@@ -1,0 +1,120 @@
+/* store_int.h — private to src/store/: the backend interface, the pool slot,
+ * and the shape of transactions and statements shared by both backends. */
+#ifndef SH_STORE_STORE_INT_H
+#define SH_STORE_STORE_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define STORE_DEFAULT_POOL 8
+#define STORE_DEFAULT_BUSY_MS 5000
+/* A hard cap on one statement's placeholders; both engines allow far more
+ * (SQLite 32766, PostgreSQL 65535) but no query of ours needs that. */
+#define STORE_MAX_PARAMS 4096
+
+/* A connection as the common code sees it: the backend's handle plus the
+ * transaction that runs on it (one at a time, so it is embedded). */
+struct store_slot;
+
+struct store_tx {
+	store *db;
+	struct store_slot *slot;
+	int failed;          /* a statement failed: commit refuses */
+	store_stmt *stmts;   /* live statements, detached when the tx ends */
+};
+
+struct store_slot {
+	void *conn;          /* backend connection, NULL until first use */
+	int busy_ms;         /* timeout applied to conn, -1 none yet */
+	int want_ms;         /* the store's timeout when the slot was taken */
+	int in_use;
+	struct store_tx tx;
+};
+
+/* Common part of a statement; each backend embeds it first in its own. */
+struct store_stmt {
+	store_tx *tx;        /* NULL once the tx ended (statement is dead) */
+	store_stmt *next, *prev;
+	int nparams;
+	int bind_err;        /* first bind failure, reported by step */
+	int done;            /* stepped to STORE_DONE: further steps say DONE */
+	int64_t changes;
+};
+
+enum store_val { STORE_V_NULL, STORE_V_INT, STORE_V_TEXT, STORE_V_BLOB };
+
+struct store_ops {
+	/* Open a connection to db->target. */
+	int (*conn_open)(store *db, void **out, struct sh_err *err);
+	void (*conn_close)(void *conn);
+	/* Before reuse: repair a lost connection, apply the busy timeout. */
+	int (*conn_ready)(store *db, struct store_slot *slot, struct sh_err *err);
+	int (*begin)(void *conn, enum store_mode mode, struct sh_err *err);
+	int (*commit)(void *conn, struct sh_err *err);
+	void (*rollback)(void *conn);
+	int (*exec)(void *conn, const char *sql, struct sh_err *err);
+	/* Allocate a statement (common part zeroed except nparams). */
+	int (*prepare)(void *conn, const char *sql, store_stmt **out, struct sh_err *err);
+	int (*bind)(store_stmt *st, int idx, enum store_val kind, int64_t i,
+		    const void *p, size_t n);
+	int (*step)(store_stmt *st, struct sh_err *err);
+	int (*col_count)(store_stmt *st);
+	int (*col_is_null)(store_stmt *st, int col);
+	const char *(*col_text)(store_stmt *st, int col);
+	int64_t (*col_int)(store_stmt *st, int col);
+	const void *(*col_blob)(store_stmt *st, int col, size_t *len);
+	void (*reset)(store_stmt *st);
+	/* Give back the backend's resources (the prepared statement goes back
+	 * to the connection's cache); the common code then free()s st. */
+	void (*release)(store_stmt *st);
+};
+
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+struct store {
+	enum store_backend backend;
+	const struct store_ops *ops;
+	char *target;        /* SQLite path or libpq URI */
+	int busy_ms;
+	int size;
+	struct store_slot *slots;
+	int *free_stack;     /* indexes of idle slots; LIFO keeps warm ones hot */
+	int nfree;
+	int waiting;
+	uint64_t acquired, waited, timeouts;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Per-connection cache of prepared statements, keyed by SQL text. A cached
+ * entry is lent to one store_stmt at a time (in_use). */
+#define STORE_CACHE_SIZE 64
+struct store_cache_entry {
+	char *key;
+	uint64_t hash, last_used;
+	void *value;
+	int in_use;
+};
+struct store_cache {
+	struct store_cache_entry e[STORE_CACHE_SIZE];
+	uint64_t tick;
+};
+/* The entry for key, or NULL. Marks it in use. */
+struct store_cache_entry *store_cache_get(struct store_cache *c, const char *key);
+/* A slot for a new key: an empty one, or the least recently used idle one
+ * (its old value passed to drop() first). NULL when all are in use or OOM. */
+struct store_cache_entry *store_cache_put(struct store_cache *c, const char *key,
+					  void *value, void (*drop)(void *value));
+void store_cache_clear(struct store_cache *c, void (*drop)(void *value));
+
+/* Map an SQL text to the backend's dialect (see sql_dialect.c). flags:
+ * STORE_SQL_PARAMS translates `?` to `$n` (PostgreSQL), STORE_SQL_STRIP_LOCK
+ * drops a trailing FOR UPDATE (SQLite). *out is malloc'd. */
+enum { STORE_SQL_PARAMS = 1, STORE_SQL_STRIP_LOCK = 2 };
+int store_sql_translate(const char *sql, enum store_backend b, int flags,
+			char **out, int *nparams, struct sh_err *err);
+
+#endif
