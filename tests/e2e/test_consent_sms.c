@@ -96,6 +96,14 @@ Test(e2e_consent, mobile_registration_and_verification_through_kannel, .timeout 
 	if (!kannel_available())
 		cr_skip_test("Kannel is not installed (/usr/sbin/bearerbox, /usr/sbin/smsbox): "
 			     "apt-get install kannel");
+	/* Until src/server provides `shanakht serve`, there is nothing to test. */
+	char *help = NULL;
+	const char *args[] = {"help", NULL};
+	e2e_run_cli(args, &help);
+	int has_serve = help && strstr(help, "serve");
+	free(help);
+	if (!has_serve)
+		cr_skip_test("this shanakht binary has no `serve` command yet");
 	cr_assert_eq(kannel_prepare(&k), 0);
 	char gw[600];
 	snprintf(gw, sizeof gw, "kannel:%s", k.sendsms_url);
