@@ -31,6 +31,7 @@
 #include "http/routes.h"
 #include "lib/parse.h"
 #include "notify/sms.h"
+#include "registry/idnum.h"
 #include "registry/person.h"
 #include "server/app.h"
 #include "verify/txn.h"
@@ -98,6 +99,67 @@ static void sign_line(FILE *f, const struct party_key_issued *key, const char *p
 	fprintf(f, "POST\t%s\t%s\t%s\t%s\t%s\t%s\n", path, key->key_id, ts, nonce, sig, body);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Enumeration resistance, timing side: consent issuance (one transaction
+ * each, as the API does it) for numbers with a mobile, registered numbers
+ * without one, and unregistered numbers. Prints figures only. */
+static void enum_timing(struct app *app, const struct consent_config *cfg, const struct party *p,
+			const struct audit_actor *pa)
+{
+	const char *sql[] = {
+		"SELECT id_number FROM persons WHERE mobile IS NOT NULL AND mobile <> ''"
+		" AND status = 'alive' ORDER BY id DESC LIMIT 1000",
+		"SELECT id_number FROM persons WHERE (mobile IS NULL OR mobile = '')"
+		" AND status = 'alive' ORDER BY id DESC LIMIT 1000",
+		NULL,
+	};
+	const char *label[] = {"registered, with mobile", "registered, no mobile",
+			       "not registered"};
+	for (int c = 0; c < 3; c++) {
+		static char ids[1000][14];
+		int n = 0;
+		struct sh_err err = {0};
+		store_tx *tx = NULL;
+		store_stmt *st = NULL;
+		if (sql[c]) {
+			if (store_begin(app->db, STORE_READ, &tx, &err) ||
+			    store_query(tx, &st, &err, sql[c], ""))
+				die("enum select", &err);
+			while (n < 1000 && store_step(st, &err) == STORE_ROW)
+				snprintf(ids[n++], 14, "%s", store_col_text(st, 0));
+			store_finalize(st);
+			store_rollback(tx);
+		} else {
+			for (; n < 1000; n++)
+				if (idnum_generate(ids[n], &err) != SH_OK)
+					die("idnum", &err);
+		}
+		if (n == 0)
+			continue;
+		static double us[1000];
+		double sum = 0;
+		for (int i = 0; i < n; i++) {
+			struct consent_issued ci;
+			double t0 = now_s();
+			if (store_begin(app->db, STORE_WRITE, &tx, &err) ||
+			    consent_request(tx, app->keys, cfg, pa, CONSENT_FOR_PARTY, p->id, p->name,
+					    ids[i], "bench timing", sh_now(), 0, &ci, &err) ||
+			    store_commit(tx, &err))
+				die("enum consent", &err);
+			us[i] = (now_s() - t0) * 1e6;
+			sum += us[i];
+		}
+		qsort(us, (size_t)n, sizeof us[0], cmp_double);
+		printf("consent issuance, %-24s n=%4d  mean %7.1f us  p50 %7.1f us  p99 %7.1f us\n",
+		       label[c], n, sum / n, us[n / 2], us[(n * 99) / 100]);
+	}
+}
+
 static volatile sig_atomic_t stop;
 static void on_sigint(int s)
 {
@@ -162,6 +224,9 @@ int main(int argc, char **argv)
 	    party_create(tx, app.keys, &admin, &p, &key, &err) || store_commit(tx, &err))
 		die("party", &err);
 
+	struct audit_actor pa = {.kind = "party", .id = p.id, .name = key.key_id};
+	enum_timing(&app, &cfg, &p, &pa);
+
 	/* K living persons with a mobile (bench-only read of the registry's
 	 * table). */
 	char(*ids)[14] = calloc((size_t)k, 14);
@@ -193,7 +258,6 @@ int main(int argc, char **argv)
 	FILE *fc = fopen(path, "w");
 	if (!fy || !fc)
 		die("cannot write request files in DIR", NULL);
-	struct audit_actor pa = {.kind = "party", .id = p.id, .name = key.key_id};
 	double t0 = now_s();
 	for (int64_t i = 0; i < n;) {
 		if (store_begin(app.db, STORE_WRITE, &tx, &err) != SH_OK)

@@ -77,9 +77,10 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 		json_object_set_new(o, "attributes", verify_kyc_json(&r->person, r->attrs));
 	http_reply_json(resp, 200, o);
 out:
+	int64_t wait = r && r->retry_after ? r->retry_after - sh_now() : 0;
 	free(r);
 	if (rc != SH_OK)
-		hc_reply_err(resp, &err, 0);
+		hc_reply_err(resp, &err, wait > 0 ? wait : 1);
 }
 
 const struct http_route verify_routes[] = {

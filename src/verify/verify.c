@@ -238,8 +238,10 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 		*err = why;
 		return rc;
 	}
-	if (!red.ok)
+	if (!red.ok) {
+		out->retry_after = red.retry_after;
 		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
 
 	/* The citizen's own locks take effect at once. */
 	unsigned locks = 0;

@@ -47,7 +47,7 @@ struct verify_result {
 	char reason[32];         /* ALL_MATCH, NAME_MISMATCH, ... */
 	unsigned attrs;          /* kyc: the attributes returned */
 	struct person person;    /* kyc: the record the attributes come from */
-	int64_t transaction_id;  /* reserved; 0 */
+	int64_t retry_after;     /* PASSCODE_THROTTLED: Unix seconds */
 };
 
 /* Run one verification inside tx for `party` (its policy applies).
