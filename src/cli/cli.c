@@ -21,6 +21,10 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
+	{"serve", cli_serve, "answer HTTP: --db URL --listen ADDR:PORT --keys DIR"},
+	{"init", cli_init, "create keys, schema and the first admin [--demo]"},
+	{"user", cli_user, "user add USERNAME --role ROLE [--council CODE]"},
+	{"audit", cli_audit, "audit verify: check the tamper-evident log"},
 	{"version", cli_version, "print the version"},
 };
 

@@ -6,6 +6,10 @@
 int cli_main(int argc, char **argv);
 
 /* Subcommands, one file each (cli_<name>.c); argv[0] is the subcommand. */
+int cli_serve(int argc, char **argv);
+int cli_init(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_audit(int argc, char **argv);
 int cli_fp(int argc, char **argv);
 
 #endif

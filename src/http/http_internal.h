@@ -172,6 +172,10 @@ struct http_conn {
 long http_pct_decode(const char *s, size_t n, char *out, bool plus_space);
 /* A client's X-Request-Id is echoed only if it is 1..64 of [A-Za-z0-9._-]. */
 bool http_reqid_valid(const char *s);
+/* The body-independent part of http_json_body(): depth pre-scan, parse with
+ * duplicate keys refused, object check. On success *out is the caller's. */
+int http_json_parse(const char *body, size_t len, int max_depth, json_t **out,
+		    struct sh_err *err) __attribute__((warn_unused_result));
 void http_reqid_generate(char out[17]);
 
 /* ---- static.c ---------------------------------------------------------- */

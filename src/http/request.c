@@ -197,26 +197,17 @@ static int json_depth_scan(const char *s, size_t n, int limit)
 	return max;
 }
 
-int http_json_body(struct http_req *req, json_t **out, struct sh_err *err)
+int http_json_parse(const char *body, size_t len, int max_depth, json_t **out,
+		    struct sh_err *err)
 {
-	struct http_conn *c = req->internal;
 	*out = NULL;
-	if (c && c->json) {
-		*out = c->json;
-		return SH_OK;
-	}
-	if (!req->body || req->body_len == 0)
+	if (!body || len == 0)
 		return sh_err_set(err, SH_EINVAL, "BODY_REQUIRED", "a JSON object body is required");
-	if (!content_type_is_json(http_header(req, "Content-Type")))
-		return sh_err_set(err, SH_EINVAL, "UNSUPPORTED_MEDIA_TYPE",
-				  "Content-Type must be application/json");
-	int limit = c ? c->srv->cfg.max_json_depth : 32;
-	if (json_depth_scan(req->body, req->body_len, limit) > limit)
+	if (json_depth_scan(body, len, max_depth) > max_depth)
 		return sh_err_set(err, SH_EINVAL, "JSON_TOO_DEEP",
-				  "JSON nests deeper than %d levels", limit);
+				  "JSON nests deeper than %d levels", max_depth);
 	json_error_t je;
-	json_t *j = json_loadb(req->body, req->body_len,
-			       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!j)
 		return sh_err_set(err, SH_EINVAL, "BAD_JSON", "malformed JSON at line %d column %d: %s",
 				  je.line, je.column, je.text);
@@ -225,8 +216,27 @@ int http_json_body(struct http_req *req, json_t **out, struct sh_err *err)
 		return sh_err_set(err, SH_EINVAL, "BODY_NOT_OBJECT",
 				  "the body must be a JSON object");
 	}
-	if (c)
-		c->json = j; /* freed with the request */
 	*out = j;
 	return SH_OK;
+}
+
+int http_json_body(struct http_req *req, json_t **out, struct sh_err *err)
+{
+	struct http_conn *c = req->internal;
+	*out = NULL;
+	if (!c)
+		return sh_err_set(err, SH_EINTERNAL, "INTERNAL", "request without server state");
+	if (c->json) {
+		*out = c->json;
+		return SH_OK;
+	}
+	if (!req->body || req->body_len == 0)
+		return sh_err_set(err, SH_EINVAL, "BODY_REQUIRED", "a JSON object body is required");
+	if (!content_type_is_json(http_header(req, "Content-Type")))
+		return sh_err_set(err, SH_EINVAL, "UNSUPPORTED_MEDIA_TYPE",
+				  "Content-Type must be application/json");
+	int rc = http_json_parse(req->body, req->body_len, c->srv->cfg.max_json_depth, &c->json,
+				 err);
+	*out = c->json; /* freed with the request */
+	return rc;
 }

@@ -20,6 +20,7 @@
 #define DEFAULT_JSON_DEPTH 32
 #define DEFAULT_IDLE_TIMEOUT 30u
 
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];

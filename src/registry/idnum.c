@@ -203,3 +203,10 @@ int idnum_lookup_normalize(const char *in, char out[IDNUM_DIGITS + 1], struct sh
 	memcpy(out, tmp, sizeof tmp);
 	return SH_OK;
 }
+
+int idnum_issued_shape(const char *digits13)
+{
+	return digits13 && strnlen(digits13, IDNUM_DIGITS + 1) == IDNUM_DIGITS &&
+	       idnum_filters_pass(digits13) && !has_bad_run(digits13, IDNUM_DIGITS) &&
+	       idnum_verhoeff_valid(digits13, IDNUM_DIGITS);
+}

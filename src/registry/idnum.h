@@ -39,6 +39,9 @@ int idnum_legacy_validate(const char *in, char out[IDNUM_DIGITS + 1], int *gende
  * (first digit 1-7), dashes optional. SH_EINVAL IDNUM_INVALID otherwise. */
 int idnum_lookup_normalize(const char *in, char out[IDNUM_DIGITS + 1], struct sh_err *err)
 	__attribute__((warn_unused_result));
+/* 1 when 13 bare digits could have come from idnum_generate: check digit
+ * valid and every filter passed (also across the check digit). */
+int idnum_issued_shape(const char *digits13);
 /* "#####-#######-#" into out (>= 16 bytes). */
 void idnum_format(const char *digits13, char *out, size_t n);
 

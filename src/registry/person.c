@@ -306,6 +306,11 @@ static int person_assign_id(store_tx *tx, struct person *p, struct sh_err *err)
 					  person_gender_name(lg));
 	} else if ((rc = idnum_normalize(p->id_number, id, err)) != SH_OK) {
 		return rc;
+	} else if (!idnum_issued_shape(id)) {
+		/* A number of the new scheme was issued by idnum_generate, so it
+		 * passes the filters; one that does not was never issued. */
+		return sh_err_set(err, SH_EINVAL, "IDNUM_INVALID",
+				  "identity number %s was not issued by this scheme", id);
 	}
 	memcpy(p->id_number, id, sizeof id);
 	if ((rc = id_exists(tx, id, err)) < 0)

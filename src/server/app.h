@@ -18,4 +18,14 @@ struct app {
 /* The audit actor for a request's principal (strings borrowed from req). */
 struct audit_actor app_actor(const struct http_req *req);
 
+/* http_hooks for the server (see http.h). */
+int app_authenticate(void *app, enum http_auth auth, struct http_req *req, struct sh_err *err);
+void app_denied(void *app, struct http_req *req, const struct sh_err *why);
+
+/* Apply every module's schema migrations, in dependency order. */
+int app_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));
+
+/* All routes of all modules, joined (static storage). */
+const struct http_route *app_routes(size_t *count);
+
 #endif

@@ -63,6 +63,8 @@ static void strip_lock_clause(struct sh_buf *b)
 	for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
 		long at = ends_with_words(b->data, b->len, forms[k]);
 		if (at >= 0) {
+			while (at > 0 && isspace((unsigned char)b->data[at - 1]))
+				at--;
 			b->len = (size_t)at;
 			b->data[b->len] = '\0';
 			return;

@@ -180,19 +180,27 @@ static void pool_release(store *db, struct store_slot *s)
 int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *err)
 {
 	struct store_slot *s = NULL;
+	struct sh_err e = {0}; /* ours, to see the code even when err is NULL */
 	*out = NULL;
-	int rc = pool_acquire(db, &s, err);
+	int rc = pool_acquire(db, &s, &e);
 	if (rc != SH_OK)
-		return rc;
+		goto out;
 	if (!s->conn) {
-		rc = db->ops->conn_open(db, &s->conn, err);
+		rc = db->ops->conn_open(db, &s->conn, &e);
 		if (rc != SH_OK)
 			goto fail;
 		s->busy_ms = -1;
 	}
-	rc = db->ops->conn_ready(db, s, err);
+	rc = db->ops->conn_ready(db, s, &e);
 	if (rc == SH_OK)
-		rc = db->ops->begin(s->conn, mode, err);
+		rc = db->ops->begin(s->conn, mode, &e);
+	/* A server restart shows only when an idle connection is next used:
+	 * BEGIN changed nothing, so reconnect and try once more. */
+	if (rc == SH_EDB && strcmp(e.code, "STORE_CONNECTION") == 0) {
+		rc = db->ops->conn_ready(db, s, &e);
+		if (rc == SH_OK)
+			rc = db->ops->begin(s->conn, mode, &e);
+	}
 	if (rc != SH_OK)
 		goto fail;
 	s->tx = (struct store_tx){.db = db, .slot = s};
@@ -200,6 +208,9 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 	return SH_OK;
 fail:
 	pool_release(db, s);
+out:
+	if (err)
+		*err = e;
 	return rc;
 }
 

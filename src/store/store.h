@@ -75,9 +75,9 @@ int store_bind_blob(store_stmt *st, int idx, const void *p, size_t n);
 int store_bind_null(store_stmt *st, int idx);
 /* A bind error (index out of range, out of memory) is also returned by the
  * next store_step, so callers may check binds there. A NULL blob pointer
- * binds NULL; (non-NULL, 0) is the empty byte string. On PostgreSQL, ints
- * are sent as int8 and text with its type left to the server: write
- * CAST(? AS TEXT) where nothing else gives the parameter a type. */
+ * binds NULL; (non-NULL, 0) is the empty byte string. PostgreSQL infers
+ * each parameter's type from the SQL around it: where nothing does
+ * (`? IS NULL`, `? + 1`), write CAST(? AS BIGINT) / CAST(? AS TEXT). */
 /* STORE_ROW, STORE_DONE, or a negative SH_E* status. */
 int store_step(store_stmt *st, struct sh_err *err);
 /* Column indexes are 0-based; pointers are valid until the next step. */

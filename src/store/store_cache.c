@@ -19,13 +19,14 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-struct store_cache_entry *store_cache_get(struct store_cache *c, const char *key)
+struct store_cache_entry *store_cache_get(struct store_cache *c, const char *key, int shared)
 {
 	uint64_t h = fnv1a(key);
 	for (int i = 0; i < STORE_CACHE_SIZE; i++) {
 		struct store_cache_entry *e = &c->e[i];
-		if (e->key && !e->in_use && e->hash == h && strcmp(e->key, key) == 0) {
-			e->in_use = 1;
+		if (e->key && (shared || !e->in_use) && e->hash == h &&
+		    strcmp(e->key, key) == 0) {
+			e->in_use++;
 			e->last_used = ++c->tick;
 			return e;
 		}

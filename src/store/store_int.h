@@ -89,8 +89,10 @@ struct store {
 	pthread_cond_t cv;
 };
 
-/* Per-connection cache of prepared statements, keyed by SQL text. A cached
- * entry is lent to one store_stmt at a time (in_use). */
+/* Per-connection cache of prepared statements, keyed by SQL text. in_use
+ * counts the store_stmts using an entry; only idle entries are evicted. An
+ * SQLite statement has one cursor, so it is lent exclusively; a PostgreSQL
+ * named statement may be shared. */
 #define STORE_CACHE_SIZE 64
 struct store_cache_entry {
 	char *key;
@@ -102,8 +104,9 @@ struct store_cache {
 	struct store_cache_entry e[STORE_CACHE_SIZE];
 	uint64_t tick;
 };
-/* The entry for key, or NULL. Marks it in use. */
-struct store_cache_entry *store_cache_get(struct store_cache *c, const char *key);
+/* The entry for key, or NULL; counts one more user. Unless shared, an entry
+ * already in use is not returned. */
+struct store_cache_entry *store_cache_get(struct store_cache *c, const char *key, int shared);
 /* A slot for a new key: an empty one, or the least recently used idle one
  * (its old value passed to drop() first). NULL when all are in use or OOM. */
 struct store_cache_entry *store_cache_put(struct store_cache *c, const char *key,

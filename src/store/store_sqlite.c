@@ -13,9 +13,15 @@
 
 #include "store/store_int.h"
 
+/* Transaction control runs on every request: prepared once per connection. */
+enum { SQ_BEGIN_READ, SQ_BEGIN_WRITE, SQ_COMMIT, SQ_ROLLBACK, SQ_NCTL };
+static const char *const sq_ctl_sql[SQ_NCTL] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT",
+						"ROLLBACK"};
+
 struct sq_conn {
 	sqlite3 *h;
 	struct store_cache cache;
+	sqlite3_stmt *ctl[SQ_NCTL];
 };
 
 struct sq_stmt {
@@ -85,6 +91,8 @@ static void sq_conn_close(void *conn)
 	if (!c)
 		return;
 	store_cache_clear(&c->cache, drop_stmt);
+	for (int i = 0; i < SQ_NCTL; i++)
+		sqlite3_finalize(c->ctl[i]);
 	sqlite3_close_v2(c->h);
 	free(c);
 }
@@ -115,6 +123,9 @@ static int sq_conn_open(store *db, void **out, struct sh_err *err)
 			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			  " PRAGMA foreign_keys=ON;",
 			  NULL, NULL, NULL);
+	for (int i = 0; i < SQ_NCTL && rc == SQLITE_OK; i++)
+		rc = sqlite3_prepare_v3(c->h, sq_ctl_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&c->ctl[i], NULL);
 	if (rc != SQLITE_OK) {
 		rc = sq_err(c->h, rc, err, "cannot configure SQLite database");
 		goto fail;
@@ -122,6 +133,8 @@ static int sq_conn_open(store *db, void **out, struct sh_err *err)
 	*out = c;
 	return SH_OK;
 fail:
+	for (int i = 0; i < SQ_NCTL; i++)
+		sqlite3_finalize(c->ctl[i]);
 	sqlite3_close_v2(c->h);
 	free(c);
 	return rc;
@@ -144,17 +157,27 @@ static int sq_exec(void *conn, const char *sql, struct sh_err *err)
 	return rc == SQLITE_OK ? SH_OK : sq_err(c->h, rc, err, "SQL failed");
 }
 
+static int sq_ctl(struct sq_conn *c, int which, struct sh_err *err)
+{
+	sqlite3_stmt *s = c->ctl[which];
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return SH_OK;
+	return sq_err(c->h, rc, err, sq_ctl_sql[which]);
+}
+
 /* STORE_WRITE takes the write lock now (BEGIN IMMEDIATE), so two writers
  * queue on the busy timeout instead of one failing when a read lock would
  * have to be upgraded (sqlite.org/lang_transaction.html). */
 static int sq_begin(void *conn, enum store_mode mode, struct sh_err *err)
 {
-	return sq_exec(conn, mode == STORE_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
+	return sq_ctl(conn, mode == STORE_WRITE ? SQ_BEGIN_WRITE : SQ_BEGIN_READ, err);
 }
 
 static int sq_commit(void *conn, struct sh_err *err)
 {
-	return sq_exec(conn, "COMMIT", err);
+	return sq_ctl(conn, SQ_COMMIT, err);
 }
 
 static void sq_rollback(void *conn)
@@ -162,7 +185,7 @@ static void sq_rollback(void *conn)
 	struct sq_conn *c = conn;
 	/* Some errors (SQLITE_FULL, SQLITE_IOERR) already rolled back. */
 	if (!sqlite3_get_autocommit(c->h))
-		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+		sq_ctl(c, SQ_ROLLBACK, NULL);
 }
 
 static int only_blanks(const char *s)
@@ -180,7 +203,7 @@ static int sq_prepare(void *conn, const char *sql, store_stmt **out, struct sh_e
 	if (!st)
 		return sh_err_set(err, SH_ENOMEM, "STORE_NOMEM", "out of memory");
 	st->c = c;
-	st->ce = store_cache_get(&c->cache, sql);
+	st->ce = store_cache_get(&c->cache, sql, 0);
 	if (st->ce) {
 		st->s = st->ce->value;
 	} else {
@@ -293,7 +316,7 @@ static void sq_release(store_stmt *base)
 	if (st->ce) {
 		sqlite3_reset(st->s);
 		sqlite3_clear_bindings(st->s);
-		st->ce->in_use = 0;
+		st->ce->in_use--;
 	} else {
 		sqlite3_finalize(st->s);
 	}

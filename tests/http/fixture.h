@@ -86,6 +86,11 @@ static void h_bytes(struct http_req *req, struct http_resp *resp)
 	http_reply_bytes(resp, 200, "text/csv", "a,b\n1,2\n", 8);
 }
 
+static void h_oom(struct http_req *req, struct http_resp *resp)
+{
+	http_reply_json(resp, 200, NULL); /* as if json_pack() had failed */
+}
+
 static void h_slow(struct http_req *req, struct http_resp *resp)
 {
 	usleep(2000);
@@ -136,6 +141,7 @@ static const struct http_route test_routes[] = {
 	{"GET", "/api/v1/bytes", h_bytes, HTTP_AUTH_NONE, 0},
 	{"GET", "/api/v1/slow/{p}", h_slow, HTTP_AUTH_NONE, 0},
 	{"GET", "/healthz", h_ping, HTTP_AUTH_NONE, 0},
+	{"GET", "/api/v1/oom", h_oom, HTTP_AUTH_NONE, 0},
 };
 
 static const struct http_hooks test_hooks = {fake_auth, fake_denied};

@@ -165,3 +165,23 @@ Test(overload, soft_connection_limit_answers_503, .init = start_two_conns, .fini
 	}
 	cr_assert_eq(st, 200);
 }
+
+Test(limits, early_refusal_closes_the_connection)
+{
+	/* A request refused before its body is read must not let the unread
+	 * body be parsed as a second request (request smuggling). */
+	const char *reqs[] = {
+		"POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 38\r\n\r\n"
+		"GET /healthz HTTP/1.1\r\nHost: smug\r\n\r\n",
+		"POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n"
+		"GET /healthz HTTP/1.1\r\nHost: smug\r\n\r\n",
+	};
+	const char *want[] = {"HTTP/1.1 404", "HTTP/1.1 413"};
+	for (int i = 0; i < 2; i++) {
+		char *got = tc_raw(port, reqs[i], strlen(reqs[i]), 2000);
+		cr_assert(strncmp(got, want[i], 12) == 0, "%s", got);
+		cr_assert_null(strstr(got, "\"ok\":true"), "smuggled request served: %s", got);
+		cr_assert_null(strstr(got + 12, "HTTP/1.1"), "two responses: %s", got);
+		free(got);
+	}
+}

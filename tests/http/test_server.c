@@ -193,6 +193,14 @@ Test(http, handler_without_reply_is_500)
 	tc_free(&r);
 }
 
+Test(http, failed_json_pack_is_503)
+{
+	struct tresp r;
+	tc_request(port, "GET", "/api/v1/oom", NULL, 0, NULL, &r);
+	assert_error(&r, 503, "OUT_OF_MEMORY");
+	tc_free(&r);
+}
+
 Test(http, query_and_headers)
 {
 	struct tresp r;

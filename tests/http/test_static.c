@@ -115,3 +115,17 @@ Test(static_pages, api_paths_are_never_pages)
 	assert_error(&r, 404, "NOT_FOUND");
 	tc_free(&r);
 }
+
+Test(static_pages, head_and_cache_headers)
+{
+	struct tresp r;
+	tc_request(port, "HEAD", "/style.css", NULL, 0, NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.body_len, 0);
+	char *cl = tc_header(&r, "Content-Length"), *cc = tc_header(&r, "Cache-Control");
+	cr_assert_str_eq(cl, "6");
+	cr_assert_str_eq(cc, "no-cache");
+	free(cl);
+	free(cc);
+	tc_free(&r);
+}

@@ -109,6 +109,7 @@ Test(idnum, generated_numbers_are_valid)
 		cr_assert(idnum_verhoeff_valid(id, 13));
 		cr_assert(idnum_filters_pass(id));
 		cr_assert_not(has_run4(id, 13), "%s has a run", id);
+		cr_assert(idnum_issued_shape(id));
 		idnum_format(id, printed, sizeof printed);
 		cr_assert_eq(strlen(printed), 15);
 		cr_assert_eq(printed[5], '-');
@@ -163,6 +164,8 @@ Test(idnum, legacy_format)
 	cr_assert_eq(idnum_legacy_validate("8520212345678", out, &g, &err), SH_EINVAL);
 	cr_assert_eq(idnum_legacy_validate("0520212345678", out, &g, &err), SH_EINVAL);
 	cr_assert_eq(idnum_legacy_validate("352021234567", out, &g, &err), SH_EINVAL);
+	cr_assert_not(idnum_issued_shape("9999999999999")); /* Verhoeff-valid, filtered */
+	cr_assert(idnum_verhoeff_valid("9999999999999", 13));
 	/* lookups accept legacy or check-digit numbers */
 	cr_assert_eq(idnum_lookup_normalize("35202-1234567-1", out, &err), 0);
 	cr_assert_eq(idnum_lookup_normalize("9000000000000", out, &err), SH_EINVAL);

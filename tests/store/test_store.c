@@ -217,11 +217,13 @@ Test(store, error_then_rollback_then_work_again)
 	store_stmt *st;
 	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(store_run(tx, &err, "INSERT INTO t (n) VALUES (1)", ""), 1);
-	cr_assert_eq(store_prepare(tx, "SELECT nope FROM missing", &st, &err), SH_EDB);
-	cr_assert_null(st);
-	cr_assert_str_neq(err.msg, "");
 	/* A statement left open is released by the rollback, freed later. */
 	cr_assert_eq(store_query(tx, &st, &err, "SELECT n FROM t", ""), SH_OK, "%s", err.msg);
+	store_stmt *bad = (store_stmt *)1;
+	cr_assert_eq(store_prepare(tx, "SELECT nope FROM missing", &bad, &err), SH_EDB);
+	cr_assert_null(bad);
+	cr_assert_str_eq(err.code, "STORE_ERROR");
+	cr_assert(strstr(err.msg, "missing"), "%s", err.msg);
 	store_rollback(tx);
 	cr_assert_eq(store_step(st, &err), SH_EINTERNAL, "statement of an ended tx");
 	store_finalize(st);
@@ -314,4 +316,63 @@ Test(store, sqlite_creates_parent_directory)
 	store_close(d);
 	snprintf(path, sizeof path, "rm -rf '%s'", dir);
 	cr_assert_eq(system(path), 0);
+}
+
+static int64_t backend_pid(store_tx *tx)
+{
+	struct sh_err err = {0};
+	store_stmt *st;
+	cr_assert_eq(store_query(tx, &st, &err, "SELECT pg_backend_pid()", ""), SH_OK, "%s",
+		     err.msg);
+	cr_assert_eq(store_step(st, &err), STORE_ROW, "%s", err.msg);
+	int64_t pid = store_col_int(st, 0);
+	store_finalize(st);
+	return pid;
+}
+
+/* pg_terminate_backend(pid, timeout) waits until the backend is gone. */
+static void kill_backend(store_tx *tx, int64_t pid)
+{
+	struct sh_err err = {0};
+	store_stmt *st;
+	cr_assert_eq(store_query(tx, &st, &err, "SELECT pg_terminate_backend(?, 5000)", "i", pid),
+		     SH_OK, "%s", err.msg);
+	cr_assert_eq(store_step(st, &err), STORE_ROW, "%s", err.msg);
+	cr_assert_eq(store_col_int(st, 0), 1, "terminated");
+	store_finalize(st);
+}
+
+Test(store, postgres_lost_connection_is_reset)
+{
+	if (!testdb_is_postgres())
+		cr_skip_test("PostgreSQL only");
+	struct sh_err err = {0};
+	store_tx *a, *b, *tx[4];
+	/* In a tx: the statement fails, the connection comes back repaired. */
+	cr_assert_eq(store_begin(db, STORE_READ, &a, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_begin(db, STORE_READ, &b, &err), SH_OK, "%s", err.msg);
+	kill_backend(b, backend_pid(a));
+	cr_assert_eq(store_commit(b, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_run(a, &err, "SELECT 1", ""), SH_EDB);
+	cr_assert_str_eq(err.code, "STORE_CONNECTION");
+	store_rollback(a);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(store_begin(db, STORE_READ, &tx[i], &err), SH_OK, "%s", err.msg);
+		cr_assert_eq(store_run(tx[i], &err, "SELECT 1", ""), 0, "%s", err.msg);
+	}
+	for (int i = 0; i < 4; i++)
+		store_rollback(tx[i]);
+	/* Idle: the loss shows at BEGIN, which reconnects and retries. */
+	cr_assert_eq(store_begin(db, STORE_READ, &a, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_begin(db, STORE_READ, &b, &err), SH_OK, "%s", err.msg);
+	int64_t pid = backend_pid(a);
+	store_rollback(a);
+	kill_backend(b, pid);
+	store_rollback(b);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(store_begin(db, STORE_READ, &tx[i], &err), SH_OK, "%s", err.msg);
+		cr_assert_eq(store_run(tx[i], &err, "SELECT 1", ""), 0, "%s", err.msg);
+	}
+	for (int i = 0; i < 4; i++)
+		store_rollback(tx[i]);
 }

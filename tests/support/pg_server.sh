@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # pg_server.sh start|stop DIR PORT — a private PostgreSQL server for the tests.
+# PORT "auto" picks a free port from 55432 up; the server's URL is written to
+# DIR/url for the tests (testdb.c reads it through SHANAKHT_TEST_PG_FILE).
 # initdb into DIR, listen on 127.0.0.1:PORT with its socket in DIR, trust auth
 # for the local test user "shanakht". PostgreSQL refuses to run as root, so as
 # root the cluster belongs to the unprivileged "postgres" user (or nobody).
@@ -19,9 +21,14 @@ start)
   [ ${#run_as[@]} -gt 0 ] && chown "$user" "$dir"
   "${run_as[@]}" "$bindir/initdb" -D "$dir/data" -U shanakht -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  if [ "$port" = auto ]; then
+    port=55432
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  fi
   "${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
+  echo "postgresql://shanakht@127.0.0.1:$port/postgres" >"$dir/url"
   echo "pg_server: listening on 127.0.0.1:$port (data in $dir/data)"
   ;;
 stop)

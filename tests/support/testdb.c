@@ -14,8 +14,22 @@ int testdb_is_postgres(void)
 	return b && strcmp(b, "postgres") == 0;
 }
 
+/* The private server's URL: from the file the pg_server fixture wrote
+ * (SHANAKHT_TEST_PG_FILE), or SHANAKHT_TEST_PG. */
 static const char *admin_url(void)
 {
+	static char url[256];
+	const char *file = getenv("SHANAKHT_TEST_PG_FILE");
+	if (!url[0] && file) {
+		FILE *f = fopen(file, "r");
+		if (f) {
+			if (fgets(url, sizeof url, f))
+				url[strcspn(url, "\r\n")] = '\0';
+			fclose(f);
+		}
+	}
+	if (url[0])
+		return url;
 	const char *u = getenv("SHANAKHT_TEST_PG");
 	return u ? u : "postgresql://shanakht@127.0.0.1:55432/postgres";
 }

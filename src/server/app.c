@@ -1,0 +1,75 @@
+/* app.c — the glue between the HTTP server and the domains: who is calling
+ * (authenticate hook), what was refused (denied hook), and the audit actor of
+ * a request. */
+#include "server/app.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "audit/audit.h"
+#include "auth/sessions.h"
+#include "lib/parse.h"
+
+struct audit_actor app_actor(const struct http_req *req)
+{
+	struct audit_actor a = {0};
+	switch (req->principal.kind) {
+	case HTTP_OPERATOR: a.kind = "operator"; break;
+	case HTTP_PARTY: a.kind = "party"; break;
+	case HTTP_CITIZEN: a.kind = "citizen"; break;
+	default: a.kind = "anonymous"; break;
+	}
+	a.id = req->principal.id;
+	a.name = req->principal.name[0] ? req->principal.name : NULL;
+	a.role = req->principal.role[0] ? req->principal.role : NULL;
+	a.request_id = req->request_id;
+	a.client_addr = req->client_addr;
+	return a;
+}
+
+/* "Authorization: Bearer <token>" -> token, or NULL. */
+static const char *bearer_token(struct http_req *req)
+{
+	const char *h = http_header(req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
+int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struct sh_err *err)
+{
+	struct app *app = ctx;
+	int rc;
+	switch (auth) {
+	case HTTP_AUTH_NONE:
+		return SH_OK;
+	case HTTP_AUTH_OPERATOR: {
+		const char *token = bearer_token(req);
+		if (!token)
+			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED",
+					  "this endpoint needs an operator bearer token "
+					  "(POST /api/v1/session)");
+		rc = auth_session_check(app->db, app->keys, token, &req->principal, err);
+		break;
+	}
+	default:
+		return sh_err_set(err, SH_EINTERNAL, "AUTH_KIND", "unknown route protection");
+	}
+	if (rc != SH_OK) {
+		struct audit_actor actor = app_actor(req);
+		audit_enqueue(&actor, "authn.fail", req->route, err->code);
+	}
+	return rc;
+}
+
+void app_denied(void *ctx, struct http_req *req, const struct sh_err *why)
+{
+	(void)ctx;
+	struct audit_actor actor = app_actor(req);
+	char object[300];
+	snprintf(object, sizeof object, "%s %s", req->method, req->path);
+	audit_enqueue(&actor, "authz.deny", object, why ? why->code : NULL);
+}

@@ -1,0 +1,20 @@
+/* migrate.c — every module's schema, applied in dependency order at start-up
+ * (audit first: every other module appends to it). */
+#include "auth/users.h"
+#include "registry/person.h"
+#include "server/app.h"
+
+int app_migrate(store *db, struct sh_err *err)
+{
+	int (*const steps[])(store *, struct sh_err *) = {
+		audit_migrate,
+		auth_migrate,
+		registry_migrate,
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		int rc = steps[i](db, err);
+		if (rc != SH_OK)
+			return rc;
+	}
+	return SH_OK;
+}
