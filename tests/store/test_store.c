@@ -376,3 +376,22 @@ Test(store, postgres_lost_connection_is_reset)
 	for (int i = 0; i < 4; i++)
 		store_rollback(tx[i]);
 }
+
+Test(store, sqlite_memory_database_has_one_connection)
+{
+	struct sh_err err = {0};
+	store *m;
+	store_tx *tx;
+	cr_assert_eq(store_open("sqlite::memory:", 4, &m, &err), SH_OK, "%s", err.msg);
+	struct store_pool_stats ps;
+	store_pool_stats(m, &ps);
+	cr_assert_eq(ps.size, 1);
+	cr_assert_eq(store_begin(m, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_exec(tx, "CREATE TABLE x (a BIGINT)", &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_run(tx, &err, "INSERT INTO x VALUES (?)", "i", (int64_t)1), 1);
+	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_begin(m, STORE_READ, &tx, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_run(tx, &err, "SELECT a FROM x", ""), 0, "%s", err.msg);
+	store_rollback(tx);
+	store_close(m);
+}
