@@ -167,13 +167,16 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 	rc = verify_txn_record(tx, &t, err);
 	if (rc != SH_OK)
 		goto out;
+	/* The text is composed in every case: a purpose too long for an SMS
+	 * must fail alike for every number, or the error would tell them
+	 * apart. */
+	rc = sms_text(kind, party_name ? party_name : "", purpose, code,
+		      (cfg->otp_ttl_seconds + 59) / 60, text, sizeof text);
+	if (rc != SH_OK) {
+		rc = sh_err_set(err, SH_EINVAL, "PURPOSE", "purpose too long for an SMS");
+		goto out;
+	}
 	if (deliver) {
-		rc = sms_text(kind, party_name ? party_name : "", purpose, code,
-			      (cfg->otp_ttl_seconds + 59) / 60, text, sizeof text);
-		if (rc != SH_OK) {
-			rc = sh_err_set(err, SH_EINVAL, "PURPOSE", "purpose too long for an SMS");
-			goto out;
-		}
 		rc = sms_enqueue(tx, p->mobile, text,
 				 kind == CONSENT_FOR_LOGIN ? "citizen.login" : "consent.passcode",
 				 out->expires_at, NULL, err);
@@ -181,11 +184,15 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 			goto out;
 		t.event = "passcode_sent";
 		t.result = "queued";
-		rc = verify_txn_record(tx, &t, err);
-		if (rc != SH_OK)
-			goto out;
-	} else if (kind == CONSENT_FOR_PARTY &&
-		   (!strcmp(why, "deceased") || !strcmp(why, "cancelled"))) {
+	} else {
+		t.event = "passcode_withheld";
+		t.result = "not_sent";
+	}
+	rc = verify_txn_record(tx, &t, err);
+	if (rc != SH_OK)
+		goto out;
+	if (!deliver && kind == CONSENT_FOR_PARTY &&
+	    (!strcmp(why, "deceased") || !strcmp(why, "cancelled"))) {
 		/* Someone is trying to use a dead or cancelled identity. */
 		rc = verify_fraud_signal(tx, !strcmp(why, "deceased") ? "deceased_attempt"
 								       : "cancelled_attempt",
