@@ -22,5 +22,17 @@ extern const struct http_route crvs_routes[];
 extern const size_t crvs_routes_count;
 extern const struct http_route cert_routes[];
 extern const size_t cert_routes_count;
+/* consent and verification (h_parties.c, h_consent.c, h_verify.c,
+ * h_citizen.c, h_sms.c) */
+extern const struct http_route parties_routes[];
+extern const size_t parties_routes_count;
+extern const struct http_route consent_routes[];
+extern const size_t consent_routes_count;
+extern const struct http_route verify_routes[];
+extern const size_t verify_routes_count;
+extern const struct http_route citizen_routes[];
+extern const size_t citizen_routes_count;
+extern const struct http_route sms_routes[];
+extern const size_t sms_routes_count;
 
 #endif

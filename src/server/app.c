@@ -8,6 +8,8 @@
 
 #include "audit/audit.h"
 #include "auth/sessions.h"
+#include "consent/citizen_auth.h"
+#include "consent/party_auth.h"
 #include "lib/parse.h"
 
 struct audit_actor app_actor(const struct http_req *req)
@@ -53,6 +55,22 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 					  "this endpoint needs an operator bearer token "
 					  "(POST /api/v1/session)");
 		rc = auth_session_check(app->db, app->keys, token, &req->principal, err);
+		break;
+	}
+	case HTTP_AUTH_PARTY:
+		rc = party_authenticate(app->db, app->keys, req->method, req->path,
+					http_header(req, "X-Party-Key"),
+					http_header(req, "X-Timestamp"), http_header(req, "X-Nonce"),
+					http_header(req, "X-Signature"), req->body, req->body_len,
+					sh_now(), &req->principal, err);
+		break;
+	case HTTP_AUTH_CITIZEN: {
+		const char *token = bearer_token(req);
+		if (!token)
+			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED",
+					  "this endpoint needs a citizen session token "
+					  "(POST /api/v1/me/session)");
+		rc = citizen_session_check(app->db, app->keys, token, &req->principal, err);
 		break;
 	}
 	default:

@@ -2,8 +2,11 @@
  * (audit first: every other module appends to it). */
 #include "auth/users.h"
 #include "cert/cert.h"
+#include "consent/party.h"
 #include "crvs/crvs.h"
+#include "notify/sms.h"
 #include "registry/person.h"
+#include "verify/txn.h"
 #include "server/app.h"
 
 int app_migrate(store *db, struct sh_err *err)
@@ -14,6 +17,9 @@ int app_migrate(store *db, struct sh_err *err)
 		registry_migrate,
 		crvs_migrate,
 		cert_migrate,
+		notify_migrate,
+		consent_migrate,
+		verify_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

@@ -47,6 +47,11 @@ static const struct {
 	{address_routes, &address_routes_count},
 	{crvs_routes, &crvs_routes_count},
 	{cert_routes, &cert_routes_count},
+	{parties_routes, &parties_routes_count},
+	{consent_routes, &consent_routes_count},
+	{verify_routes, &verify_routes_count},
+	{citizen_routes, &citizen_routes_count},
+	{sms_routes, &sms_routes_count},
 };
 
 static struct http_route *all;

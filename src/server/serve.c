@@ -13,6 +13,7 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "notify/sms.h"
 #include "server/app.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -55,6 +56,7 @@ int cli_serve(int argc, char **argv)
 	struct sh_err err = {0};
 	struct app app = {0};
 	struct http_server *srv = NULL;
+	struct sms_sender *sms = NULL;
 	int status = 1;
 
 	if (cli_opts_parse(argc, argv, &o) != 0)
@@ -76,6 +78,12 @@ int cli_serve(int argc, char **argv)
 	}
 	if (audit_writer_start(app.db, &err) != SH_OK) {
 		fprintf(stderr, "shanakht serve: %s\n", err.msg);
+		goto out;
+	}
+	/* Outbound SMS leave through the outbox, so that a gateway outage
+	 * never blocks a request nor loses a message. */
+	if (sms_service_start(app.db, o.var_dir, &sms, &err) != SH_OK) {
+		fprintf(stderr, "shanakht serve: SMS: %s\n", err.msg);
 		goto out;
 	}
 	app.var_dir = o.var_dir;
@@ -126,6 +134,8 @@ int cli_serve(int argc, char **argv)
 out:
 	if (srv)
 		http_server_stop(srv);
+	if (sms)
+		sms_sender_stop(sms);
 	audit_writer_stop();
 	if (app.db)
 		store_close(app.db);

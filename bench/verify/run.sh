@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# run.sh URL [THREADS] [SECONDS] — the verification benchmark end to end:
+# prepare (bench_verify), then wrk on loopback for yes/no verifications with
+# pre-issued consents and for consent issuance. Load persons first with
+# build/bench/registry/gen_persons URL 1000000.
+set -euo pipefail
+url=$1 threads=${2:-2} secs=${3:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${BENCH_VERIFY:-$here/../../build/bench/verify/bench_verify}
+dir=$(mktemp -d /tmp/bench-verify-XXXXXX)
+port=$((20000 + RANDOM % 20000))
+"$bin" "$url" "$dir" --consents 100000 --threads "$threads" --port "$port" </dev/null >"$dir/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do grep -q '^ready' "$dir/server.log" && break; sleep 1; done
+grep -v '^20' "$dir/server.log"
+echo "== yesno verifications (pre-issued consents), wrk -t2 -c32 -d${secs}s"
+wrk -t2 -c32 -d"${secs}s" --latency -s "$here/signed.lua" "http://127.0.0.1:$port" -- "$dir/yesno.txt" 2
+echo "== consent issuance, wrk -t2 -c32 -d${secs}s"
+wrk -t2 -c32 -d"${secs}s" --latency -s "$here/signed.lua" "http://127.0.0.1:$port" -- "$dir/consent.txt" 2
+kill $pid; wait $pid 2>/dev/null || true
+trap - EXIT
+grep -v '^20' "$dir/server.log" | tail -2
+rm -rf "$dir"

@@ -1,0 +1,111 @@
+/* consent.h — the citizen's consent: a 6-digit passcode sent by SMS.
+ *
+ * consent_request() makes a passcode with the CSPRNG, stores only a keyed
+ * hash of it bound to (consent id, party, person, purpose), and queues the
+ * SMS (English and Urdu, naming the party and the purpose) to the person's
+ * registered mobile in the same transaction. It answers identically for
+ * unknown numbers, numbers without a mobile and dead or cancelled identities
+ * (a consent that can never verify is stored all the same), so the API cannot
+ * be used to learn who is registered.
+ *
+ * consent_redeem() checks a passcode: constant-time comparison, single use,
+ * expiry (default 5 min, never over 10: NIST SP 800-63B 5.1.3.2), at most
+ * otp_max_tries wrong tries per passcode, and per person escalating delays
+ * after person_free_failures consecutive failures and a lock of the factor at
+ * person_max_failures (<= 100, SP 800-63B 5.2.2). */
+#ifndef SH_CONSENT_CONSENT_H
+#define SH_CONSENT_CONSENT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "audit/audit.h"
+#include "consent/config.h"
+#include "crypto/keyring.h"
+#include "lib/err.h"
+#include "store/store.h"
+
+#define CONSENT_ID_MAX 32     /* "cs_" + 24 hex */
+#define CONSENT_PURPOSE_MAX 101
+#define CONSENT_CODE_DIGITS 6
+
+/* Who asks: a relying party, or the citizen logging in (party_id 0). */
+enum consent_kind { CONSENT_FOR_PARTY = 0, CONSENT_FOR_LOGIN = 1 };
+
+struct consent_issued {
+	char consent_id[CONSENT_ID_MAX];
+	int64_t expires_at;
+	/* Internal, never shown to a party: 1 when an SMS was queued. */
+	int delivered;
+	/* Internal: why nothing was sent ("unknown", "no_mobile", "deceased",
+	 * "cancelled") or "" when delivered. */
+	char undelivered_reason[16];
+	/* Tests only (never serialized): the passcode, when test_capture is set. */
+	char test_code[CONSENT_CODE_DIGITS + 1];
+};
+
+/* Runs inside tx. id_number: 13 digits, dashes allowed. purpose: 3..100
+ * bytes of printable text. party_name: shown in the SMS (ignored for
+ * logins). Errors: SH_EINVAL ID_NUMBER / PURPOSE. Set test_capture to copy
+ * the passcode into out->test_code (tests and benchmarks only). */
+int consent_request(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+		    const struct audit_actor *actor, enum consent_kind kind, int64_t party_id,
+		    const char *party_name, const char *id_number, const char *purpose,
+		    int64_t now, int test_capture, struct consent_issued *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+struct consent_redeemed {
+	int ok;                      /* 1: the passcode was right and is now used */
+	int tries_left;              /* when !ok and the passcode may be retried */
+	int64_t retry_after;         /* when throttled: Unix seconds */
+	char consent_id[CONSENT_ID_MAX];
+	char id_number[14];
+	char purpose[CONSENT_PURPOSE_MAX];
+};
+
+/* Check `passcode` against consent `consent_id` of `party_id`, inside tx.
+ * Returns SH_OK when tx must be COMMITTED (the attempt changed counters),
+ * with out->ok telling the outcome and, when !ok, err filled with:
+ *   SH_ERULE     PASSCODE_INVALID      wrong passcode (tries_left says more)
+ *   SH_EGONE     CONSENT_EXPIRED / CONSENT_USED / CONSENT_SPENT (tries used up)
+ *   SH_ETHROTTLE PASSCODE_THROTTLED    wait until retry_after
+ *   SH_ETHROTTLE PASSCODE_LOCKED       100 consecutive failures: factor locked
+ * Returns a negative status (tx to be rolled back) for CONSENT_NOT_FOUND
+ * (SH_ENOTFOUND: no such consent for this party), bad input, or store
+ * errors. */
+int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+		   int64_t party_id, const char *consent_id, const char *passcode, int64_t now,
+		   struct consent_redeemed *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Look a consent of `party_id` up without touching it: its person and
+ * purpose (for refusals recorded before any passcode is checked).
+ * SH_ENOTFOUND CONSENT_NOT_FOUND. */
+int consent_peek(store_tx *tx, int64_t party_id, const char *consent_id, char id_number[14],
+		 char purpose[CONSENT_PURPOSE_MAX], struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* The one answer every consent request gets, whoever the number belongs
+ * to: the API must not tell registered numbers, numbers without a mobile,
+ * and unknown numbers apart. The notice is the "clear error" for the
+ * no-mobile case, given to every request because the server may not say
+ * which case applies (docs/consent.md). Caller owns the result. */
+json_t *consent_answer_json(const struct consent_issued *c, const struct consent_config *cfg);
+
+/* Clear a locked factor (an officer, after checking the citizen in person). */
+int consent_factor_unlock(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+			  struct sh_err *err) __attribute__((warn_unused_result));
+
+/* "12345-1234567-1" or "1234512345671" -> 13 bare digits; SH_EINVAL
+ * ID_NUMBER otherwise. (Format only: unknown numbers must not be told
+ * apart from known ones by their check digit either.) */
+int consent_idnum_clean(const char *in, char out[14], struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* The 6-digit passcode hash: keyed BLAKE2b (KEY_OTP_PEPPER) over the code and
+ * everything it is bound to. Exposed for tests (known answers). */
+void consent_code_hash(const struct keyring *kr, const char *consent_id, int64_t party_id,
+		       const char *id_number, const char *purpose, const char *code,
+		       unsigned char out[32]);
+
+#endif

@@ -1,0 +1,213 @@
+/* party_auth.c — HMAC-SHA256 signed requests of relying parties: canonical
+ * string, time window, nonce replay table, suspension and key expiry. */
+#include "consent/party_auth.h"
+
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "consent/config.h"
+#include "consent/party.h"
+#include "lib/parse.h"
+
+void party_signature(const char *secret, const char *method, const char *path,
+		     const char *timestamp, const char *nonce, const void *body, size_t len,
+		     char out[PARTY_SIG_HEX])
+{
+	unsigned char bh[crypto_hash_sha256_BYTES], mac[crypto_auth_hmacsha256_BYTES];
+	char bhex[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256(bh, body ? body : (const void *)"", body ? len : 0);
+	sodium_bin2hex(bhex, sizeof bhex, bh, sizeof bh);
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	const char *parts[] = {method, path, timestamp, nonce, bhex};
+	for (size_t i = 0; i < 5; i++) {
+		if (i)
+			crypto_auth_hmacsha256_update(&st, (const unsigned char *)"\n", 1);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)parts[i],
+					      strlen(parts[i]));
+	}
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(out, PARTY_SIG_HEX, mac, sizeof mac);
+	sodium_memzero(&st, sizeof st);
+}
+
+static int nonce_valid(const char *n)
+{
+	size_t len = strlen(n);
+	if (len < PARTY_NONCE_MIN || len > PARTY_NONCE_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = n[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Lowercase hex of exactly 32 bytes. */
+static int sig_decode(const char *hex, unsigned char out[crypto_auth_hmacsha256_BYTES])
+{
+	if (strlen(hex) != 2 * crypto_auth_hmacsha256_BYTES)
+		return -1;
+	for (const char *p = hex; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return -1;
+	size_t bin_len = 0;
+	return sodium_hex2bin(out, crypto_auth_hmacsha256_BYTES, hex, strlen(hex), NULL, &bin_len,
+			      NULL) == 0 && bin_len == crypto_auth_hmacsha256_BYTES ? 0 : -1;
+}
+
+struct key_row {
+	int64_t party_id, expires_at;
+	int suspended;
+	char secret[PARTY_SECRET_HEX];
+};
+
+static int key_load(store *db, const struct keyring *kr, const char *key_id, struct key_row *k,
+		    struct sh_err *err)
+{
+	store_tx *tx = NULL;
+	store_stmt *st = NULL;
+	int rc = store_begin(db, STORE_READ, &tx, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = store_query(tx, &st, err,
+			 "SELECT k.party_id, k.expires_at, p.suspended, k.secret_sealed"
+			 " FROM party_keys k JOIN parties p ON p.id = k.party_id WHERE k.key_id = ?",
+			 "t", key_id);
+	if (rc != SH_OK)
+		goto out;
+	rc = store_step(st, err);
+	if (rc == STORE_DONE) {
+		rc = sh_err_set(err, SH_EUNAUTH, "PARTY_KEY_UNKNOWN", "unknown party key");
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	k->party_id = store_col_int(st, 0);
+	k->expires_at = store_col_int(st, 1);
+	k->suspended = store_col_int(st, 2) != 0;
+	size_t len = 0;
+	const unsigned char *sealed = store_col_blob(st, 3, &len);
+	if (!sealed || len != PARTY_SECRET_HEX - 1 + KEYRING_SEAL_OVERHEAD ||
+	    keyring_open(kr, KEY_SECRET_SEAL, sealed, len, key_id, strlen(key_id),
+			 (unsigned char *)k->secret) != SH_OK) {
+		rc = sh_err_set(err, SH_EINTERNAL, "PARTY_SECRET", "stored party secret unreadable");
+		goto out;
+	}
+	k->secret[PARTY_SECRET_HEX - 1] = '\0';
+	rc = SH_OK;
+out:
+	store_finalize(st);
+	store_rollback(tx);
+	return rc;
+}
+
+static int nonce_record(store *db, int64_t party_id, const char *nonce, int64_t now,
+			struct sh_err *err)
+{
+	store_tx *tx = NULL;
+	int rc = store_begin(db, STORE_WRITE, &tx, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = store_run(tx, err,
+		       "INSERT INTO party_nonces(party_id, nonce, seen_at) VALUES (?, ?, ?)"
+		       " ON CONFLICT DO NOTHING",
+		       "iti", party_id, nonce, now);
+	if (rc < 0) {
+		store_rollback(tx);
+		return rc;
+	}
+	if (rc == 0) {
+		store_rollback(tx);
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_REPLAY",
+				  "this nonce was already used: a replayed request");
+	}
+	return store_commit(tx, err);
+}
+
+int party_nonces_prune(store *db, int64_t now, struct sh_err *err)
+{
+	store_tx *tx = NULL;
+	int rc = store_begin(db, STORE_WRITE, &tx, err);
+	if (rc != SH_OK)
+		return rc;
+	/* A nonce older than twice the window cannot pass the timestamp check. */
+	rc = store_run(tx, err, "DELETE FROM party_nonces WHERE seen_at < ?", "i",
+		       now - 2 * (int64_t)consent_config_env()->clock_skew_seconds);
+	if (rc < 0) {
+		store_rollback(tx);
+		return rc;
+	}
+	int rc2 = store_commit(tx, err);
+	return rc2 != SH_OK ? rc2 : rc;
+}
+
+int party_authenticate(store *db, const struct keyring *kr, const char *method,
+		       const char *path, const char *key_id, const char *timestamp,
+		       const char *nonce, const char *signature, const void *body, size_t len,
+		       int64_t now, struct http_principal *out, struct sh_err *err)
+{
+	static atomic_uint calls;
+	const struct consent_config *cfg = consent_config_env();
+	if (!key_id || !timestamp || !nonce || !signature)
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_AUTH_MISSING",
+				  "X-Party-Key, X-Timestamp, X-Nonce and X-Signature are required");
+	int64_t ts;
+	if (sh_parse_i64(timestamp, 0, INT64_MAX / 2, &ts) != 0)
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_TIMESTAMP",
+				  "X-Timestamp must be Unix seconds");
+	if (ts < now - cfg->clock_skew_seconds || ts > now + cfg->clock_skew_seconds)
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_TIMESTAMP",
+				  "X-Timestamp is outside +-%d s of the server clock (now %lld)",
+				  cfg->clock_skew_seconds, (long long)now);
+	if (!nonce_valid(nonce))
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_NONCE",
+				  "X-Nonce must be %d..%d characters of [A-Za-z0-9_-]",
+				  PARTY_NONCE_MIN, PARTY_NONCE_MAX);
+	unsigned char given[crypto_auth_hmacsha256_BYTES], want[crypto_auth_hmacsha256_BYTES];
+	char expect[PARTY_SIG_HEX] = {0};
+	if (strlen(key_id) >= PARTY_KEY_ID_MAX)
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_KEY_UNKNOWN", "unknown party key");
+	struct key_row k = {0};
+	int rc = key_load(db, kr, key_id, &k, err);
+	if (rc != SH_OK)
+		return rc;
+	if (k.expires_at != 0 && k.expires_at <= now) {
+		rc = sh_err_set(err, SH_EUNAUTH, "PARTY_KEY_UNKNOWN",
+				"this key expired after a rotation; use the new key");
+		goto out;
+	}
+	party_signature(k.secret, method, path, timestamp, nonce, body, len, expect);
+	if (sig_decode(signature, given) != 0 || sig_decode(expect, want) != 0 ||
+	    sodium_memcmp(given, want, sizeof want) != 0) {
+		rc = sh_err_set(err, SH_EUNAUTH, "PARTY_SIGNATURE",
+				"X-Signature does not match the request");
+		goto out;
+	}
+	/* Suspension is checked after the signature so that only the party
+	 * itself learns that it is suspended. */
+	if (k.suspended) {
+		rc = sh_err_set(err, SH_EFORBIDDEN, "PARTY_SUSPENDED", "this party is suspended");
+		goto out;
+	}
+	rc = nonce_record(db, k.party_id, nonce, now, err);
+	if (rc != SH_OK)
+		goto out;
+	if ((atomic_fetch_add(&calls, 1) & 1023) == 0) {
+		struct sh_err perr = {0};
+		(void)party_nonces_prune(db, now, &perr);
+	}
+	memset(out, 0, sizeof *out);
+	out->kind = HTTP_PARTY;
+	out->id = k.party_id;
+	snprintf(out->name, sizeof out->name, "%s", key_id);
+	snprintf(out->role, sizeof out->role, "party");
+out:
+	sodium_memzero(&k, sizeof k);
+	sodium_memzero(expect, sizeof expect);
+	return rc;
+}

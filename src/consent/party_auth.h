@@ -1,0 +1,53 @@
+/* party_auth.h — authentication of relying parties' signed requests.
+ *
+ * Every call carries
+ *   X-Party-Key:  the key id ("pk_...")
+ *   X-Timestamp:  Unix seconds, within +-5 minutes of the server's clock
+ *   X-Nonce:      16..64 characters [A-Za-z0-9_-], never reused by the party
+ *   X-Signature:  lowercase hex HMAC-SHA256(secret,
+ *                   METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body)))
+ * where secret is the 64-character hex string as issued (its ASCII bytes are
+ * the HMAC key), PATH is the request path without the query string, and an
+ * empty body hashes to e3b0c442...b855. See docs/relying-parties.md. */
+#ifndef SH_CONSENT_PARTY_AUTH_H
+#define SH_CONSENT_PARTY_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/keyring.h"
+#include "http/http.h"
+#include "lib/err.h"
+#include "store/store.h"
+
+#define PARTY_SIG_HEX 65 /* 64 hex digits + NUL */
+#define PARTY_NONCE_MIN 16
+#define PARTY_NONCE_MAX 64
+
+/* The canonical signature of a request (what clients compute). */
+void party_signature(const char *secret, const char *method, const char *path,
+		     const char *timestamp, const char *nonce, const void *body, size_t len,
+		     char out[PARTY_SIG_HEX]);
+
+/* Check a signed request and fill *out (kind HTTP_PARTY, id = party id,
+ * name = key id). Errors (all SH_EUNAUTH unless noted):
+ *   PARTY_AUTH_MISSING   a header is absent
+ *   PARTY_TIMESTAMP      not a number, or outside the window
+ *   PARTY_NONCE          malformed nonce
+ *   PARTY_KEY_UNKNOWN    no such key, or the key expired after rotation
+ *   PARTY_SIGNATURE      the signature does not match (forged or altered)
+ *   PARTY_REPLAY         the nonce was seen before for this party
+ *   PARTY_SUSPENDED      SH_EFORBIDDEN: the party is suspended
+ * The nonce is recorded only after the signature checks, so a forger cannot
+ * burn a party's nonces. Uses the default config's clock skew (300 s). */
+int party_authenticate(store *db, const struct keyring *kr, const char *method,
+		       const char *path, const char *key_id, const char *timestamp,
+		       const char *nonce, const char *signature, const void *body, size_t len,
+		       int64_t now, struct http_principal *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Forget nonces older than the window (they can no longer pass the
+ * timestamp check anyway). Returns rows removed or a negative status. */
+int party_nonces_prune(store *db, int64_t now, struct sh_err *err);
+
+#endif

@@ -1,0 +1,53 @@
+/* policy.h — what a relying party may do: verification types and the KYC
+ * attribute list of its policy, as bit sets with stable wire names. */
+#ifndef SH_CONSENT_POLICY_H
+#define SH_CONSENT_POLICY_H
+
+#include <stddef.h>
+
+/* Verification types. The biometric ones are part of the wire format and of
+ * the transaction records now, so that the biometric repository slots in
+ * without a schema change; until it lands they answer TYPE_NOT_AVAILABLE. */
+enum verify_type {
+	VT_YESNO = 1u << 0,
+	VT_KYC = 1u << 1,
+	VT_FINGERPRINT = 1u << 2,
+	VT_FACE = 1u << 3,
+	VT_IRIS = 1u << 4,
+	VT_MULTIMODAL = 1u << 5,
+};
+#define VT_ALL 0x3Fu
+
+/* KYC attributes a policy may grant. Photos arrive with the biometric
+ * repository; the address is the postal line and union council only. */
+enum kyc_attr {
+	KA_NAME_EN = 1u << 0,
+	KA_NAME_UR = 1u << 1,
+	KA_FATHER_NAME_EN = 1u << 2,
+	KA_FATHER_NAME_UR = 1u << 3,
+	KA_DOB = 1u << 4,
+	KA_GENDER = 1u << 5,
+	KA_ADDRESS = 1u << 6,
+	KA_PLACE_OF_BIRTH = 1u << 7,
+	KA_CITIZENSHIP = 1u << 8,
+	KA_MARITAL_STATUS = 1u << 9,
+};
+#define KA_ALL 0x3FFu
+
+/* Bit <-> name ("yesno", "father_name_en", ...); 0 / NULL when unknown. */
+unsigned policy_type_parse(const char *name);
+const char *policy_type_name(unsigned bit);
+unsigned policy_attr_parse(const char *name);
+const char *policy_attr_name(unsigned bit);
+
+/* "a,b,c" for a bit set into buf; parse back (SH_EINVAL on an unknown name,
+ * with the name in *bad, borrowed from s). */
+void policy_types_format(unsigned bits, char *buf, size_t n);
+void policy_attrs_format(unsigned bits, char *buf, size_t n);
+int policy_types_parse_list(const char *s, unsigned *out);
+int policy_attrs_parse_list(const char *s, unsigned *out);
+
+/* Sectors: bank, telco, government, other. 1 when valid. */
+int policy_sector_valid(const char *s);
+
+#endif

@@ -1,0 +1,77 @@
+/* schema.c — the consent module's tables (see party.h consent_migrate). */
+#include "consent/party.h"
+
+static const struct store_migration consent_migrations[] = {
+	{1, "relying parties and keys",
+	 "CREATE TABLE parties ("
+	 " id {{PK}},"
+	 " name TEXT NOT NULL UNIQUE,"
+	 " sector TEXT NOT NULL,"
+	 " types TEXT NOT NULL,"          /* "yesno,kyc" */
+	 " kyc_attrs TEXT NOT NULL,"      /* "name_en,dob" */
+	 " suspended BIGINT NOT NULL DEFAULT 0,"
+	 " created_at BIGINT NOT NULL,"
+	 " updated_at BIGINT NOT NULL);"
+	 "CREATE TABLE party_keys ("
+	 " id {{PK}},"
+	 " party_id BIGINT NOT NULL REFERENCES parties(id),"
+	 " key_id TEXT NOT NULL UNIQUE,"
+	 " secret_sealed {{BLOB}} NOT NULL,"
+	 " created_at BIGINT NOT NULL,"
+	 " expires_at BIGINT NOT NULL DEFAULT 0);" /* 0: no expiry */
+	 "CREATE TABLE party_nonces ("
+	 " party_id BIGINT NOT NULL,"
+	 " nonce TEXT NOT NULL,"
+	 " seen_at BIGINT NOT NULL,"
+	 " PRIMARY KEY (party_id, nonce));"
+	 "CREATE INDEX party_nonces_seen ON party_nonces(seen_at);"},
+	{2, "consents and passcodes",
+	 /* party_id 0 is the citizen's own login. code_hash is a keyed hash of
+	  * the passcode bound to (consent, party, person, purpose); person_ok is
+	  * 0 for consents that can never verify (unknown number, no mobile) so
+	  * that they answer exactly like wrong passcodes. */
+	 "CREATE TABLE consents ("
+	 " id {{PK}},"
+	 " public_id TEXT NOT NULL UNIQUE,"
+	 " party_id BIGINT NOT NULL,"
+	 " id_number TEXT NOT NULL,"
+	 " purpose TEXT NOT NULL,"
+	 " code_hash {{BLOB}} NOT NULL,"
+	 " person_ok BIGINT NOT NULL,"
+	 " state TEXT NOT NULL DEFAULT 'pending'," /* pending|used|spent */
+	 " tries BIGINT NOT NULL DEFAULT 0,"
+	 " created_at BIGINT NOT NULL,"
+	 " expires_at BIGINT NOT NULL,"
+	 " used_at BIGINT);"
+	 "CREATE INDEX consents_person ON consents(id_number, created_at);"
+	 "CREATE TABLE otp_failures ("
+	 " id_number TEXT PRIMARY KEY,"
+	 " consecutive BIGINT NOT NULL DEFAULT 0,"
+	 " last_failure_at BIGINT NOT NULL DEFAULT 0,"
+	 " locked_at BIGINT NOT NULL DEFAULT 0);"
+	 "CREATE TABLE citizen_sessions ("
+	 " id {{PK}},"
+	 " token_hash TEXT NOT NULL UNIQUE,"
+	 " id_number TEXT NOT NULL,"
+	 " created_at BIGINT NOT NULL,"
+	 " expires_at BIGINT NOT NULL,"
+	 " revoked BIGINT NOT NULL DEFAULT 0);"},
+	{3, "mobile registration by SMS",
+	 "CREATE TABLE mobile_registrations ("
+	 " id {{PK}},"
+	 " mobile TEXT NOT NULL,"
+	 " id_number TEXT NOT NULL,"
+	 " code_hash {{BLOB}} NOT NULL,"
+	 " state TEXT NOT NULL DEFAULT 'pending'," /* pending|bound|expired|failed */
+	 " tries BIGINT NOT NULL DEFAULT 0,"
+	 " created_at BIGINT NOT NULL,"
+	 " expires_at BIGINT NOT NULL,"
+	 " bound_at BIGINT);"
+	 "CREATE INDEX mobile_registrations_mobile ON mobile_registrations(mobile, state);"},
+};
+
+int consent_migrate(store *db, struct sh_err *err)
+{
+	return store_migrate(db, "consent", consent_migrations,
+			     sizeof consent_migrations / sizeof consent_migrations[0], err);
+}

@@ -1,0 +1,61 @@
+/* h_consent_util.h — small helpers shared by the consent, verification,
+ * citizen and SMS handlers (static inline: one header, no new module). */
+#ifndef SH_HTTP_H_CONSENT_UTIL_H
+#define SH_HTTP_H_CONSENT_UTIL_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "http/http.h"
+#include "lib/err.h"
+
+static inline const char *hc_str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Reply an error; throttling errors carry Retry-After. */
+static inline void hc_reply_err(struct http_resp *resp, const struct sh_err *err,
+				int64_t retry_after_s)
+{
+	if (err->status == SH_ETHROTTLE && retry_after_s > 0) {
+		char v[24];
+		snprintf(v, sizeof v, "%lld", (long long)retry_after_s);
+		http_reply_header(resp, "Retry-After", v);
+	}
+	http_reply_err(resp, err);
+}
+
+/* A JSON array of strings into a bit set via parse(); 0 on success, -1 when
+ * a member is not a string or unknown (its text into *bad). */
+static inline int hc_bits(json_t *arr, unsigned (*parse)(const char *), unsigned *out,
+			  const char **bad)
+{
+	*out = 0;
+	size_t i;
+	json_t *v;
+	if (!json_is_array(arr))
+		return -1;
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+		unsigned b = s ? parse(s) : 0;
+		if (!b) {
+			*bad = s ? s : "(not a string)";
+			return -1;
+		}
+		*out |= b;
+	}
+	return 0;
+}
+
+/* Bits to a JSON array of names. */
+static inline json_t *hc_names(unsigned bits, const char *(*name)(unsigned))
+{
+	json_t *a = json_array();
+	for (unsigned b = 1; b && a; b <<= 1)
+		if ((bits & b) && name(b))
+			json_array_append_new(a, json_string(name(b)));
+	return a;
+}
+
+#endif

@@ -1,0 +1,89 @@
+/* h_verify.c — POST /api/v1/verifications: yes/no and eKYC for relying
+ * parties, with the citizen's passcode. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "consent/config.h"
+#include "consent/policy.h"
+#include "http/h_consent_util.h"
+#include "http/routes.h"
+#include "lib/parse.h"
+#include "server/app.h"
+#include "verify/verify.h"
+
+static void h_verify(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	const struct consent_config *cfg = consent_config_env();
+	struct sh_err err = {0};
+	json_t *body = NULL;
+	store_tx *tx = NULL;
+	struct party p;
+	struct verify_result *r = NULL;
+	struct audit_actor actor = app_actor(req);
+	int rc = http_json_body(req, &body, &err);
+	if (rc != SH_OK)
+		goto out;
+	struct verify_request vr = {
+		.consent_id = hc_str(body, "consent_id"),
+		.passcode = hc_str(body, "passcode"),
+		.type = hc_str(body, "type"),
+		.name = hc_str(body, "name"),
+		.father_name = hc_str(body, "father_name"),
+		.dob = hc_str(body, "dob"),
+		.gender = hc_str(body, "gender"),
+		.biometric = json_object_get(body, "biometric"),
+	};
+	json_t *attrs = json_object_get(body, "attributes");
+	if (attrs) {
+		const char *bad = NULL;
+		/* Unknown names are outside every policy: refuse them whole. */
+		if (hc_bits(attrs, policy_attr_parse, &vr.attrs, &bad) != 0) {
+			rc = sh_err_set(&err, SH_EFORBIDDEN, "ATTRIBUTE_NOT_ALLOWED",
+					"unknown attribute %s (nothing was returned)", bad ? bad : "");
+			goto out;
+		}
+		if (!vr.attrs) {
+			rc = sh_err_set(&err, SH_EINVAL, "ATTRIBUTES_EMPTY",
+					"attributes, when given, must name at least one");
+			goto out;
+		}
+	}
+	r = malloc(sizeof *r);
+	if (!r) {
+		rc = sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
+		goto out;
+	}
+	rc = store_begin(app->db, STORE_WRITE, &tx, &err);
+	if (rc != SH_OK)
+		goto out;
+	rc = party_get(tx, req->principal.id, &p, &err);
+	if (rc == SH_OK)
+		rc = verify_run(tx, app->keys, cfg, &actor, &p, &vr, sh_now(), r, &err);
+	if (rc == SH_OK) {
+		rc = store_commit(tx, &err);
+	} else {
+		store_rollback(tx);
+	}
+	if (rc != SH_OK)
+		goto out;
+	if (!r->ok) {
+		rc = err.status;
+		goto out;
+	}
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "consent_id", vr.consent_id, "type", vr.type,
+			      "result", r->result, "reason", r->reason);
+	if (o && r->attrs)
+		json_object_set_new(o, "attributes", verify_kyc_json(&r->person, r->attrs));
+	http_reply_json(resp, 200, o);
+out:
+	int64_t wait = r && r->retry_after ? r->retry_after - sh_now() : 0;
+	free(r);
+	if (rc != SH_OK)
+		hc_reply_err(resp, &err, wait > 0 ? wait : 1);
+}
+
+const struct http_route verify_routes[] = {
+	{"POST", "/api/v1/verifications", h_verify, HTTP_AUTH_PARTY, 0},
+};
+const size_t verify_routes_count = sizeof verify_routes / sizeof verify_routes[0];

@@ -1,0 +1,274 @@
+/* verify.c — yes/no and eKYC verifications: policy, refusals, consent,
+ * comparison, ledger and audit. */
+#include "verify/verify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consent/policy.h"
+#include "registry/names.h"
+#include "verify/txn.h"
+
+/* Equal after the registry's normalization (script variants, marks, case,
+ * spacing). Either script of the record may match. */
+static int name_equal(const char *given, const char *a, const char *b, struct sh_err *err)
+{
+	char g[PERSON_NAME_MAX * 2], x[PERSON_NAME_MAX * 2];
+	if (names_normalize(given, g, sizeof g, err) != SH_OK)
+		return -1;
+	if (!g[0])
+		return sh_err_set(err, SH_EINVAL, "YESNO_NAME", "a name needs letters"), -1;
+	const char *cands[] = {a, b};
+	for (int i = 0; i < 2; i++) {
+		struct sh_err ignore = {0};
+		if (cands[i] && cands[i][0] &&
+		    names_normalize(cands[i], x, sizeof x, &ignore) == SH_OK && strcmp(g, x) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int verify_yesno_compare(const struct person *p, const struct verify_request *req,
+			 char reason[32], struct sh_err *err)
+{
+	if (!req->name && !req->father_name && !req->dob && !req->gender)
+		return sh_err_set(err, SH_EINVAL, "YESNO_NO_FIELDS",
+				  "yesno needs at least one of name, father_name, dob, gender");
+	const char *first = NULL;
+	if (req->name) {
+		int eq = name_equal(req->name, p->name_en, p->name_ur, err);
+		if (eq < 0)
+			return err->status ? err->status : SH_EINVAL;
+		if (!eq && !first)
+			first = "NAME_MISMATCH";
+	}
+	if (req->father_name) {
+		int eq = name_equal(req->father_name, p->guardian_name_en, p->guardian_name_ur, err);
+		if (eq < 0)
+			return err->status ? err->status : SH_EINVAL;
+		if (!eq && !first)
+			first = "FATHER_NAME_MISMATCH";
+	}
+	if (req->dob) {
+		struct sh_date d;
+		if (sh_parse_date(req->dob, &d) != 0)
+			return sh_err_set(err, SH_EINVAL, "YESNO_DOB", "dob must be YYYY-MM-DD");
+		/* A record known only by year matches any date in that year. */
+		int eq = p->dob_precision == DOB_YEAR_ONLY
+				 ? d.year == p->dob.year
+				 : d.year == p->dob.year && d.month == p->dob.month &&
+					   d.day == p->dob.day;
+		if (!eq && !first)
+			first = "DOB_MISMATCH";
+	}
+	if (req->gender) {
+		int g = person_gender_parse(req->gender);
+		if (g < 0)
+			return sh_err_set(err, SH_EINVAL, "YESNO_GENDER",
+					  "gender must be male, female or other");
+		if (g != (int)p->gender && !first)
+			first = "GENDER_MISMATCH";
+	}
+	snprintf(reason, 32, "%s", first ? first : "ALL_MATCH");
+	return first ? 0 : 1;
+}
+
+json_t *verify_kyc_json(const struct person *p, unsigned attrs)
+{
+	json_t *o = json_object();
+	char dob[16];
+	if (!o)
+		return NULL;
+	if (attrs & KA_NAME_EN)
+		json_object_set_new(o, "name_en", json_string(p->name_en));
+	if (attrs & KA_NAME_UR)
+		json_object_set_new(o, "name_ur", json_string(p->name_ur));
+	if (attrs & KA_FATHER_NAME_EN)
+		json_object_set_new(o, "father_name_en", json_string(p->guardian_name_en));
+	if (attrs & KA_FATHER_NAME_UR)
+		json_object_set_new(o, "father_name_ur", json_string(p->guardian_name_ur));
+	if (attrs & KA_DOB) {
+		if (p->dob_precision == DOB_YEAR_ONLY)
+			snprintf(dob, sizeof dob, "%04d", p->dob.year);
+		else
+			sh_date_format(p->dob, dob, sizeof dob);
+		json_object_set_new(o, "dob", json_string(dob));
+	}
+	if (attrs & KA_GENDER)
+		json_object_set_new(o, "gender", json_string(person_gender_name(p->gender)));
+	if (attrs & KA_ADDRESS) {
+		json_object_set_new(o, "address",
+				    json_pack("{s:s, s:s}", "line", p->address_line, "council_code",
+					      p->council_code));
+	}
+	if (attrs & KA_PLACE_OF_BIRTH)
+		json_object_set_new(o, "place_of_birth", json_string(p->place_of_birth));
+	if (attrs & KA_CITIZENSHIP)
+		json_object_set_new(o, "citizenship",
+				    json_string(person_citizenship_name(p->citizenship)));
+	if (attrs & KA_MARITAL_STATUS)
+		json_object_set_new(o, "marital_status",
+				    json_string(person_marital_name(p->marital)));
+	return o;
+}
+
+/* One ledger row for this attempt. */
+static int ledger(store_tx *tx, const struct party *party, const char *idn,
+		  const struct verify_request *req, const char *purpose, const char *event,
+		  const char *result, const char *reason, int64_t now, struct sh_err *err)
+{
+	char *detail = NULL;
+	if (req->biometric) /* metadata only: samples never go to the ledger */
+		detail = json_dumps(req->biometric, JSON_COMPACT);
+	struct verify_txn t = {
+		.party_id = party->id, .party_name = party->name, .id_number = idn,
+		.consent_id = req->consent_id, .purpose = purpose, .type = req->type,
+		.event = event, .result = result, .reason = reason, .detail = detail, .at = now,
+	};
+	int rc = verify_txn_record(tx, &t, err);
+	free(detail);
+	return rc;
+}
+
+static int audit_attempt(store_tx *tx, const struct audit_actor *actor, const char *idn,
+			 const struct verify_request *req, const char *result, const char *reason,
+			 struct sh_err *err)
+{
+	char object[32];
+	snprintf(object, sizeof object, "person:%s", idn);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "consent_id", req->consent_id, "type",
+			      req->type, "result", result, "reason", reason ? reason : "");
+	char *ds = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	json_decref(d);
+	int rc = audit_append(tx, actor, "verify.attempt", object, ds, err);
+	free(ds);
+	return rc;
+}
+
+/* Record a refusal (ledger + audit) and hand it back as "commit, not ok". */
+static int refuse(store_tx *tx, const struct audit_actor *actor, const struct party *party,
+		  const char *idn, const char *purpose, const struct verify_request *req,
+		  int64_t now, const struct sh_err *why, struct sh_err *err)
+{
+	struct sh_err e = {0};
+	int rc = ledger(tx, party, idn, req, purpose, "refused", "refused", why->code, now, &e);
+	if (rc == SH_OK)
+		rc = audit_attempt(tx, actor, idn, req, "refused", why->code, &e);
+	if (rc != SH_OK) {
+		*err = e;
+		return rc;
+	}
+	*err = *why;
+	return SH_OK;
+}
+
+int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+	       const struct audit_actor *actor, const struct party *party,
+	       const struct verify_request *req, int64_t now, struct verify_result *out,
+	       struct sh_err *err)
+{
+	memset(out, 0, sizeof *out);
+	unsigned type = policy_type_parse(req->type);
+	if (!type)
+		return sh_err_set(err, SH_EINVAL, "VERIFY_TYPE",
+				  "type must be yesno, kyc, fingerprint, face, iris or multimodal");
+	if (!req->consent_id || !req->passcode)
+		return sh_err_set(err, SH_EINVAL, "VERIFY_FIELDS", "consent_id and passcode are required");
+	if (type == VT_YESNO && !req->name && !req->father_name && !req->dob && !req->gender)
+		return sh_err_set(err, SH_EINVAL, "YESNO_NO_FIELDS",
+				  "yesno needs at least one of name, father_name, dob, gender");
+	char idn[14], purpose[CONSENT_PURPOSE_MAX];
+	int rc = consent_peek(tx, party->id, req->consent_id, idn, purpose, err);
+	if (rc != SH_OK)
+		return rc;
+
+	/* Policy first: nothing outside it is even looked at, and the
+	 * passcode is not spent on a request that cannot be answered. */
+	struct sh_err why = {0};
+	unsigned attrs = 0;
+	if (!(party->types & type)) {
+		sh_err_set(&why, SH_EFORBIDDEN, "TYPE_NOT_ALLOWED",
+			   "your policy does not allow %s verifications", req->type);
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+	if (type == VT_KYC) {
+		attrs = req->attrs ? req->attrs : party->kyc_attrs;
+		if (attrs & ~party->kyc_attrs) {
+			char extra[256];
+			policy_attrs_format(attrs & ~party->kyc_attrs, extra, sizeof extra);
+			sh_err_set(&why, SH_EFORBIDDEN, "ATTRIBUTE_NOT_ALLOWED",
+				   "outside your policy: %s (nothing was returned)", extra);
+			return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+		}
+	}
+	if (type & (VT_FINGERPRINT | VT_FACE | VT_IRIS | VT_MULTIMODAL)) {
+		sh_err_set(&why, SH_ERULE, "TYPE_NOT_AVAILABLE",
+			   "%s verification arrives with the biometric repository", req->type);
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+
+	/* Dead and cancelled identities are refused outright and the attempt
+	 * is kept as a fraud signal (the fraud analytics read fraud_signals). */
+	struct sh_err perr = {0};
+	rc = person_get(tx, idn, &out->person, &perr);
+	int known = rc == SH_OK;
+	if (rc != SH_OK && rc != SH_ENOTFOUND && rc != SH_EINVAL) {
+		*err = perr;
+		return rc;
+	}
+	if (known && out->person.status != PERSON_ALIVE) {
+		int dead = out->person.status == PERSON_DECEASED;
+		rc = verify_fraud_signal(tx, dead ? "deceased_attempt" : "cancelled_attempt", idn,
+					 party->id, req->consent_id, "{\"stage\":\"verification\"}",
+					 err);
+		if (rc != SH_OK)
+			return rc;
+		sh_err_set(&why, SH_ERULE, dead ? "IDENTITY_DECEASED" : "IDENTITY_CANCELLED",
+			   dead ? "this identity belongs to a deceased person"
+				: "this identity number is cancelled");
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+
+	/* The consent: passcode checks, counters. */
+	struct consent_redeemed red;
+	rc = consent_redeem(tx, kr, cfg, party->id, req->consent_id, req->passcode, now, &red,
+			    &why);
+	if (rc != SH_OK) {
+		*err = why;
+		return rc;
+	}
+	if (!red.ok) {
+		out->retry_after = red.retry_after;
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+
+	/* The citizen's own locks take effect at once. */
+	unsigned locks = 0;
+	rc = verify_locks_get(tx, idn, &locks, err);
+	if (rc != SH_OK)
+		return rc;
+	if (locks & type) {
+		sh_err_set(&why, SH_EFORBIDDEN, "VERIFICATION_LOCKED",
+			   "the citizen has locked %s verifications", req->type);
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+
+	if (type == VT_YESNO) {
+		int yes = verify_yesno_compare(&out->person, req, out->reason, err);
+		if (yes < 0)
+			return yes;
+		snprintf(out->result, sizeof out->result, "%s", yes ? "yes" : "no");
+	} else {
+		snprintf(out->result, sizeof out->result, "ok");
+		snprintf(out->reason, sizeof out->reason, "ATTRIBUTES_RELEASED");
+		out->attrs = attrs;
+	}
+	rc = ledger(tx, party, idn, req, purpose, "verified", out->result, out->reason, now, err);
+	if (rc == SH_OK)
+		rc = audit_attempt(tx, actor, idn, req, out->result, out->reason, err);
+	if (rc != SH_OK)
+		return rc;
+	out->ok = 1;
+	return SH_OK;
+}

@@ -1,0 +1,78 @@
+/* verify.h — verifications by relying parties: yes/no demographic matches
+ * and eKYC, each gated by the citizen's passcode consent.
+ *
+ * yesno compares the fields the party gives with the registry using the
+ * registry's normalized names (registry/names.h) and answers only "yes" or
+ * "no" with a reason code. kyc answers exactly the attributes of the party's
+ * policy (or the subset it asks for; asking for anything outside the policy
+ * returns nothing at all). Biometric types (fingerprint, face, iris,
+ * multimodal) are accepted in requests and ledger records and answer
+ * TYPE_NOT_AVAILABLE until the biometric repository provides a matcher: the
+ * request carries them in `biometric` (a JSON object kept verbatim in the
+ * ledger detail, without samples). */
+#ifndef SH_VERIFY_VERIFY_H
+#define SH_VERIFY_VERIFY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "audit/audit.h"
+#include "consent/config.h"
+#include "consent/consent.h"
+#include "consent/party.h"
+#include "crypto/keyring.h"
+#include "lib/err.h"
+#include "registry/person.h"
+#include "store/store.h"
+
+struct verify_request {
+	const char *consent_id;
+	const char *passcode;
+	const char *type;         /* "yesno", "kyc", "fingerprint", ... */
+	/* yesno: the fields to compare (NULL = not asked) */
+	const char *name;         /* Urdu or Latin script */
+	const char *father_name;  /* father's or husband's name */
+	const char *dob;          /* YYYY-MM-DD */
+	const char *gender;       /* male, female, other */
+	/* kyc: the attributes wanted (KA_* bits); 0 = everything the policy allows */
+	unsigned attrs;
+	/* biometric types: descriptive metadata (finger positions, capture
+	 * device); borrowed, may be NULL */
+	const json_t *biometric;
+};
+
+struct verify_result {
+	int ok;                  /* 1: answered (yes/no or attributes) */
+	char result[8];          /* "yes" / "no" for yesno, "ok" for kyc */
+	char reason[32];         /* ALL_MATCH, NAME_MISMATCH, ... */
+	unsigned attrs;          /* kyc: the attributes returned */
+	struct person person;    /* kyc: the record the attributes come from */
+	int64_t retry_after;     /* PASSCODE_THROTTLED: Unix seconds */
+};
+
+/* Run one verification inside tx for `party` (its policy applies).
+ * Like consent_redeem(): SH_OK means "commit tx" (the attempt is recorded in
+ * the ledger whatever the outcome); out->ok = 0 then says the request was
+ * refused and err holds the refusal:
+ *   SH_EFORBIDDEN TYPE_NOT_ALLOWED     type outside the party's policy
+ *   SH_EFORBIDDEN ATTRIBUTE_NOT_ALLOWED kyc attributes outside the policy
+ *   SH_ERULE      TYPE_NOT_AVAILABLE   biometric types, until they land
+ *   SH_ERULE      IDENTITY_DECEASED / IDENTITY_CANCELLED (fraud signal kept)
+ *   SH_EFORBIDDEN VERIFICATION_LOCKED  the citizen locked this type
+ *   and every refusal of consent_redeem (PASSCODE_INVALID, CONSENT_EXPIRED ...)
+ * A negative status means "roll back": bad input (VERIFY_TYPE,
+ * YESNO_NO_FIELDS, ...), CONSENT_NOT_FOUND, or a store error. */
+int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+	       const struct audit_actor *actor, const struct party *party,
+	       const struct verify_request *req, int64_t now, struct verify_result *out,
+	       struct sh_err *err) __attribute__((warn_unused_result));
+
+/* The yes/no comparison alone (pure, for tests): fills reason, returns 1
+ * for yes, 0 for no, negative for bad input (err filled). */
+int verify_yesno_compare(const struct person *p, const struct verify_request *req,
+			 char reason[32], struct sh_err *err);
+
+/* The kyc answer: a JSON object holding exactly the attributes in `attrs`. */
+json_t *verify_kyc_json(const struct person *p, unsigned attrs);
+
+#endif

@@ -1,0 +1,235 @@
+/* test_party_auth.c — signed requests: good, replayed, forged, stale,
+ * malformed, suspended, rotated keys; secrets stored sealed. */
+#include "fixture.h"
+
+#include "consent/party_auth.h"
+
+static struct fx f;
+static void setup(void)
+{
+	fx_open(&f);
+	fx_party(&f, "Meezan Bank", VT_YESNO | VT_KYC, KA_NAME_EN | KA_DOB);
+}
+static void teardown(void)
+{
+	fx_close(&f);
+}
+
+static const char BODY[] = "{\"id_number\":\"3520112345671\",\"purpose\":\"account opening\"}";
+
+/* Sign with `secret` and authenticate at `now`. */
+static int call(const char *key_id, const char *secret, const char *method, const char *path,
+		int64_t ts, const char *nonce, const char *body, int64_t now,
+		struct http_principal *who, struct sh_err *err)
+{
+	char tsbuf[24], sig[PARTY_SIG_HEX];
+	snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)ts);
+	party_signature(secret, method, path, tsbuf, nonce, body, strlen(body), sig);
+	return party_authenticate(f.db, f.kr, method, path, key_id, tsbuf, nonce, sig, body,
+				  strlen(body), now, who, err);
+}
+
+TestSuite(party_auth, .init = setup, .fini = teardown);
+
+Test(party_auth, good_request_then_replay_is_refused)
+{
+	struct http_principal who;
+	struct sh_err err = {0};
+	int64_t now = sh_now();
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "POST", "/api/v1/consents", now,
+			  "nonce-0000000000000001", BODY, now, &who, &err),
+		     SH_OK, "%s %s", err.code, err.msg);
+	cr_assert_eq(who.kind, HTTP_PARTY);
+	cr_assert_eq(who.id, f.party.id);
+	cr_assert_str_eq(who.name, f.key.key_id);
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "POST", "/api/v1/consents", now,
+			  "nonce-0000000000000001", BODY, now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_REPLAY");
+}
+
+Test(party_auth, forged_and_altered_requests_fail_without_burning_the_nonce)
+{
+	struct http_principal who;
+	struct sh_err err = {0};
+	int64_t now = sh_now();
+	const char *nonce = "nonce-forged-000000000002";
+	char wrong[PARTY_SECRET_HEX];
+	snprintf(wrong, sizeof wrong, "%s", f.key.secret);
+	wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+	cr_assert_eq(call(f.key.key_id, wrong, "POST", "/api/v1/consents", now, nonce, BODY, now,
+			  &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_SIGNATURE");
+
+	/* Signed for one body, sent with another. */
+	char tsbuf[24], sig[PARTY_SIG_HEX];
+	snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)now);
+	party_signature(f.key.secret, "POST", "/api/v1/consents", tsbuf, nonce, BODY,
+			strlen(BODY), sig);
+	const char *other = "{\"id_number\":\"3520112345672\",\"purpose\":\"account opening\"}";
+	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/consents", f.key.key_id,
+					tsbuf, nonce, sig, other, strlen(other), now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_SIGNATURE");
+	/* ... or to another path, or with an upper-case signature. */
+	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/verifications", f.key.key_id,
+					tsbuf, nonce, sig, BODY, strlen(BODY), now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_SIGNATURE");
+	char upper[PARTY_SIG_HEX];
+	for (int i = 0; i < PARTY_SIG_HEX; i++)
+		upper[i] = (char)(sig[i] >= 'a' && sig[i] <= 'f' ? sig[i] - 32 : sig[i]);
+	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/consents", f.key.key_id,
+					tsbuf, nonce, upper, BODY, strlen(BODY), now, &who, &err),
+		     SH_EUNAUTH);
+	/* The genuine request with the same nonce still passes: forgeries did
+	 * not record it. */
+	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/consents", f.key.key_id,
+					tsbuf, nonce, sig, BODY, strlen(BODY), now, &who, &err),
+		     SH_OK, "%s", err.code);
+}
+
+Test(party_auth, timestamp_window_is_five_minutes)
+{
+	struct http_principal who;
+	struct sh_err err = {0};
+	int64_t now = sh_now();
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now - 301, "nonce-old-000000000003",
+			  "", now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_TIMESTAMP");
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now + 301, "nonce-new-000000000004",
+			  "", now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_TIMESTAMP");
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now - 299, "nonce-ok-0000000000005",
+			  "", now, &who, &err),
+		     SH_OK);
+	cr_assert_eq(party_authenticate(f.db, f.kr, "GET", "/x", f.key.key_id, "12abc",
+					"nonce-bad-ts-0000000006", "00", "", 0, now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_TIMESTAMP");
+}
+
+Test(party_auth, malformed_headers)
+{
+	struct http_principal who;
+	struct sh_err err = {0};
+	int64_t now = sh_now();
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now, "short", "", now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_NONCE");
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now, "has space in nonce 0000",
+			  "", now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_NONCE");
+	cr_assert_eq(party_authenticate(f.db, f.kr, "GET", "/x", NULL, "1", "n", "s", "", 0, now,
+					&who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_AUTH_MISSING");
+	cr_assert_eq(call("pk_doesnotexist", f.key.secret, "GET", "/x", now,
+			  "nonce-unknown-key-00007", "", now, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_KEY_UNKNOWN");
+}
+
+Test(party_auth, suspension_and_reinstatement)
+{
+	struct http_principal who;
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	int64_t now = sh_now();
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(party_set_suspended(tx, &f.admin, f.party.id, 1, "contract ended", &err), SH_OK);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now, "nonce-suspended-000008",
+			  "", now, &who, &err),
+		     SH_EFORBIDDEN);
+	cr_assert_str_eq(err.code, "PARTY_SUSPENDED");
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(party_set_suspended(tx, &f.admin, f.party.id, 0, "renewed", &err), SH_OK);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now, "nonce-reinstated-00009",
+			  "", now, &who, &err),
+		     SH_OK);
+	/* A reason is required. */
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(party_set_suspended(tx, &f.admin, f.party.id, 1, "", &err), SH_EINVAL);
+	store_rollback(tx);
+}
+
+Test(party_auth, rotation_keeps_the_old_key_for_the_overlap)
+{
+	struct http_principal who;
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	struct party_key_issued nk;
+	int64_t now = sh_now();
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(party_rotate_key(tx, f.kr, &f.admin, f.party.id, 100, now, &nk, &err), SH_OK);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	cr_assert_str_neq(nk.key_id, f.key.key_id);
+	cr_assert_str_neq(nk.secret, f.key.secret);
+	cr_assert_eq(nk.previous_expires_at, now + 100);
+	/* During the overlap both keys work. */
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now, "nonce-rot-old-0000010",
+			  "", now, &who, &err),
+		     SH_OK);
+	cr_assert_eq(call(nk.key_id, nk.secret, "GET", "/x", now, "nonce-rot-new-0000011", "", now,
+			  &who, &err),
+		     SH_OK);
+	cr_assert_eq(who.id, f.party.id);
+	/* After it, only the new one. */
+	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now + 101,
+			  "nonce-rot-old-0000012", "", now + 101, &who, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "PARTY_KEY_UNKNOWN");
+	cr_assert_eq(call(nk.key_id, nk.secret, "GET", "/x", now + 101, "nonce-rot-new-0000013", "",
+			  now + 101, &who, &err),
+		     SH_OK);
+	/* The new secret does not work under the old key id. */
+	cr_assert_eq(call(f.key.key_id, nk.secret, "GET", "/x", now, "nonce-rot-mix-0000014", "",
+			  now, &who, &err),
+		     SH_EUNAUTH);
+}
+
+Test(party_auth, secret_is_stored_sealed_only)
+{
+	/* The stored blob is ciphertext: the secret is not in it. */
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	store_stmt *st = NULL;
+	cr_assert_eq(store_begin(f.db, STORE_READ, &tx, &err), SH_OK);
+	cr_assert_eq(store_query(tx, &st, &err, "SELECT secret_sealed FROM party_keys", ""), SH_OK);
+	cr_assert_eq(store_step(st, &err), STORE_ROW);
+	size_t len = 0;
+	const unsigned char *b = store_col_blob(st, 0, &len);
+	cr_assert_eq(len, 64 + KEYRING_SEAL_OVERHEAD);
+	cr_assert(memmem(b, len, f.key.secret, 16) == NULL, "secret visible in the sealed blob");
+	store_finalize(st);
+	store_rollback(tx);
+}
+
+Test(party_auth, registration_validates_the_policy)
+{
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	struct party p = {0};
+	struct party_key_issued k;
+	snprintf(p.name, sizeof p.name, "Jazz");
+	snprintf(p.sector, sizeof p.sector, "casino");
+	p.types = VT_YESNO;
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(party_create(tx, f.kr, &f.admin, &p, &k, &err), SH_EINVAL);
+	cr_assert_str_eq(err.code, "PARTY_SECTOR");
+	snprintf(p.sector, sizeof p.sector, "telco");
+	p.types = VT_KYC; /* kyc without attributes */
+	cr_assert_eq(party_create(tx, f.kr, &f.admin, &p, &k, &err), SH_EINVAL);
+	cr_assert_str_eq(err.code, "PARTY_ATTRIBUTES");
+	p.kyc_attrs = KA_NAME_EN | KA_ADDRESS;
+	cr_assert_eq(party_create(tx, f.kr, &f.admin, &p, &k, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(strlen(k.secret), 64);
+	cr_assert_eq(strncmp(k.key_id, "pk_", 3), 0);
+	store_rollback(tx);
+}
