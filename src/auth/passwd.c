@@ -15,22 +15,11 @@ int auth_user_set_password(store_tx *tx, const struct audit_actor *actor, const 
 			   const char *password, struct sh_err *err)
 {
 	char hash[AUTH_HASH_MAX], object[96], detail[64];
-	store_stmt *st = NULL;
+	int64_t id = 0;
 	if (!auth_username_valid(username))
 		return sh_err_set(err, SH_ENOTFOUND, "USER_NOT_FOUND", "no such user");
 	int rc = auth_password_check(password, username, err);
-	if (rc != SH_OK)
-		return rc;
-	rc = store_query(tx, &st, err, "SELECT id FROM users WHERE username = ? FOR UPDATE", "t",
-			 username);
-	if (rc != SH_OK)
-		return rc;
-	rc = store_step(st, err);
-	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-	store_finalize(st);
-	if (rc == STORE_DONE)
-		return sh_err_set(err, SH_ENOTFOUND, "USER_NOT_FOUND", "no user %s", username);
-	if (rc < 0)
+	if (rc != SH_OK || (rc = auth_user_id_for_update(tx, username, &id, err)) != SH_OK)
 		return rc;
 	if ((rc = auth_password_hash(password, hash, err)) != SH_OK)
 		return rc;

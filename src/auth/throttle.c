@@ -20,6 +20,20 @@ int64_t auth_throttle_wait(const struct auth_throttle *t, int64_t now)
 	return until > now ? until - now : 0;
 }
 
+/* Step st, a query for (failures, last_failure_at, locked), into out when
+ * it has a row; finalizes st and returns the step's status. */
+static int counter_read(store_stmt *st, struct auth_throttle *out, struct sh_err *err)
+{
+	int rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		out->failures = store_col_int(st, 0);
+		out->last_failure_at = store_col_int(st, 1);
+		out->locked = store_col_int(st, 2) != 0;
+	}
+	store_finalize(st);
+	return rc;
+}
+
 int auth_throttle_get(store_tx *tx, const char *kind, const char *subject,
 		      struct auth_throttle *out, struct sh_err *err)
 {
@@ -31,13 +45,7 @@ int auth_throttle_get(store_tx *tx, const char *kind, const char *subject,
 			     "tt", kind, subject);
 	if (rc != SH_OK)
 		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		out->failures = store_col_int(st, 0);
-		out->last_failure_at = store_col_int(st, 1);
-		out->locked = store_col_int(st, 2) != 0;
-	}
-	store_finalize(st);
+	rc = counter_read(st, out, err);
 	return rc < 0 ? rc : SH_OK;
 }
 
@@ -55,13 +63,7 @@ int auth_throttle_fail(store_tx *tx, const char *kind, const char *subject, int6
 			     "tti", kind, subject, now);
 	if (rc != SH_OK)
 		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		out->failures = store_col_int(st, 0);
-		out->last_failure_at = store_col_int(st, 1);
-		out->locked = store_col_int(st, 2) != 0;
-	}
-	store_finalize(st);
+	rc = counter_read(st, out, err);
 	if (rc < 0)
 		return rc;
 	if (rc != STORE_ROW)

@@ -145,23 +145,31 @@ int auth_user_create(store_tx *tx, const struct audit_actor *actor, const char *
 	return audit_append(tx, actor, "user.create", object, detail, err);
 }
 
-int auth_user_disable(store_tx *tx, const struct audit_actor *actor, const char *username,
-		      int disabled, struct sh_err *err)
+int auth_user_id_for_update(store_tx *tx, const char *username, int64_t *id,
+			    struct sh_err *err)
 {
 	store_stmt *st = NULL;
-	char object[96], detail[96];
-	if (!auth_username_valid(username))
-		return sh_err_set(err, SH_ENOTFOUND, "USER_NOT_FOUND", "no such user");
 	int rc = store_query(tx, &st, err, "SELECT id FROM users WHERE username = ? FOR UPDATE",
 			     "t", username);
 	if (rc != SH_OK)
 		return rc;
 	rc = store_step(st, err);
-	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+	*id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
 	store_finalize(st);
 	if (rc == STORE_DONE)
 		return sh_err_set(err, SH_ENOTFOUND, "USER_NOT_FOUND", "no user %s", username);
-	if (rc < 0)
+	return rc < 0 ? rc : SH_OK;
+}
+
+int auth_user_disable(store_tx *tx, const struct audit_actor *actor, const char *username,
+		      int disabled, struct sh_err *err)
+{
+	char object[96], detail[96];
+	int64_t id = 0;
+	if (!auth_username_valid(username))
+		return sh_err_set(err, SH_ENOTFOUND, "USER_NOT_FOUND", "no such user");
+	int rc = auth_user_id_for_update(tx, username, &id, err);
+	if (rc != SH_OK)
 		return rc;
 	if (disabled && actor && actor->kind && strcmp(actor->kind, "operator") == 0 &&
 	    actor->id == id)

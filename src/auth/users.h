@@ -33,6 +33,11 @@ int auth_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_resul
 /* 1 when name is a valid username. */
 int auth_username_valid(const char *name);
 
+/* The id of `username`, its row locked for the rest of tx (FOR UPDATE);
+ * 404 USER_NOT_FOUND when there is none. */
+int auth_user_id_for_update(store_tx *tx, const char *username, int64_t *id,
+			    struct sh_err *err) __attribute__((warn_unused_result));
+
 /* Create an operator. role_bit: exactly one ROLE_* bit; council_code may be
  * NULL. Errors: 400 BAD_USERNAME / BAD_ROLE / BAD_COUNCIL_CODE, 422
  * WEAK_PASSWORD, 409 USERNAME_TAKEN (the tx must then be rolled back). The

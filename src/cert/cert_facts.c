@@ -58,6 +58,23 @@ static int person_or_404(store_tx *tx, const char *id, struct person *out, struc
 	return person_get(tx, id, out, err);
 }
 
+/* The rows a certificate about one person opens with; dob as printed. */
+static void person_rows(struct cert_doc *d, const struct person *x, const char *dob)
+{
+	char id[20];
+	fmt_id(x->id_number, id, sizeof id);
+	cert_doc_row(d, "Name", "نام", x->name_en, x->name_ur);
+	cert_doc_row(d, "Identity number", "شناختی نمبر", id, "");
+	cert_doc_row(d, "Sex", "جنس", sex_en(x->gender), sex_ur(x->gender));
+	cert_doc_row(d, "Date of birth", "تاریخ پیدائش", dob, "");
+}
+
+static void late_note(struct cert_doc *d)
+{
+	snprintf(d->note_en, sizeof d->note_en, "Late registration");
+	snprintf(d->note_ur, sizeof d->note_ur, "تاخیر سے اندراج");
+}
+
 static int birth(store_tx *tx, const char *subject, struct cert_doc *d, struct cert_payload *p,
 		 struct sh_err *err)
 {
@@ -73,19 +90,13 @@ static int birth(store_tx *tx, const char *subject, struct cert_doc *d, struct c
 	char reg_no[32] = "-";
 	if (crvs_event_find(tx, CRVS_BIRTH, c.id_number, &ev, NULL) == SH_OK) {
 		snprintf(reg_no, sizeof reg_no, "%s", ev.reg_no);
-		if (ev.late) {
-			snprintf(d->note_en, sizeof d->note_en, "Late registration");
-			snprintf(d->note_ur, sizeof d->note_ur, "تاخیر سے اندراج");
-		}
+		if (ev.late)
+			late_note(d);
 		crvs_event_free(&ev);
 	}
-	char id[20], dob[11], buf[300];
-	fmt_id(c.id_number, id, sizeof id);
+	char dob[11], buf[300];
 	sh_date_format(c.dob, dob, sizeof dob);
-	cert_doc_row(d, "Name", "نام", c.name_en, c.name_ur);
-	cert_doc_row(d, "Identity number", "شناختی نمبر", id, "");
-	cert_doc_row(d, "Sex", "جنس", sex_en(c.gender), sex_ur(c.gender));
-	cert_doc_row(d, "Date of birth", "تاریخ پیدائش", dob, "");
+	person_rows(d, &c, dob);
 	cert_doc_row(d, "Place of birth", "جائے پیدائش", c.place_of_birth, "");
 	if (has_f) {
 		name_id(&f, buf, sizeof buf);
@@ -128,20 +139,14 @@ static int death(store_tx *tx, const char *subject, struct cert_doc *d, struct c
 				 crvs_json_or(o, "cause_icd10"));
 			json_decref(o);
 		}
-		if (ev.late) {
-			snprintf(d->note_en, sizeof d->note_en, "Late registration");
-			snprintf(d->note_ur, sizeof d->note_ur, "تاخیر سے اندراج");
-		}
+		if (ev.late)
+			late_note(d);
 		crvs_event_free(&ev);
 	}
-	char id[20], dod[11], dob[11];
-	fmt_id(x.id_number, id, sizeof id);
+	char dod[11], dob[11];
 	sh_date_format(x.date_of_death, dod, sizeof dod);
 	sh_date_format(x.dob, dob, sizeof dob);
-	cert_doc_row(d, "Name", "نام", x.name_en, x.name_ur);
-	cert_doc_row(d, "Identity number", "شناختی نمبر", id, "");
-	cert_doc_row(d, "Sex", "جنس", sex_en(x.gender), sex_ur(x.gender));
-	cert_doc_row(d, "Date of birth", "تاریخ پیدائش", dob, "");
+	person_rows(d, &x, dob);
 	cert_doc_row(d, "Date of death", "تاریخ وفات", dod, "");
 	if (place[0])
 		cert_doc_row(d, "Place of death", "جائے وفات", place, "");

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/roles.h"
 #include "crvs/crvs_internal.h"
 
 static json_t *birth_json(const struct crvs_birth_notice *n, const char *source)
@@ -117,16 +116,15 @@ int crvs_notify_birth(const struct crvs_ctx *c, const struct crvs_birth_notice *
 	memset(out, 0, sizeof *out);
 	/* A facility notifies; the council counter takes self-declarations,
 	 * which need supporting documents and are flagged as such. */
-	const char *source = c->role_bit == ROLE_HEALTH_NOTIFIER ? "facility" : "self_declaration";
+	const char *source;
+	int rc = crvs_notice_source(c, n->documents, "birth", &source, err);
+	if (rc)
+		return rc;
 	if (!strcmp(source, "facility") && !n->facility[0])
 		return sh_err_set(err, SH_EINVAL, "FACILITY_REQUIRED",
 				  "a facility notification names the facility");
-	if (!strcmp(source, "self_declaration") && !n->documents[0])
-		return sh_err_set(err, SH_ERULE, "DOCUMENTS_REQUIRED",
-				  "a self-declared birth needs supporting documents");
 	store_tx *tx;
-	int rc = crvs_tx_begin(c, &tx, err);
-	if (rc)
+	if ((rc = crvs_tx_begin(c, &tx, err)))
 		return rc;
 	struct address_council place;
 	struct person mother;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/roles.h"
 #include "crvs/crvs_internal.h"
 
 /* ICD-10 category with an optional subcategory: "I21", "I21.9", "U07.1". */
@@ -48,29 +47,23 @@ static int death_rules(store_tx *tx, const struct crvs_ctx *c, const char *perso
 			 "ti", p->id_number, self_id);
 	if (rc)
 		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		rc = sh_err_set(err, SH_ERULE, "DUPLICATE_DEATH",
-				"this death is already notified as event %lld",
-				(long long)store_col_int(st, 0));
-	store_finalize(st);
-	return rc < 0 ? rc : SH_OK;
+	return crvs_refuse_duplicate(st, "DUPLICATE_DEATH", "this death is already notified",
+				     err);
 }
 
 int crvs_notify_death(const struct crvs_ctx *c, const struct crvs_death_notice *n,
 		      struct crvs_outcome *out, struct sh_err *err)
 {
 	memset(out, 0, sizeof *out);
-	const char *source = c->role_bit == ROLE_HEALTH_NOTIFIER ? "facility" : "self_declaration";
-	if (!strcmp(source, "self_declaration") && !n->documents[0])
-		return sh_err_set(err, SH_ERULE, "DOCUMENTS_REQUIRED",
-				  "a self-declared death needs supporting documents");
+	const char *source;
+	int rc = crvs_notice_source(c, n->documents, "death", &source, err);
+	if (rc)
+		return rc;
 	if (!icd10_valid(n->cause_icd10))
 		return sh_err_set(err, SH_EINVAL, "CAUSE_INVALID",
 				  "cause must be an ICD-10 code such as I21.9");
 	store_tx *tx;
-	int rc = crvs_tx_begin(c, &tx, err);
-	if (rc)
+	if ((rc = crvs_tx_begin(c, &tx, err)))
 		return rc;
 	struct address_council place;
 	struct person p;

@@ -88,15 +88,8 @@ int crvs_submit_divorce(const struct crvs_ctx *c, const struct crvs_divorce_noti
 			 "SELECT id FROM crvs_events WHERE kind = 'divorce' AND status = 'pending'"
 			 " AND subject_a = ? AND subject_b = ?",
 			 "tt", h.id_number, w.id_number);
-	if (rc)
-		goto out;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		rc = sh_err_set(err, SH_ERULE, "DUPLICATE_DIVORCE",
-				"a divorce of the parties is already pending as event %lld",
-				(long long)store_col_int(st, 0));
-	store_finalize(st);
-	if (rc < 0)
+	if (rc || (rc = crvs_refuse_duplicate(st, "DUPLICATE_DIVORCE",
+					      "a divorce of the parties is already pending", err)))
 		goto out;
 	char date[11];
 	crvs_date_str(n->date, date);
@@ -194,8 +187,9 @@ int crvs_divorce_register(store_tx *tx, const struct crvs_ctx *c, const struct c
 	"d.id, d.event_id, d.marriage_id, d.dtype, m.husband_id, m.wife_id, d.notice_date,"   \
 	" d.effective_date, d.status, COALESCE(d.decree_ref, ''), d.reg_no, d.council_code"
 
-static void divorce_row(store_stmt *st, struct crvs_divorce *d)
+static void divorce_row(store_stmt *st, void *out)
 {
+	struct crvs_divorce *d = out;
 	memset(d, 0, sizeof *d);
 	d->id = store_col_int(st, 0);
 	d->event_id = store_col_int(st, 1);
@@ -212,43 +206,24 @@ static void divorce_row(store_stmt *st, struct crvs_divorce *d)
 	snprintf(d->council_code, sizeof d->council_code, "%s", store_col_text(st, 11));
 }
 
+static const struct crvs_record_kind divorce_record = {
+	.by_id = "SELECT " DIVORCE_COLS " FROM crvs_divorces d JOIN crvs_marriages m"
+		 " ON m.id = d.marriage_id WHERE d.id = ?",
+	.id_by_reg_no = "SELECT id FROM crvs_divorces WHERE reg_no = ?",
+	.row = divorce_row,
+	.missing = "DIVORCE_NOT_FOUND",
+	.what = "divorce",
+};
+
 int crvs_divorce_get(store_tx *tx, int64_t id, struct crvs_divorce *out, struct sh_err *err)
 {
-	store_stmt *st;
-	int rc = store_query(tx, &st, err,
-			     "SELECT " DIVORCE_COLS " FROM crvs_divorces d JOIN crvs_marriages m"
-			     " ON m.id = d.marriage_id WHERE d.id = ?",
-			     "i", id);
-	if (rc)
-		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		divorce_row(st, out);
-		rc = SH_OK;
-	} else if (rc == STORE_DONE) {
-		rc = sh_err_set(err, SH_ENOTFOUND, "DIVORCE_NOT_FOUND", "no divorce %lld",
-				(long long)id);
-	}
-	store_finalize(st);
-	return rc;
+	return crvs_record_get(tx, &divorce_record, id, out, err);
 }
 
 int crvs_divorce_by_reg(store_tx *tx, const char *reg_no, struct crvs_divorce *out,
 			struct sh_err *err)
 {
-	store_stmt *st;
-	int rc = store_query(tx, &st, err, "SELECT id FROM crvs_divorces WHERE reg_no = ?", "t",
-			     reg_no);
-	if (rc)
-		return rc;
-	rc = store_step(st, err);
-	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-	store_finalize(st);
-	if (rc < 0)
-		return rc;
-	if (!id)
-		return sh_err_set(err, SH_ENOTFOUND, "DIVORCE_NOT_FOUND", "no divorce %s", reg_no);
-	return crvs_divorce_get(tx, id, out, err);
+	return crvs_record_by_reg(tx, &divorce_record, reg_no, out, err);
 }
 
 int crvs_talaq_revoke(const struct crvs_ctx *c, int64_t divorce_id, struct sh_err *err)

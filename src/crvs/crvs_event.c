@@ -70,6 +70,16 @@ int crvs_check_late(store_tx *tx, const struct crvs_ctx *c, struct sh_date d,
 	return SH_OK;
 }
 
+int crvs_notice_source(const struct crvs_ctx *c, const char *documents, const char *what,
+		       const char **source, struct sh_err *err)
+{
+	*source = c->role_bit == ROLE_HEALTH_NOTIFIER ? "facility" : "self_declaration";
+	if (!strcmp(*source, "self_declaration") && !documents[0])
+		return sh_err_set(err, SH_ERULE, "DOCUMENTS_REQUIRED",
+				  "a self-declared %s needs supporting documents", what);
+	return SH_OK;
+}
+
 int crvs_party(store_tx *tx, const char *id, const char *label, struct sh_date on,
 	       struct person *out, struct sh_err *err)
 {
@@ -127,6 +137,25 @@ void crvs_json_copy(json_t *o, const char *key, char *out, size_t n)
 	snprintf(out, n, "%s", crvs_json_str(o, key));
 }
 
+/* Who submitted or decided, as the event register records it. */
+static const char *actor_name(const struct crvs_ctx *c)
+{
+	return c->actor && c->actor->name ? c->actor->name : "system";
+}
+
+/* Audit action "crvs.<kind>.<verb>" on object "crvs_event:<id>"; takes
+ * detail (may be NULL). */
+static int event_audit(store_tx *tx, const struct crvs_ctx *c, int64_t id, enum crvs_kind kind,
+		       const char *verb, json_t *detail, struct sh_err *err)
+{
+	char object[48], action[48];
+	snprintf(object, sizeof object, "crvs_event:%lld", (long long)id);
+	snprintf(action, sizeof action, "crvs.%s.%s", crvs_kind_name(kind), verb);
+	int rc = crvs_audit(tx, c, action, object, detail, err);
+	json_decref(detail);
+	return rc;
+}
+
 int crvs_event_insert(store_tx *tx, const struct crvs_ctx *c, const struct crvs_new_event *e,
 		      int64_t *id, struct sh_err *err)
 {
@@ -146,7 +175,7 @@ int crvs_event_insert(store_tx *tx, const struct crvs_ctx *c, const struct crvs_
 			     e->council_a, e->council_b, e->subject_a, e->subject_b, e->sex,
 			     (int64_t)e->birth_order, (int64_t)e->late,
 			     e->late ? e->late_reason : NULL, details,
-			     c->actor && c->actor->name ? c->actor->name : "system", sh_now());
+			     actor_name(c), sh_now());
 	free(details);
 	if (rc)
 		return rc;
@@ -160,14 +189,9 @@ int crvs_event_insert(store_tx *tx, const struct crvs_ctx *c, const struct crvs_
 	store_finalize(st);
 	if (rc)
 		return rc;
-	char object[48], action[48];
-	snprintf(object, sizeof object, "crvs_event:%lld", (long long)*id);
-	snprintf(action, sizeof action, "crvs.%s.notify", crvs_kind_name(e->kind));
 	json_t *d = json_pack("{s:s,s:s,s:s,s:b}", "source", e->source, "council", e->council,
 			      "date", date, "late", e->late);
-	rc = crvs_audit(tx, c, action, object, d, err);
-	json_decref(d);
-	return rc;
+	return event_audit(tx, c, *id, e->kind, "notify", d, err);
 }
 
 int crvs_event_mark_registered(store_tx *tx, const struct crvs_ctx *c, int64_t id,
@@ -176,7 +200,7 @@ int crvs_event_mark_registered(store_tx *tx, const struct crvs_ctx *c, int64_t i
 	int rc = store_run(tx, err,
 			   "UPDATE crvs_events SET status = 'registered', decided_by = ?,"
 			   " decided_at = ?, reg_no = ?, person_id = ? WHERE id = ? AND status = 'pending'",
-			   "titti", c->actor && c->actor->name ? c->actor->name : "system", sh_now(),
+			   "titti", actor_name(c), sh_now(),
 			   reg_no, person_id, id);
 	if (rc == 0)
 		return sh_err_set(err, SH_ECONFLICT, "NOT_PENDING", "event %lld is not pending",
@@ -320,6 +344,19 @@ static int check_jurisdiction(store_tx *tx, const struct crvs_ctx *c, int64_t id
 	return rc < 0 ? rc : SH_OK;
 }
 
+/* The event `id`, which must still be pending and in c's jurisdiction. */
+static int decidable_event(store_tx *tx, const struct crvs_ctx *c, int64_t id,
+			   struct crvs_event *e, struct sh_err *err)
+{
+	int rc = crvs_event_get(tx, id, e, err);
+	if (rc != SH_OK)
+		return rc;
+	if (e->status != CRVS_PENDING)
+		return sh_err_set(err, SH_ECONFLICT, "NOT_PENDING", "event %lld is already %s",
+				  (long long)id, crvs_status_name(e->status));
+	return check_jurisdiction(tx, c, id, err);
+}
+
 int crvs_register(const struct crvs_ctx *c, int64_t event_id, const struct crvs_registration *r,
 		  struct crvs_outcome *out, struct sh_err *err)
 {
@@ -329,14 +366,7 @@ int crvs_register(const struct crvs_ctx *c, int64_t event_id, const struct crvs_
 	int rc = crvs_tx_begin(c, &tx, err);
 	if (rc)
 		return rc;
-	if ((rc = crvs_event_get(tx, event_id, &e, err)) != SH_OK)
-		goto out;
-	if (e.status != CRVS_PENDING) {
-		rc = sh_err_set(err, SH_ECONFLICT, "NOT_PENDING", "event %lld is already %s",
-				(long long)event_id, crvs_status_name(e.status));
-		goto out;
-	}
-	if ((rc = check_jurisdiction(tx, c, event_id, err)) != SH_OK)
+	if ((rc = decidable_event(tx, c, event_id, &e, err)) != SH_OK)
 		goto out;
 	if ((rc = crvs_talaq_settle(tx, c->actor, crvs_today(c), err)) < 0)
 		goto out;
@@ -354,12 +384,8 @@ int crvs_register(const struct crvs_ctx *c, int64_t event_id, const struct crvs_
 	if ((rc = crvs_event_mark_registered(tx, c, event_id, out->reg_no,
 					     out->person_id[0] ? out->person_id : NULL, err)))
 		goto out;
-	char object[48], action[48];
-	snprintf(object, sizeof object, "crvs_event:%lld", (long long)event_id);
-	snprintf(action, sizeof action, "crvs.%s.register", crvs_kind_name(e.kind));
-	json_t *d = json_pack("{s:s,s:s}", "reg_no", out->reg_no, "person", out->person_id);
-	rc = crvs_audit(tx, c, action, object, d, err);
-	json_decref(d);
+	rc = event_audit(tx, c, event_id, e.kind, "register",
+			 json_pack("{s:s,s:s}", "reg_no", out->reg_no, "person", out->person_id), err);
 out:
 	crvs_event_free(&e);
 	return crvs_tx_end(tx, rc, err);
@@ -377,28 +403,17 @@ int crvs_reject(const struct crvs_ctx *c, int64_t event_id, const char *reason,
 	if (rc)
 		return rc;
 	struct crvs_event e = {0};
-	if ((rc = crvs_event_get(tx, event_id, &e, err)) != SH_OK)
-		goto out;
-	if (e.status != CRVS_PENDING) {
-		rc = sh_err_set(err, SH_ECONFLICT, "NOT_PENDING", "event %lld is already %s",
-				(long long)event_id, crvs_status_name(e.status));
-		goto out;
-	}
-	if ((rc = check_jurisdiction(tx, c, event_id, err)) != SH_OK)
+	if ((rc = decidable_event(tx, c, event_id, &e, err)) != SH_OK)
 		goto out;
 	rc = store_run(tx, err,
 		       "UPDATE crvs_events SET status = 'rejected', decided_by = ?, decided_at = ?,"
 		       " reject_reason = ? WHERE id = ?",
-		       "titi", c->actor && c->actor->name ? c->actor->name : "system", sh_now(),
+		       "titi", actor_name(c), sh_now(),
 		       reason, event_id);
 	if (rc < 0)
 		goto out;
-	char object[48], action[48];
-	snprintf(object, sizeof object, "crvs_event:%lld", (long long)event_id);
-	snprintf(action, sizeof action, "crvs.%s.reject", crvs_kind_name(e.kind));
-	json_t *d = json_pack("{s:s}", "reason", reason);
-	rc = crvs_audit(tx, c, action, object, d, err);
-	json_decref(d);
+	rc = event_audit(tx, c, event_id, e.kind, "reject", json_pack("{s:s}", "reason", reason),
+			 err);
 out:
 	crvs_event_free(&e);
 	return crvs_tx_end(tx, rc, err);

@@ -23,6 +23,11 @@ int crvs_check_date(const struct crvs_ctx *c, struct sh_date d, struct sh_err *e
  * *late is set when the event is late. */
 int crvs_check_late(store_tx *tx, const struct crvs_ctx *c, struct sh_date d,
 		    const char *reason, int *late, struct sh_err *err);
+/* Who notifies a birth or death: a health facility ("facility") or the
+ * council counter ("self_declaration"), whose notices need supporting
+ * documents (DOCUMENTS_REQUIRED, "a self-declared <what> needs ..."). */
+int crvs_notice_source(const struct crvs_ctx *c, const char *documents, const char *what,
+		       const char **source, struct sh_err *err);
 /* The person `id` (label names the party in messages), who must exist
  * (PARTY_NOT_FOUND), be born by `on` (EVENT_BEFORE_BIRTH) and not have died
  * before `on` (EVENT_AFTER_DEATH). */
@@ -80,6 +85,25 @@ int crvs_divorce_rules(store_tx *tx, const struct crvs_ctx *c,
 void crvs_birth_from_json(json_t *o, struct crvs_birth_notice *n);
 void crvs_marriage_from_json(json_t *o, struct crvs_marriage_notice *n);
 void crvs_divorce_from_json(json_t *o, struct crvs_divorce_notice *n);
+
+/* A register read one record at a time: its SQL by id (one integer
+ * parameter) and for the id by registration number (one text parameter),
+ * how a row fills the record, and what a miss is called. */
+struct crvs_record_kind {
+	const char *by_id;
+	const char *id_by_reg_no;
+	void (*row)(store_stmt *st, void *out);
+	const char *missing; /* SH_ENOTFOUND code, "MARRIAGE_NOT_FOUND" */
+	const char *what;    /* in "no <what> <id>" */
+};
+int crvs_record_get(store_tx *tx, const struct crvs_record_kind *k, int64_t id, void *out,
+		    struct sh_err *err);
+int crvs_record_by_reg(store_tx *tx, const struct crvs_record_kind *k, const char *reg_no,
+		       void *out, struct sh_err *err);
+/* Finish a duplicate check whose query st selects the id of a conflicting
+ * event: a row is SH_ERULE `code`, "<what> as event <id>". Finalizes st. */
+int crvs_refuse_duplicate(store_stmt *st, const char *code, const char *what,
+			  struct sh_err *err);
 
 /* Set a person's marital status (reason recorded in the registry). */
 int crvs_set_marital(store_tx *tx, const struct crvs_ctx *c, const char *id,

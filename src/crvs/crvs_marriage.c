@@ -142,13 +142,8 @@ int crvs_marriage_rules(store_tx *tx, const struct crvs_ctx *c,
 			 "tti", h.id_number, w.id_number, self_id);
 	if (rc)
 		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		rc = sh_err_set(err, SH_ERULE, "DUPLICATE_MARRIAGE",
-				"this marriage is already submitted as event %lld",
-				(long long)store_col_int(st, 0));
-	store_finalize(st);
-	return rc < 0 ? rc : SH_OK;
+	return crvs_refuse_duplicate(st, "DUPLICATE_MARRIAGE",
+				     "this marriage is already submitted", err);
 }
 
 int crvs_submit_marriage(const struct crvs_ctx *c, const struct crvs_marriage_notice *n,
@@ -236,8 +231,9 @@ int crvs_marriage_register(store_tx *tx, const struct crvs_ctx *c, const struct 
 	"id, event_id, husband_id, wife_id, marriage_date, COALESCE(ended_on, ''), status,"  \
 	" reg_no, council_code, COALESCE(dower, ''), COALESCE(place, '')"
 
-static void marriage_row(store_stmt *st, struct crvs_marriage *m)
+static void marriage_row(store_stmt *st, void *out)
 {
+	struct crvs_marriage *m = out;
 	memset(m, 0, sizeof *m);
 	m->id = store_col_int(st, 0);
 	m->event_id = store_col_int(st, 1);
@@ -255,41 +251,23 @@ static void marriage_row(store_stmt *st, struct crvs_marriage *m)
 	snprintf(m->place, sizeof m->place, "%s", store_col_text(st, 10));
 }
 
+static const struct crvs_record_kind marriage_record = {
+	.by_id = "SELECT " MARRIAGE_COLS " FROM crvs_marriages WHERE id = ?",
+	.id_by_reg_no = "SELECT id FROM crvs_marriages WHERE reg_no = ?",
+	.row = marriage_row,
+	.missing = "MARRIAGE_NOT_FOUND",
+	.what = "marriage",
+};
+
 int crvs_marriage_get(store_tx *tx, int64_t id, struct crvs_marriage *out, struct sh_err *err)
 {
-	store_stmt *st;
-	int rc = store_query(tx, &st, err,
-			     "SELECT " MARRIAGE_COLS " FROM crvs_marriages WHERE id = ?", "i", id);
-	if (rc)
-		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		marriage_row(st, out);
-		rc = SH_OK;
-	} else if (rc == STORE_DONE) {
-		rc = sh_err_set(err, SH_ENOTFOUND, "MARRIAGE_NOT_FOUND", "no marriage %lld",
-				(long long)id);
-	}
-	store_finalize(st);
-	return rc;
+	return crvs_record_get(tx, &marriage_record, id, out, err);
 }
 
 int crvs_marriage_by_reg(store_tx *tx, const char *reg_no, struct crvs_marriage *out,
 			 struct sh_err *err)
 {
-	store_stmt *st;
-	int rc = store_query(tx, &st, err,
-			     "SELECT id FROM crvs_marriages WHERE reg_no = ?", "t", reg_no);
-	if (rc)
-		return rc;
-	rc = store_step(st, err);
-	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-	store_finalize(st);
-	if (rc < 0)
-		return rc;
-	if (!id)
-		return sh_err_set(err, SH_ENOTFOUND, "MARRIAGE_NOT_FOUND", "no marriage %s", reg_no);
-	return crvs_marriage_get(tx, id, out, err);
+	return crvs_record_by_reg(tx, &marriage_record, reg_no, out, err);
 }
 
 int crvs_marriages_of(store_tx *tx, const char *person_id,

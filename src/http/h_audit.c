@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "auth/roles.h"
+#include "http/h_common.h"
 #include "http/routes.h"
 #include "lib/parse.h"
 #include "server/app.h"
@@ -19,20 +20,6 @@ static json_t *hex_json(const unsigned char *p, size_t n)
 	char s[2 * 64 + 1];
 	sodium_bin2hex(s, sizeof s, p, n);
 	return json_string(s);
-}
-
-static int query_u64(struct http_req *req, const char *key, int64_t min, int64_t dflt,
-		     int64_t max, int64_t *out, struct sh_err *err)
-{
-	const char *s = http_query(req, key);
-	if (!s || !*s) {
-		*out = dflt;
-		return SH_OK;
-	}
-	if (sh_parse_i64(s, min, max, out) != SH_OK)
-		return sh_err_set(err, SH_EINVAL, "BAD_QUERY", "%s must be an integer in [%lld, %lld]",
-				  key, (long long)min, (long long)max);
-	return SH_OK;
 }
 
 static void add_verification(struct app *app, json_t *out, struct sh_err *err, int *fatal)
@@ -131,8 +118,8 @@ static void audit_list(struct http_req *req, struct http_resp *resp)
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	int64_t from, limit;
-	if (query_u64(req, "from", 0, 0, INT64_MAX, &from, &err) != SH_OK ||
-	    query_u64(req, "limit", 1, 100, 1000, &limit, &err) != SH_OK) {
+	if (h_query_i64(req, "from", 0, INT64_MAX, 0, &from, &err) != SH_OK ||
+	    h_query_i64(req, "limit", 1, 1000, 100, &limit, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -167,8 +154,8 @@ static void audit_consistency(struct http_req *req, struct http_resp *resp)
 		http_reply_err(resp, &err);
 		return;
 	}
-	if (query_u64(req, "first", 1, 0, INT64_MAX, &first, &err) != SH_OK ||
-	    query_u64(req, "second", 1, (int64_t)h.size, INT64_MAX, &second, &err) != SH_OK) {
+	if (h_query_i64(req, "first", 1, INT64_MAX, 0, &first, &err) != SH_OK ||
+	    h_query_i64(req, "second", 1, INT64_MAX, (int64_t)h.size, &second, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}

@@ -18,6 +18,7 @@
 #include "auth/roles.h"
 #include "auth/sessions.h"
 #include "auth/users.h"
+#include "http/h_common.h"
 #include "http/routes.h"
 #include "lib/parse.h"
 #include "server/app.h"
@@ -60,12 +61,8 @@ static void session_create(struct http_req *req, struct http_resp *resp)
 	int rc = auth_login_at(app->db, app->keys, user, pw, req->client_addr, req->request_id,
 			       ttl, sh_now(), &res, &err);
 	if (rc != SH_OK) {
-		if (rc == SH_ETHROTTLE) {
-			/* RFC 9110 10.2.3 */
-			char s[24];
-			snprintf(s, sizeof s, "%lld", (long long)res.retry_after);
-			http_reply_header(resp, "Retry-After", s);
-		}
+		if (rc == SH_ETHROTTLE)
+			h_retry_after(resp, res.retry_after);
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -111,13 +108,28 @@ static json_t *user_json(const struct auth_user *u)
 			 "locked", u->locked, "created_at", at);
 }
 
+/* Finish an account change begun in tx (rc its status so far): read the
+ * account back, commit and reply it with `status`; on any failure roll back
+ * and reply the error. */
+static void user_change_reply(struct http_resp *resp, store_tx *tx, int rc, const char *name,
+			      int status, struct sh_err *err)
+{
+	struct auth_user u;
+	if (rc == SH_OK)
+		rc = auth_user_get(tx, name, &u, err);
+	if (h_tx_end(tx, rc, err) != SH_OK) {
+		http_reply_err(resp, err);
+		return;
+	}
+	http_reply_json(resp, status, user_json(&u));
+}
+
 static void users_create(struct http_req *req, struct http_resp *resp)
 {
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	json_t *body = NULL;
 	store_tx *tx = NULL;
-	struct auth_user u;
 	int64_t id = 0;
 	if (http_json_body(req, &body, &err) != SH_OK) {
 		http_reply_err(resp, &err);
@@ -141,33 +153,7 @@ static void users_create(struct http_req *req, struct http_resp *resp)
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK)
 		rc = auth_user_create(tx, &actor, user, pw, bit, council, &id, &err);
-	if (rc == SH_OK)
-		rc = auth_user_get(tx, user, &u, &err);
-	if (rc != SH_OK) {
-		if (tx)
-			store_rollback(tx);
-		http_reply_err(resp, &err);
-		return;
-	}
-	if (store_commit(tx, &err) != SH_OK) {
-		http_reply_err(resp, &err);
-		return;
-	}
-	http_reply_json(resp, 201, user_json(&u));
-}
-
-static int query_i64(struct http_req *req, const char *key, int64_t min, int64_t max,
-		     int64_t dflt, int64_t *out, struct sh_err *err)
-{
-	const char *s = http_query(req, key);
-	if (!s || !*s) {
-		*out = dflt;
-		return SH_OK;
-	}
-	if (sh_parse_i64(s, min, max, out) != SH_OK)
-		return sh_err_set(err, SH_EINVAL, "BAD_QUERY", "%s must be an integer in [%lld, %lld]",
-				  key, (long long)min, (long long)max);
-	return SH_OK;
+	user_change_reply(resp, tx, rc, user, 201, &err);
 }
 
 static void users_list(struct http_req *req, struct http_resp *resp)
@@ -178,8 +164,8 @@ static void users_list(struct http_req *req, struct http_resp *resp)
 	store_tx *tx = NULL;
 	struct auth_user *list = NULL;
 	size_t n = 0;
-	if (query_i64(req, "after", 0, INT64_MAX, 0, &after, &err) != SH_OK ||
-	    query_i64(req, "limit", 1, 1000, 100, &limit, &err) != SH_OK) {
+	if (h_query_i64(req, "after", 0, INT64_MAX, 0, &after, &err) != SH_OK ||
+	    h_query_i64(req, "limit", 1, 1000, 100, &limit, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -207,25 +193,12 @@ static void users_set_disabled(struct http_req *req, struct http_resp *resp, int
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	store_tx *tx = NULL;
-	struct auth_user u;
 	const char *name = req->nparams > 0 ? req->params[0] : NULL;
 	struct audit_actor actor = app_actor(req);
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK)
 		rc = auth_user_disable(tx, &actor, name, disabled, &err);
-	if (rc == SH_OK)
-		rc = auth_user_get(tx, name, &u, &err);
-	if (rc != SH_OK) {
-		if (tx)
-			store_rollback(tx);
-		http_reply_err(resp, &err);
-		return;
-	}
-	if (store_commit(tx, &err) != SH_OK) {
-		http_reply_err(resp, &err);
-		return;
-	}
-	http_reply_json(resp, 200, user_json(&u));
+	user_change_reply(resp, tx, rc, name, 200, &err);
 }
 
 static void users_disable(struct http_req *req, struct http_resp *resp)
@@ -244,7 +217,6 @@ static void users_reset_password(struct http_req *req, struct http_resp *resp)
 	struct sh_err err = {0};
 	json_t *body = NULL;
 	store_tx *tx = NULL;
-	struct auth_user u;
 	const char *name = req->nparams > 0 ? req->params[0] : NULL;
 	if (http_json_body(req, &body, &err) != SH_OK) {
 		http_reply_err(resp, &err);
@@ -259,19 +231,7 @@ static void users_reset_password(struct http_req *req, struct http_resp *resp)
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK)
 		rc = auth_user_set_password(tx, &actor, name, pw, &err);
-	if (rc == SH_OK)
-		rc = auth_user_get(tx, name, &u, &err);
-	if (rc != SH_OK) {
-		if (tx)
-			store_rollback(tx);
-		http_reply_err(resp, &err);
-		return;
-	}
-	if (store_commit(tx, &err) != SH_OK) {
-		http_reply_err(resp, &err);
-		return;
-	}
-	http_reply_json(resp, 200, user_json(&u));
+	user_change_reply(resp, tx, rc, name, 200, &err);
 }
 
 static void session_change_password(struct http_req *req, struct http_resp *resp)
@@ -290,11 +250,8 @@ static void session_change_password(struct http_req *req, struct http_resp *resp
 					 body_string(body, "new_password"), bearer(req), &actor,
 					 sh_now(), &retry, &err);
 	if (rc != SH_OK) {
-		if (rc == SH_ETHROTTLE) {
-			char s[24];
-			snprintf(s, sizeof s, "%lld", (long long)retry);
-			http_reply_header(resp, "Retry-After", s);
-		}
+		if (rc == SH_ETHROTTLE)
+			h_retry_after(resp, retry);
 		http_reply_err(resp, &err);
 		return;
 	}

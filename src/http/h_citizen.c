@@ -16,25 +16,9 @@
 
 static void h_login(struct http_req *req, struct http_resp *resp)
 {
-	struct app *app = req->app;
-	const struct consent_config *cfg = consent_config_env();
 	struct sh_err err = {0};
-	json_t *body = NULL;
-	store_tx *tx = NULL;
 	struct consent_issued c;
-	struct audit_actor actor = app_actor(req);
-	int rc = http_json_body(req, &body, &err);
-	if (rc == SH_OK)
-		rc = store_begin(app->db, STORE_WRITE, &tx, &err);
-	if (rc == SH_OK) {
-		rc = consent_request(tx, app->keys, cfg, &actor, CONSENT_FOR_LOGIN, 0, NULL,
-				     hc_str(body, "id_number"), NULL, sh_now(), 0, &c, &err);
-		if (rc == SH_OK)
-			rc = store_commit(tx, &err);
-		else
-			store_rollback(tx);
-	}
-	if (rc != SH_OK) {
+	if (hc_consent_issue(req, CONSENT_FOR_LOGIN, &c, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -65,10 +49,7 @@ static void h_session(struct http_req *req, struct http_resp *resp)
 	if (rc == SH_OK) {
 		rc = citizen_session_create(tx, app->keys, cfg, &actor, hc_str(body, "login_id"),
 					    hc_str(body, "passcode"), sh_now(), &ok, &s, &err);
-		if (rc == SH_OK)
-			rc = store_commit(tx, &err);
-		else
-			store_rollback(tx);
+		rc = h_tx_end(tx, rc, &err);
 	}
 	if (rc == SH_OK && !ok)
 		rc = err.status;
@@ -92,10 +73,7 @@ static void h_logout(struct http_req *req, struct http_resp *resp)
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK) {
 		rc = citizen_session_revoke(tx, app->keys, token, &err);
-		if (rc == SH_OK)
-			rc = store_commit(tx, &err);
-		else
-			store_rollback(tx);
+		rc = h_tx_end(tx, rc, &err);
 	}
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
@@ -188,10 +166,7 @@ static void lock_change(struct http_req *req, struct http_resp *resp, int locked
 		rc = verify_lock_set(tx, &actor, req->principal.name, bit, locked, &err);
 		if (rc == SH_OK)
 			rc = verify_locks_get(tx, req->principal.name, &locks, &err);
-		if (rc == SH_OK)
-			rc = store_commit(tx, &err);
-		else
-			store_rollback(tx);
+		rc = h_tx_end(tx, rc, &err);
 	}
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);

@@ -13,35 +13,13 @@
 
 static void h_consent_create(struct http_req *req, struct http_resp *resp)
 {
-	struct app *app = req->app;
-	const struct consent_config *cfg = consent_config_env();
 	struct sh_err err = {0};
-	json_t *body = NULL;
-	store_tx *tx = NULL;
 	struct consent_issued c;
-	struct party p;
-	struct audit_actor actor = app_actor(req);
-	int rc = http_json_body(req, &body, &err);
-	if (rc != SH_OK)
-		goto out;
-	rc = store_begin(app->db, STORE_WRITE, &tx, &err);
-	if (rc != SH_OK)
-		goto out;
-	rc = party_get(tx, req->principal.id, &p, &err);
-	if (rc == SH_OK)
-		rc = consent_request(tx, app->keys, cfg, &actor, CONSENT_FOR_PARTY, p.id, p.name,
-				     hc_str(body, "id_number"), hc_str(body, "purpose"), sh_now(), 0,
-				     &c, &err);
-	if (rc == SH_OK)
-		rc = store_commit(tx, &err);
-	else
-		store_rollback(tx);
-	if (rc != SH_OK)
-		goto out;
-	http_reply_json(resp, 202, consent_answer_json(&c, cfg));
-out:
-	if (rc != SH_OK)
+	if (hc_consent_issue(req, CONSENT_FOR_PARTY, &c, &err) != SH_OK) {
 		http_reply_err(resp, &err);
+		return;
+	}
+	http_reply_json(resp, 202, consent_answer_json(&c, consent_config_env()));
 }
 
 static void h_factor_unlock(struct http_req *req, struct http_resp *resp)
@@ -53,10 +31,7 @@ static void h_factor_unlock(struct http_req *req, struct http_resp *resp)
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK) {
 		rc = consent_factor_unlock(tx, &actor, req->params[0], &err);
-		if (rc == SH_OK)
-			rc = store_commit(tx, &err);
-		else
-			store_rollback(tx);
+		rc = h_tx_end(tx, rc, &err);
 	}
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);

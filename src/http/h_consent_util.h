@@ -4,25 +4,50 @@
 #define SH_HTTP_H_CONSENT_UTIL_H
 
 #include <jansson.h>
-#include <stdio.h>
 
+#include "consent/config.h"
+#include "consent/consent.h"
+#include "consent/party.h"
+#include "http/h_common.h"
 #include "http/http.h"
 #include "lib/err.h"
+#include "server/app.h"
 
 static inline const char *hc_str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
 
+/* Issue a passcode for the body's id_number in a write transaction of its
+ * own: for the calling relying party and the body's purpose
+ * (CONSENT_FOR_PARTY), or for a citizen signing in (CONSENT_FOR_LOGIN). */
+static inline int hc_consent_issue(struct http_req *req, enum consent_kind kind,
+				   struct consent_issued *c, struct sh_err *err)
+{
+	struct app *app = req->app;
+	json_t *body = NULL;
+	store_tx *tx = NULL;
+	struct party p = {0};
+	struct audit_actor actor = app_actor(req);
+	int for_party = kind == CONSENT_FOR_PARTY;
+	int rc = http_json_body(req, &body, err);
+	if (rc == SH_OK)
+		rc = store_begin(app->db, STORE_WRITE, &tx, err);
+	if (rc == SH_OK && for_party)
+		rc = party_get(tx, req->principal.id, &p, err);
+	if (rc == SH_OK)
+		rc = consent_request(tx, app->keys, consent_config_env(), &actor, kind, p.id,
+				     for_party ? p.name : NULL, hc_str(body, "id_number"),
+				     for_party ? hc_str(body, "purpose") : NULL, sh_now(), 0, c, err);
+	return h_tx_end(tx, rc, err);
+}
+
 /* Reply an error; throttling errors carry Retry-After. */
 static inline void hc_reply_err(struct http_resp *resp, const struct sh_err *err,
 				int64_t retry_after_s)
 {
-	if (err->status == SH_ETHROTTLE && retry_after_s > 0) {
-		char v[24];
-		snprintf(v, sizeof v, "%lld", (long long)retry_after_s);
-		http_reply_header(resp, "Retry-After", v);
-	}
+	if (err->status == SH_ETHROTTLE && retry_after_s > 0)
+		h_retry_after(resp, retry_after_s);
 	http_reply_err(resp, err);
 }
 

@@ -90,10 +90,7 @@ static void h_party_create(struct http_req *req, struct http_resp *resp)
 	if (rc != SH_OK)
 		goto out;
 	rc = party_create(tx, app->keys, &actor, &p, &key, &err);
-	if (rc == SH_OK)
-		rc = store_commit(tx, &err);
-	else
-		store_rollback(tx);
+	rc = h_tx_end(tx, rc, &err);
 	tx = NULL;
 	if (rc != SH_OK)
 		goto out;
@@ -203,10 +200,7 @@ static void party_change(struct http_req *req, struct http_resp *resp, enum part
 		rc = party_rotate_key(tx, app->keys, &actor, id, overlap, sh_now(), &key, &err);
 		break;
 	}
-	if (rc == SH_OK)
-		rc = store_commit(tx, &err);
-	else
-		store_rollback(tx);
+	rc = h_tx_end(tx, rc, &err);
 	if (rc != SH_OK)
 		goto out;
 	if (op == OP_ROTATE) {

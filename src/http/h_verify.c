@@ -60,11 +60,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 	rc = party_get(tx, req->principal.id, &p, &err);
 	if (rc == SH_OK)
 		rc = verify_run(tx, app->keys, cfg, &actor, &p, &vr, sh_now(), r, &err);
-	if (rc == SH_OK) {
-		rc = store_commit(tx, &err);
-	} else {
-		store_rollback(tx);
-	}
+	rc = h_tx_end(tx, rc, &err);
 	if (rc != SH_OK)
 		goto out;
 	if (!r->ok) {

@@ -112,6 +112,15 @@ static long req(const char *method, const char *path, const char *tok, const cha
 	return r->status;
 }
 
+/* The status of a request whose answer needs no further look. */
+static long status_of(const char *method, const char *path, const char *tok, const char *body)
+{
+	struct e2e_resp r;
+	long status = req(method, path, tok, body, &r);
+	e2e_resp_free(&r);
+	return status;
+}
+
 Test(http_auth, login_whoami_logout)
 {
 	struct e2e_resp r;
@@ -121,8 +130,7 @@ Test(http_auth, login_whoami_logout)
 	cr_assert_eq(req("POST", "/api/v1/session", NULL, "{\"username\":\"nobody\",\"password\":\"nope-nope-nope-1\"}", &r), 401);
 	cr_assert_str_eq(e2e_error_code(&r), "INVALID_CREDENTIALS");
 	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/session", NULL, "{\"username\":\"reg\"}", &r), 400);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("POST", "/api/v1/session", NULL, "{\"username\":\"reg\"}"), 400);
 
 	cr_assert_eq(req("POST", "/api/v1/session", NULL, "{\"username\":\"reg\",\"password\":\"" PW "\"}", &r), 200);
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "uc_registrar");
@@ -135,12 +143,9 @@ Test(http_auth, login_whoami_logout)
 	cr_assert_eq(req("GET", "/api/v1/session", tok, NULL, &r), 200);
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "username")), "reg");
 	e2e_resp_free(&r);
-	cr_assert_eq(req("DELETE", "/api/v1/session", tok, NULL, &r), 204);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/session", tok, NULL, &r), 401);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/session", reg_tok, NULL, &r), 200);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("DELETE", "/api/v1/session", tok, NULL), 204);
+	cr_assert_eq(status_of("GET", "/api/v1/session", tok, NULL), 401);
+	cr_assert_eq(status_of("GET", "/api/v1/session", reg_tok, NULL), 200);
 }
 
 Test(http_auth, throttled_login_says_when_to_retry)
@@ -171,47 +176,37 @@ Test(http_auth, users_admin_only_and_disable_revokes)
 	struct e2e_resp r;
 	const char *body = "{\"username\":\"clerk.1\",\"password\":\"" PW "\",\"role\":\"court_clerk\","
 			   "\"council_code\":\"KHI-7\"}";
-	cr_assert_eq(req("POST", "/api/v1/users", reg_tok, body, &r), 403);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users", auditor_tok, body, &r), 403);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users", NULL, body, &r), 401);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("POST", "/api/v1/users", reg_tok, body), 403);
+	cr_assert_eq(status_of("POST", "/api/v1/users", auditor_tok, body), 403);
+	cr_assert_eq(status_of("POST", "/api/v1/users", NULL, body), 401);
 	cr_assert_eq(req("POST", "/api/v1/users", admin_tok, body, &r), 201);
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "council_code")), "KHI-7");
 	e2e_resp_free(&r);
 	cr_assert_eq(req("POST", "/api/v1/users", admin_tok, body, &r), 409);
 	cr_assert_str_eq(e2e_error_code(&r), "USERNAME_TAKEN");
 	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users", admin_tok,
-			 "{\"username\":\"weak\",\"password\":\"short\",\"role\":\"admin\"}", &r),
+	cr_assert_eq(status_of("POST", "/api/v1/users", admin_tok,
+			       "{\"username\":\"weak\",\"password\":\"short\",\"role\":\"admin\"}"),
 		     422);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users", admin_tok,
-			 "{\"username\":\"r2\",\"password\":\"" PW "\",\"role\":\"king\"}", &r),
+	cr_assert_eq(status_of("POST", "/api/v1/users", admin_tok,
+			       "{\"username\":\"r2\",\"password\":\"" PW "\",\"role\":\"king\"}"),
 		     400);
-	e2e_resp_free(&r);
 
 	cr_assert_eq(req("GET", "/api/v1/users?limit=2", auditor_tok, NULL, &r), 200);
 	cr_assert_eq(json_array_size(json_object_get(r.json, "users")), 2);
 	cr_assert(json_is_integer(json_object_get(r.json, "next_after")));
 	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/users", reg_tok, NULL, &r), 403);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/users", reg_tok, NULL), 403);
 
 	char clerk[80];
 	cr_assert_eq(e2e_login(&s, "clerk.1", PW, clerk), 200);
 	cr_assert_eq(req("POST", "/api/v1/users/clerk.1/disable", admin_tok, NULL, &r), 200);
 	cr_assert(json_is_true(json_object_get(r.json, "disabled")));
 	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/session", clerk, NULL, &r), 401);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users/admin/disable", admin_tok, NULL, &r), 422);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users/ghost/disable", admin_tok, NULL, &r), 404);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users/clerk.1/enable", admin_tok, NULL, &r), 200);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/session", clerk, NULL), 401);
+	cr_assert_eq(status_of("POST", "/api/v1/users/admin/disable", admin_tok, NULL), 422);
+	cr_assert_eq(status_of("POST", "/api/v1/users/ghost/disable", admin_tok, NULL), 404);
+	cr_assert_eq(status_of("POST", "/api/v1/users/clerk.1/enable", admin_tok, NULL), 200);
 	cr_assert_eq(e2e_login(&s, "clerk.1", PW, clerk), 200);
 }
 
@@ -233,8 +228,7 @@ static const char *str_or_null(json_t *o, const char *k)
 Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 {
 	struct e2e_resp r;
-	cr_assert_eq(req("GET", "/api/v1/audit/root", reg_tok, NULL, &r), 403);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/audit/root", reg_tok, NULL), 403);
 	cr_assert_eq(req("GET", "/api/v1/audit/root?verify=1", auditor_tok, NULL, &r), 200);
 	uint64_t size = (uint64_t)json_integer_value(json_object_get(r.json, "size"));
 	cr_assert_geq(size, 6); /* 3 user.create + 3 auth.login */
@@ -284,8 +278,7 @@ Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 	audit_merkle_root((const unsigned char (*)[32])leaves, size, root);
 	cr_assert_eq(memcmp(root, h.root, 32), 0);
 	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/audit/entries", reg_tok, NULL, &r), 403);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/audit/entries", reg_tok, NULL), 403);
 
 	/* A consistency proof from size 2 to `size` checks against the roots. */
 	snprintf(path, sizeof path, "/api/v1/audit/consistency?first=2&second=%llu",
@@ -307,8 +300,7 @@ Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 	free(proof);
 	free(leaves);
 	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/audit/consistency?first=0", auditor_tok, NULL, &r), 400);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/audit/consistency?first=0", auditor_tok, NULL), 400);
 
 	cr_assert_eq(req("GET", "/api/v1/audit/verify", admin_tok, NULL, &r), 200);
 	cr_assert(json_is_true(json_object_get(r.json, "consistent")));
@@ -333,14 +325,11 @@ Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 Test(http_auth, password_reset_and_change)
 {
 	struct e2e_resp r;
-	cr_assert_eq(req("POST", "/api/v1/users/reg/password", reg_tok,
-			 "{\"password\":\"Another-Pass-55\"}", &r), 403);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("POST", "/api/v1/users/reg/password", admin_tok,
-			 "{\"password\":\"Another-Pass-55\"}", &r), 200);
-	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/session", reg_tok, NULL, &r), 401);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("POST", "/api/v1/users/reg/password", reg_tok,
+			 "{\"password\":\"Another-Pass-55\"}"), 403);
+	cr_assert_eq(status_of("POST", "/api/v1/users/reg/password", admin_tok,
+			 "{\"password\":\"Another-Pass-55\"}"), 200);
+	cr_assert_eq(status_of("GET", "/api/v1/session", reg_tok, NULL), 401);
 	char tok[80];
 	cr_assert_eq(e2e_login(&s, "reg", "Another-Pass-55", tok), 200);
 	cr_assert_eq(req("POST", "/api/v1/session/password", tok,
@@ -352,7 +341,6 @@ Test(http_auth, password_reset_and_change)
 			 "{\"current_password\":\"Another-Pass-55\",\"new_password\":\"Third-Pass-999\"}",
 			 &r), 204);
 	e2e_resp_free(&r);
-	cr_assert_eq(req("GET", "/api/v1/session", tok, NULL, &r), 200);
-	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/session", tok, NULL), 200);
 	cr_assert_eq(e2e_login(&s, "reg", "Third-Pass-999", tok), 200);
 }

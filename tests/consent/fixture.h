@@ -161,4 +161,21 @@ static inline int64_t fx_count(struct fx *f, const char *sql, const char *arg)
 	return n;
 }
 
+/* The text of the newest SMS queued to `to`. */
+static inline void fx_last_sms(struct fx *f, const char *to, char *out, size_t n)
+{
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	store_stmt *st = NULL;
+	cr_assert_eq(store_begin(f->db, STORE_READ, &tx, &err), SH_OK);
+	cr_assert_eq(store_query(tx, &st, &err,
+				 "SELECT text FROM sms_outbox WHERE to_number = ? ORDER BY id DESC",
+				 "t", to),
+		     SH_OK);
+	cr_assert_eq(store_step(st, &err), STORE_ROW, "no SMS to %s", to);
+	snprintf(out, n, "%s", store_col_text(st, 0));
+	store_finalize(st);
+	store_rollback(tx);
+}
+
 #endif

@@ -98,18 +98,7 @@ static long signed_req(const char *method, const char *path, const char *body,
 static void passcode_for(const char *to, char code[8])
 {
 	char text[2048];
-	struct sh_err err = {0};
-	store_tx *tx = NULL;
-	store_stmt *st = NULL;
-	cr_assert_eq(store_begin(f.db, STORE_READ, &tx, &err), SH_OK);
-	cr_assert_eq(store_query(tx, &st, &err,
-				 "SELECT text FROM sms_outbox WHERE to_number = ? ORDER BY id DESC",
-				 "t", to),
-		     SH_OK);
-	cr_assert_eq(store_step(st, &err), STORE_ROW, "no SMS to %s", to);
-	snprintf(text, sizeof text, "%s", store_col_text(st, 0));
-	store_finalize(st);
-	store_rollback(tx);
+	fx_last_sms(&f, to, text, sizeof text);
 	regex_t re;
 	regmatch_t m[3];
 	/* exactly six digits, not part of a longer (identity) number */

@@ -33,23 +33,6 @@ static struct sms_inbound_result text(const char *from, const char *to, const ch
 	return r;
 }
 
-/* The newest SMS queued to `to`. */
-static void last_sms(const char *to, char *out, size_t n)
-{
-	struct sh_err err = {0};
-	store_tx *tx = NULL;
-	store_stmt *st = NULL;
-	cr_assert_eq(store_begin(f.db, STORE_READ, &tx, &err), SH_OK);
-	cr_assert_eq(store_query(tx, &st, &err,
-				 "SELECT text FROM sms_outbox WHERE to_number = ? ORDER BY id DESC",
-				 "t", to),
-		     SH_OK);
-	cr_assert_eq(store_step(st, &err), STORE_ROW, "no SMS to %s", to);
-	snprintf(out, n, "%s", store_col_text(st, 0));
-	store_finalize(st);
-	store_rollback(tx);
-}
-
 static void mobile_of(const char *idn, char *out, size_t n)
 {
 	struct sh_err err = {0};
@@ -69,7 +52,7 @@ Test(citizen, register_a_mobile_by_sms_with_confirmation)
 	struct sms_inbound_result r = text("03009876543", "8300", dashed);
 	cr_assert_str_eq(r.action, "register_pending");
 	cr_assert_eq(strlen(r.test_code), 6);
-	last_sms("+923009876543", msg, sizeof msg);
+	fx_last_sms(&f, "+923009876543", msg, sizeof msg);
 	cr_assert(strstr(msg, r.test_code), "%s", msg);
 	mobile_of(nomobile, mob, sizeof mob);
 	cr_assert_str_eq(mob, "", "pending is not bound");
@@ -121,7 +104,7 @@ Test(citizen, malformed_texts_get_help_and_unknown_numbers_a_reply)
 	char msg[2048];
 	struct sms_inbound_result r = text("+923009876543", "8300", "hello, how do I register?");
 	cr_assert_str_eq(r.action, "help");
-	last_sms("+923009876543", msg, sizeof msg);
+	fx_last_sms(&f, "+923009876543", msg, sizeof msg);
 	cr_assert(strstr(msg, "13-digit"), "%s", msg);
 	cr_assert(strstr(msg, "8300"), "%s", msg);
 	r = text("+923009876543", "8300", "9999988888777");
@@ -140,13 +123,13 @@ Test(citizen, status_short_code_answers_through_the_hook)
 	char msg[2048];
 	struct sms_inbound_result r = text("+923001234567", "8400", withmobile);
 	cr_assert_str_eq(r.action, "status");
-	last_sms("+923001234567", msg, sizeof msg);
+	fx_last_sms(&f, "+923001234567", msg, sizeof msg);
 	cr_assert(strstr(msg, "alive"), "own mobile gets the status: %s", msg);
 	r = text("+923009999999", "8400", withmobile);
-	last_sms("+923009999999", msg, sizeof msg);
+	fx_last_sms(&f, "+923009999999", msg, sizeof msg);
 	cr_assert(!strstr(msg, "alive"), "another mobile does not: %s", msg);
 	r = text("+923009999999", "8400", "TRK-2026-000123");
-	last_sms("+923009999999", msg, sizeof msg);
+	fx_last_sms(&f, "+923009999999", msg, sizeof msg);
 	cr_assert(strstr(msg, "TRK-2026-000123"), "%s", msg);
 }
 
@@ -163,7 +146,7 @@ Test(citizen, sign_in_with_a_passcode_and_see_verifications)
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
 	cr_assert(c.delivered);
 	char msg[2048];
-	last_sms("+923001234567", msg, sizeof msg);
+	fx_last_sms(&f, "+923001234567", msg, sizeof msg);
 	cr_assert(strstr(msg, "sign-in"), "%s", msg);
 	struct citizen_session s;
 	int ok = 0;

@@ -117,6 +117,35 @@ __attribute__((unused)) static uint64_t fx_audit_size(void)
 	return h.size;
 }
 
+/* A groom (30), a bride (bride_age) and two witnesses (40 and 45), all of
+ * LHR1; their new identity numbers in h, w, w1 and w2. */
+__attribute__((unused)) static void fx_wedding_party(int bride_age, char h[14], char w[14],
+						     char w1[14], char w2[14])
+{
+	fx_person("Imran Khan", GENDER_MALE, 30, LHR1, h);
+	fx_person("Sana Bibi", GENDER_FEMALE, bride_age, LHR1, w);
+	fx_person("Witness One", GENDER_MALE, 40, LHR1, w1);
+	fx_person("Witness Two", GENDER_MALE, 45, LHR1, w2);
+}
+
+/* The notice of the marriage of h and w before witnesses w1 and w2, both
+ * parties consenting, on `date` in `council`. */
+__attribute__((unused)) static struct crvs_marriage_notice
+fx_marriage_notice(const char *h, const char *w, const char *w1, const char *w2,
+		   struct sh_date date, const char *council)
+{
+	struct crvs_marriage_notice n;
+	memset(&n, 0, sizeof n);
+	snprintf(n.husband_id, sizeof n.husband_id, "%s", h);
+	snprintf(n.wife_id, sizeof n.wife_id, "%s", w);
+	snprintf(n.witness1_id, sizeof n.witness1_id, "%s", w1);
+	snprintf(n.witness2_id, sizeof n.witness2_id, "%s", w2);
+	n.date = date;
+	snprintf(n.council_code, sizeof n.council_code, "%s", council);
+	n.husband_consent = n.wife_consent = 1;
+	return n;
+}
+
 /* EXPECT_ERR(status, "CODE", call using &e): the call fails with that
  * status and stable code. */
 #define EXPECT_ERR(want_status_, want_code_, ...)                                                     \

@@ -9,23 +9,12 @@ static char h[14], w[14], w1[14], w2[14];
 
 static void married(void)
 {
-	fx_person("Imran Khan", GENDER_MALE, 30, LHR1, h);
-	fx_person("Sana Bibi", GENDER_FEMALE, 26, LHR1, w);
-	fx_person("Witness One", GENDER_MALE, 40, LHR1, w1);
-	fx_person("Witness Two", GENDER_MALE, 45, LHR1, w2);
+	fx_wedding_party(26, h, w, w1, w2);
 	struct crvs_ctx r = REG(LHR1), k = NIKAH;
 	struct crvs_licence l;
 	EXPECT_OK(crvs_licence_grant(&r, "nikahkhwan1", LHR1, &l, &e));
-	struct crvs_marriage_notice n;
-	memset(&n, 0, sizeof n);
-	snprintf(n.husband_id, sizeof n.husband_id, "%s", h);
-	snprintf(n.wife_id, sizeof n.wife_id, "%s", w);
-	snprintf(n.witness1_id, sizeof n.witness1_id, "%s", w1);
-	snprintf(n.witness2_id, sizeof n.witness2_id, "%s", w2);
-	n.date = ago(400);
-	snprintf(n.council_code, sizeof n.council_code, LHR1);
+	struct crvs_marriage_notice n = fx_marriage_notice(h, w, w1, w2, ago(400), LHR1);
 	snprintf(n.late_reason, sizeof n.late_reason, "registrar's backlog");
-	n.husband_consent = n.wife_consent = 1;
 	struct crvs_outcome o, reg;
 	EXPECT_OK(crvs_submit_marriage(&k, &n, &o, &e));
 	cr_assert_eq(o.late, 1);

@@ -9,10 +9,7 @@ static char groom[14], bride[14], w1[14], w2[14];
 
 static void people(int bride_age)
 {
-	fx_person("Imran Khan", GENDER_MALE, 30, LHR1, groom);
-	fx_person("Sana Bibi", GENDER_FEMALE, bride_age, LHR1, bride);
-	fx_person("Witness One", GENDER_MALE, 40, LHR1, w1);
-	fx_person("Witness Two", GENDER_MALE, 45, LHR1, w2);
+	fx_wedding_party(bride_age, groom, bride, w1, w2);
 }
 
 static void license(void)
@@ -25,17 +22,9 @@ static void license(void)
 
 static struct crvs_marriage_notice mnotice(const char *h, const char *w, const char *council)
 {
-	struct crvs_marriage_notice n;
-	memset(&n, 0, sizeof n);
-	snprintf(n.husband_id, sizeof n.husband_id, "%s", h);
-	snprintf(n.wife_id, sizeof n.wife_id, "%s", w);
-	snprintf(n.witness1_id, sizeof n.witness1_id, "%s", w1);
-	snprintf(n.witness2_id, sizeof n.witness2_id, "%s", w2);
-	n.date = ago(5);
+	struct crvs_marriage_notice n = fx_marriage_notice(h, w, w1, w2, ago(5), council);
 	snprintf(n.place, sizeof n.place, "Badshahi Mosque, Lahore");
-	snprintf(n.council_code, sizeof n.council_code, "%s", council);
 	snprintf(n.dower, sizeof n.dower, "PKR 100000");
-	n.husband_consent = n.wife_consent = 1;
 	return n;
 }
 
