@@ -37,6 +37,16 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 		 const char *object, const char *detail, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* Append n entries inside `tx`, in order, as n audit_append calls would
+ * (same leaves, same tree head), but reading and writing the tree head once
+ * and computing the root once. Used by the background writer. */
+struct audit_item {
+	const struct audit_actor *actor;
+	const char *action, *object, *detail;
+};
+int audit_append_batch(store_tx *tx, const struct audit_item *items, size_t n,
+		       struct sh_err *err) __attribute__((warn_unused_result));
+
 /* Append in a transaction of its own (for decisions made outside a write,
  * such as a refused request). */
 int audit_record(store *db, const struct audit_actor *actor, const char *action,

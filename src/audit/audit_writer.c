@@ -1,5 +1,6 @@
 /* audit_writer.c — the background audit writer: a bounded queue drained by
- * one thread that appends up to AUDIT_BATCH_MAX entries per transaction.
+ * one thread that appends up to AUDIT_BATCH_MAX entries per transaction,
+ * reading and writing the tree head once per batch (audit_append_batch).
  *
  * Nothing is dropped: when the queue is full, audit_enqueue waits up to
  * AUDIT_ENQUEUE_WAIT_MS for room and then appends the entry itself in a
@@ -49,18 +50,22 @@ static void log_lost(const struct qentry *e, const struct sh_err *err)
 		 e->actor.request_id ? e->actor.request_id : "-");
 }
 
+/* The whole batch in one transaction with one read and one write of the
+ * tree head (audit_append_batch). */
 static int write_batch(store *db, struct qentry **b, size_t n, struct sh_err *err)
 {
+	struct audit_item items[AUDIT_BATCH_MAX];
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct audit_item){&b[i]->actor, b[i]->action, b[i]->object,
+					       b[i]->detail};
 	store_tx *tx = NULL;
 	int rc = store_begin(db, STORE_WRITE, &tx, err);
 	if (rc != SH_OK)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		rc = audit_append(tx, &b[i]->actor, b[i]->action, b[i]->object, b[i]->detail, err);
-		if (rc != SH_OK) {
-			store_rollback(tx);
-			return rc;
-		}
+	rc = audit_append_batch(tx, items, n, err);
+	if (rc != SH_OK) {
+		store_rollback(tx);
+		return rc;
 	}
 	return store_commit(tx, err);
 }
