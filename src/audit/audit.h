@@ -135,9 +135,12 @@ int audit_consistency_check(uint64_t first, uint64_t second,
 void audit_head_message(const struct audit_head *h, unsigned char out[AUDIT_HEAD_MSG_BYTES]);
 
 /* The writer's queue capacity and how long a full queue makes audit_enqueue
- * wait before appending synchronously (never dropping). */
-#define AUDIT_QUEUE_CAP 4096
-#define AUDIT_BATCH_MAX 256
+ * wait before appending synchronously (never dropping); the most entries
+ * per transaction, and the group-commit window: how long the writer lets a
+ * batch gather after its first entry (audit_writer.c says why). */
+#define AUDIT_QUEUE_CAP 16384
+#define AUDIT_BATCH_MAX 1024
 #define AUDIT_ENQUEUE_WAIT_MS 50
+#define AUDIT_WINDOW_MS 25
 
 #endif

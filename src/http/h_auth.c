@@ -221,7 +221,9 @@ static void users_set_disabled(struct http_req *req, struct http_resp *resp, int
 		http_reply_err(resp, &err);
 		return;
 	}
-	if (store_commit(tx, &err) != SH_OK) {
+	rc = store_commit(tx, &err);
+	auth_session_cache_invalidate(); /* the revocation is visible now */
+	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -267,7 +269,9 @@ static void users_reset_password(struct http_req *req, struct http_resp *resp)
 		http_reply_err(resp, &err);
 		return;
 	}
-	if (store_commit(tx, &err) != SH_OK) {
+	rc = store_commit(tx, &err);
+	auth_session_cache_invalidate(); /* the revocation is visible now */
+	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
