@@ -22,6 +22,7 @@ struct store_tx {
 	store *db;
 	struct store_slot *slot;
 	int failed;          /* a statement failed: commit refuses */
+	int gated;           /* holds the store's write gate (SQLite) */
 	store_stmt *stmts;   /* live statements, detached when the tx ends */
 };
 
@@ -86,6 +87,29 @@ struct store {
 	uint64_t acquired, waited, timeouts;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* SQLite has one writer at a time; this process's writers queue here,
+	 * first come first served, and the gate is handed to the next one as
+	 * it is released, instead of each polling the file lock in SQLite's
+	 * busy handler (which sleeps 1..100 ms between tries, and made waits of
+	 * tens of milliseconds the norm under load). FIFO, because a plain
+	 * mutex let a thread that writes in a loop (the SMS sender draining a
+	 * backlog) take it again before any woken waiter ran. Other processes
+	 * (the CLI) still meet the busy handler. */
+	/* SQLite writers also share one connection of their own (slots[size],
+	 * outside the pool): in WAL mode a connection drops its page cache
+	 * whenever another one committed, so with writes spread over the pool
+	 * every write transaction started cold and re-read its index pages
+	 * with pread inside the single-writer section. */
+	int has_writer;
+	pthread_mutex_t gate_mu;
+	pthread_cond_t gate_cv;
+	int gate_held;
+	struct store_gate_waiter *gate_head, *gate_tail;
+};
+
+struct store_gate_waiter {
+	struct store_gate_waiter *next;
+	int granted;
 };
 
 /* Per-connection cache of prepared statements, keyed by SQL text. in_use
