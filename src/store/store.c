@@ -34,6 +34,71 @@ static int parse_url(const char *url, enum store_backend *backend, const char **
 			  colon ? (int)(colon - url) : 16, url);
 }
 
+static void *ckpt_main(void *arg)
+{
+	store *db = arg;
+	pthread_mutex_lock(&db->ckpt_mu);
+	while (!db->ckpt_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += STORE_CHECKPOINT_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		while (!db->ckpt_stop &&
+		       pthread_cond_timedwait(&db->ckpt_cv, &db->ckpt_mu, &until) != ETIMEDOUT)
+			;
+		if (db->ckpt_stop)
+			break;
+		pthread_mutex_unlock(&db->ckpt_mu);
+		db->ops->checkpoint(db->ckpt_conn);
+		pthread_mutex_lock(&db->ckpt_mu);
+	}
+	pthread_mutex_unlock(&db->ckpt_mu);
+	return NULL;
+}
+
+static int ckpt_start(store *db, struct sh_err *err)
+{
+	int rc = db->ops->conn_open(db, &db->ckpt_conn, err);
+	if (rc != SH_OK)
+		return rc;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&db->ckpt_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&db->ckpt_mu, NULL);
+	int e = pthread_create(&db->ckpt_thread, NULL, ckpt_main, db);
+	if (e != 0) {
+		pthread_cond_destroy(&db->ckpt_cv);
+		pthread_mutex_destroy(&db->ckpt_mu);
+		return sh_err_set(err, SH_EINTERNAL, "STORE_THREAD",
+				  "cannot start the checkpoint thread: %s", strerror(e));
+	}
+	db->ckpt_running = 1;
+	return SH_OK;
+}
+
+/* Stop the thread, then one last checkpoint so that a closed store leaves
+ * a short WAL behind. */
+static void ckpt_stop(store *db)
+{
+	if (db->ckpt_running) {
+		pthread_mutex_lock(&db->ckpt_mu);
+		db->ckpt_stop = 1;
+		pthread_cond_signal(&db->ckpt_cv);
+		pthread_mutex_unlock(&db->ckpt_mu);
+		pthread_join(db->ckpt_thread, NULL);
+		db->ops->checkpoint(db->ckpt_conn);
+		pthread_cond_destroy(&db->ckpt_cv);
+		pthread_mutex_destroy(&db->ckpt_mu);
+		db->ckpt_running = 0;
+	}
+	if (db->ckpt_conn)
+		db->ops->conn_close(db->ckpt_conn);
+	db->ckpt_conn = NULL;
+}
+
 int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 {
 	enum store_backend backend = STORE_SQLITE;
@@ -75,7 +140,6 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_mutex_init(&db->gate_mu, NULL);
-	pthread_cond_init(&db->gate_cv, NULL);
 	/* Stack order: slot 0 is handed out first, and it is opened now so
 	 * that a bad path or unreachable server fails here, not later. The
 	 * others open on first use. */
@@ -88,6 +152,10 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 		return rc;
 	}
 	db->slots[0].busy_ms = -1;
+	if (db->has_writer && db->ops->checkpoint && (rc = ckpt_start(db, err)) != SH_OK) {
+		store_close(db);
+		return rc;
+	}
 	*out = db;
 	return SH_OK;
 fail:
@@ -102,12 +170,12 @@ void store_close(store *db)
 {
 	if (!db)
 		return;
+	ckpt_stop(db);
 	for (int i = 0; i <= db->size; i++)
 		if (db->slots[i].conn)
 			db->ops->conn_close(db->slots[i].conn);
 	pthread_mutex_destroy(&db->mu);
 	pthread_mutex_destroy(&db->gate_mu);
-	pthread_cond_destroy(&db->gate_cv);
 	pthread_cond_destroy(&db->cv);
 	free(db->slots);
 	free(db->free_stack);
@@ -203,15 +271,15 @@ static int gate_enter(store *db, struct sh_err *err)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	struct store_gate_waiter w = {NULL, 0};
+	struct store_gate_waiter w = {.next = NULL, .granted = 0};
+	pthread_cond_init(&w.cv, NULL);
 	if (db->gate_tail)
 		db->gate_tail->next = &w;
 	else
 		db->gate_head = &w;
 	db->gate_tail = &w;
 	while (!w.granted)
-		if (pthread_cond_timedwait(&db->gate_cv, &db->gate_mu, &until) == ETIMEDOUT &&
-		    !w.granted)
+		if (pthread_cond_timedwait(&w.cv, &db->gate_mu, &until) == ETIMEDOUT && !w.granted)
 			break;
 	if (!w.granted) { /* give up our place in the queue */
 		struct store_gate_waiter **pp = &db->gate_head, *prev = NULL;
@@ -223,10 +291,12 @@ static int gate_enter(store *db, struct sh_err *err)
 		if (db->gate_tail == &w)
 			db->gate_tail = prev;
 		pthread_mutex_unlock(&db->gate_mu);
+		pthread_cond_destroy(&w.cv);
 		return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
 				  "the database is locked by another writer (waited %d ms)", ms);
 	}
 	pthread_mutex_unlock(&db->gate_mu);
+	pthread_cond_destroy(&w.cv);
 	return SH_OK;
 }
 
@@ -240,7 +310,7 @@ static void gate_leave(store *db)
 		if (!db->gate_head)
 			db->gate_tail = NULL;
 		w->granted = 1; /* the gate stays held, now by w */
-		pthread_cond_broadcast(&db->gate_cv);
+		pthread_cond_signal(&w->cv);
 	} else {
 		db->gate_held = 0;
 	}

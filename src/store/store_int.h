@@ -69,7 +69,11 @@ struct store_ops {
 	/* Give back the backend's resources (the prepared statement goes back
 	 * to the connection's cache); the common code then free()s st. */
 	void (*release)(store_stmt *st);
+	/* A passive checkpoint (SQLite; NULL for backends without one). */
+	void (*checkpoint)(void *conn);
 };
+
+#define STORE_CHECKPOINT_MS 200
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
@@ -101,14 +105,24 @@ struct store {
 	 * every write transaction started cold and re-read its index pages
 	 * with pread inside the single-writer section. */
 	int has_writer;
+	/* With a writer connection, checkpoints run on a thread and
+	 * connection of their own every STORE_CHECKPOINT_MS (SQLite's
+	 * automatic checkpoint is off): run by the committing connection, a
+	 * checkpoint copied pages and fsync'ed inside the single-writer
+	 * section, and every writer waited for the disk. */
+	pthread_t ckpt_thread;
+	int ckpt_running, ckpt_stop;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
+	void *ckpt_conn;
 	pthread_mutex_t gate_mu;
-	pthread_cond_t gate_cv;
 	int gate_held;
 	struct store_gate_waiter *gate_head, *gate_tail;
 };
 
 struct store_gate_waiter {
 	struct store_gate_waiter *next;
+	pthread_cond_t cv; /* each its own: a release wakes the next writer only */
 	int granted;
 };
 

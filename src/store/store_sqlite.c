@@ -147,7 +147,8 @@ static int sq_conn_open(store *db, void **out, struct sh_err *err)
 	rc = sqlite3_exec(c->h,
 			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			  " PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;"
-			  " PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY;",
+			  " PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY;"
+			  " PRAGMA wal_autocheckpoint=0;",
 			  NULL, NULL, NULL);
 	for (int i = 0; i < SQ_NCTL && rc == SQLITE_OK; i++)
 		rc = sqlite3_prepare_v3(c->h, sq_ctl_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -360,6 +361,15 @@ static void sq_release(store_stmt *base)
 	st->ce = NULL;
 }
 
+/* Copy what the WAL holds into the database, as far as readers allow,
+ * without blocking anyone (sqlite.org/c3ref/wal_checkpoint_v2.html); the
+ * next writer then starts the WAL over. Errors are left to the next pass. */
+static void sq_checkpoint(void *conn)
+{
+	struct sq_conn *c = conn;
+	(void)sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.conn_open = sq_conn_open,
 	.conn_close = sq_conn_close,
@@ -378,4 +388,5 @@ const struct store_ops store_sqlite_ops = {
 	.col_blob = sq_col_blob,
 	.reset = sq_reset,
 	.release = sq_release,
+	.checkpoint = sq_checkpoint,
 };
