@@ -1,5 +1,6 @@
 /* serve.c — `shanakht serve`: open the store, load the keys, migrate, and
  * answer HTTP until SIGINT/SIGTERM. */
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,6 +62,12 @@ int cli_serve(int argc, char **argv)
 
 	if (cli_opts_parse(argc, argv, &o) != 0)
 		return 2;
+	/* Each request mallocs and frees a few tens of KiB on its worker
+	 * thread's arena; with glibc's default (adaptive, 128 KiB) trim
+	 * threshold the arena's heap was shrunk and grown again around most
+	 * requests (an mprotect system call each time). Keeping up to 64 MiB
+	 * per arena cut server CPU per GET by ~9% (docs/benchmarks.md). */
+	(void)mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	if (o.verbose)
 		sh_log_set_level(SH_LOG_DEBUG);
 
