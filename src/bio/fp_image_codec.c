@@ -90,6 +90,7 @@ static void mem_unmap(thandle_t h, void *base, toff_t size)
 
 /* libtiff calls this instead of printing; returning 1 stops it from also
  * calling the process-wide handler. */
+__attribute__((format(printf, 4, 0)))
 static int tiff_on_error(TIFF *tif, void *user, const char *module,
 			 const char *fmt, va_list ap)
 {

@@ -76,7 +76,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 	if (o && r->attrs)
 		json_object_set_new(o, "attributes", verify_kyc_json(&r->person, r->attrs));
 	http_reply_json(resp, 200, o);
-out:
+out:;
 	int64_t wait = r && r->retry_after ? r->retry_after - sh_now() : 0;
 	free(r);
 	if (rc != SH_OK)

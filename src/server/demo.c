@@ -12,6 +12,10 @@
 
 #include "auth/roles.h"
 #include "auth/users.h"
+#include "consent/party.h"
+#include "lib/parse.h"
+#include "consent/policy.h"
+#include "crvs/crvs.h"
 #include "registry/address.h"
 #include "registry/person.h"
 
@@ -36,6 +40,7 @@ static const struct name2 family[] = {
 	{"Siddiqui", "صدیقی"}, {"Awan", "اعوان"}, {"Mirza", "مرزا"}, {"Memon", "میمن"},
 };
 #define N(a) (sizeof a / sizeof a[0])
+#define DEMO_ID_MAX 14 /* 13 digits + NUL */
 
 static const char *const demo_districts[] = {"PB-LHR", "SD-KHI", "KP-PSH", "BA-QTA", "IS-ISB"};
 
@@ -72,7 +77,7 @@ static void random_mobile(char *out)
 
 /* One family: father, mother (married), and 1-4 children. */
 static int demo_family(store_tx *tx, const struct audit_actor *actor, const char *council,
-		       struct sh_err *err)
+		       char mother_id[DEMO_ID_MAX], struct sh_err *err)
 {
 	const struct name2 *surname = &family[randombytes_uniform(N(family))];
 	const struct name2 *grandfather = &male[randombytes_uniform(N(male))];
@@ -108,6 +113,7 @@ static int demo_family(store_tx *tx, const struct audit_actor *actor, const char
 	random_mobile(mother.mobile);
 	if ((rc = person_create(tx, actor, &mother, "demo data", err)))
 		return rc;
+	snprintf(mother_id, DEMO_ID_MAX, "%s", mother.id_number);
 
 	int children = 1 + (int)randombytes_uniform(4);
 	for (int i = 0; i < children; i++) {
@@ -132,9 +138,69 @@ static int demo_family(store_tx *tx, const struct audit_actor *actor, const char
 	return SH_OK;
 }
 
+/* Work waiting for the demo operators, made through the domain code like
+ * any other: a nikah licence for `nikah`, birth notifications from the
+ * health facility pending at the registrar's council, and a relying party
+ * (its secret is printed once, as the API would answer it). */
+static int demo_workflows(store *db, struct keyring *keys, const char *council,
+			  char mothers[][DEMO_ID_MAX], int nmothers, struct sh_err *err)
+{
+	struct audit_actor admin = {.kind = "system", .name = "shanakht init --demo"};
+	struct crvs_ctx c = {.db = db, .actor = &admin, .role_bit = ROLE_ADMIN};
+	struct crvs_licence lic;
+	int rc = crvs_licence_grant(&c, "nikah", council, &lic, err);
+	if (rc)
+		return rc;
+
+	struct audit_actor health = {.kind = "operator", .name = "health", .role = "health_notifier"};
+	struct crvs_ctx hc = {.db = db, .actor = &health, .role_bit = ROLE_HEALTH_NOTIFIER};
+	struct sh_date today = sh_date_today();
+	int pending = 0;
+	for (int i = 0; i < nmothers && pending < 3; i++) {
+		struct crvs_birth_notice n = {0};
+		struct crvs_outcome out;
+		snprintf(n.mother_id, sizeof n.mother_id, "%s", mothers[i]);
+		n.sex = i % 2 ? GENDER_FEMALE : GENDER_MALE;
+		n.date = sh_days_to_date(sh_date_to_days(today) - (1 + i));
+		static const char *const times[] = {"03:40", "11:05", "22:15"};
+		snprintf(n.time, sizeof n.time, "%s", times[pending]);
+		snprintf(n.place, sizeof n.place, "Lady Willingdon Hospital");
+		snprintf(n.facility, sizeof n.facility, "Lady Willingdon Hospital, Lahore");
+		n.weight_grams = 2900 + 150 * i;
+		n.birth_order = 1;
+		snprintf(n.council_code, sizeof n.council_code, "%s", council);
+		rc = crvs_notify_birth(&hc, &n, &out, err);
+		if (rc == SH_ERULE) /* e.g. a demo mother past child-bearing age: next */
+			continue;
+		if (rc)
+			return rc;
+		pending++;
+	}
+
+	struct party p = {.sector = "bank", .types = VT_YESNO | VT_KYC,
+			  .kyc_attrs = KA_NAME_EN | KA_NAME_UR | KA_FATHER_NAME_EN | KA_DOB |
+				       KA_ADDRESS};
+	snprintf(p.name, sizeof p.name, "Demo Bank");
+	struct party_key_issued key;
+	store_tx *tx = NULL;
+	if ((rc = store_begin(db, STORE_WRITE, &tx, err)))
+		return rc;
+	rc = party_create(tx, keys, &admin, &p, &key, err);
+	if (rc == SH_OK)
+		rc = store_commit(tx, err);
+	else
+		store_rollback(tx);
+	if (rc)
+		return rc;
+	printf("demo data: %d birth notifications pending at %s; nikah licence %s;\n"
+	       "  relying party \"Demo Bank\" (yesno, kyc): X-Party-Key %s, secret %s "
+	       "(shown once; see docs/relying-parties.md)\n",
+	       pending, council, lic.licence_no, key.key_id, key.secret);
+	return SH_OK;
+}
+
 int demo_load(store *db, struct keyring *keys, const char *password, struct sh_err *err)
 {
-	(void)keys;
 	struct audit_actor actor = {.kind = "system", .name = "shanakht init --demo"};
 	store_tx *tx = NULL;
 	struct councils councils = {0};
@@ -169,10 +235,14 @@ int demo_load(store *db, struct keyring *keys, const char *password, struct sh_e
 		if (rc)
 			goto out;
 	}
-	int families = 60;
-	for (int f = 0; f < families; f++)
-		if ((rc = demo_family(tx, &actor, councils.codes[f % councils.n], err)))
+	int families = 60, nmothers = 0;
+	char mothers[8][DEMO_ID_MAX], mother[DEMO_ID_MAX];
+	for (int f = 0; f < families; f++) {
+		if ((rc = demo_family(tx, &actor, councils.codes[f % councils.n], mother, err)))
 			goto out;
+		if (f % councils.n == 0 && nmothers < 8)
+			memcpy(mothers[nmothers++], mother, DEMO_ID_MAX);
+	}
 	rc = store_commit(tx, err);
 	tx = NULL;
 	if (rc == SH_OK) {
@@ -181,6 +251,7 @@ int demo_load(store *db, struct keyring *keys, const char *password, struct sh_e
 			printf("%s%s (%s)", i ? ", " : "", ops[i].name, ops[i].role);
 		printf(" share the admin password; registrar and nikah belong to council %s\n",
 		       councils.codes[0]);
+		rc = demo_workflows(db, keys, councils.codes[0], mothers, nmothers, err);
 	}
 out:
 	if (tx)

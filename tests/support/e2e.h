@@ -22,6 +22,7 @@ struct e2e_server {
 	char base[64];      /* "http://127.0.0.1:PORT" */
 	char admin_token[80];
 	int out_fd;         /* the server's stdout, kept open */
+	char **init_output; /* e2e_start_demo: where init's output goes */
 };
 
 struct e2e_resp {
@@ -37,6 +38,9 @@ struct e2e_resp {
 /* Start a server (and log in as admin into s->admin_token). Extra `serve`
  * arguments may be given (NULL-terminated array, or NULL). Returns 0. */
 int e2e_start(struct e2e_server *s, const char *const *serve_args);
+/* The same after `shanakht init --demo`; init's output (malloc'd) into
+ * *init_output when not NULL. */
+int e2e_start_demo(struct e2e_server *s, char **init_output);
 /* SIGTERM and wait; returns the server's exit status (0 on a clean stop). */
 int e2e_stop(struct e2e_server *s);
 
@@ -56,6 +60,13 @@ long e2e_login(struct e2e_server *s, const char *username, const char *password,
 /* Create an operator as admin and log in as it. Returns 0. */
 int e2e_operator(struct e2e_server *s, const char *username, const char *role,
 		 const char *council, char *token_out);
+
+/* A relying party's signed request (docs/relying-parties.md): X-Party-Key,
+ * X-Timestamp (now), a fresh X-Nonce and X-Signature over body (may be NULL).
+ * Returns what e2e_request returns. */
+int e2e_party_request(struct e2e_server *s, const char *key_id, const char *secret,
+		      const char *method, const char *path, const char *body,
+		      struct e2e_resp *out);
 
 /* Run the shanakht binary with args (NULL-terminated), output (stdout and
  * stderr) into *output (malloc'd, may be NULL). Returns the exit status. */

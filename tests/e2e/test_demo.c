@@ -1,0 +1,124 @@
+/* test_demo.c — end-to-end: what `scripts/demo` gives a newcomer works as
+ * printed. `shanakht init --demo` on the backend under test, then the demo
+ * registrar registers a pending birth and the demo bank verifies the
+ * mother with her consent (the passcode read from var/sms-outbox.log, the
+ * embedded default's undelivered SMS). */
+#include <criterion/criterion.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+static struct e2e_server srv;
+
+/* The first regex group of `pattern` in text, into out. */
+static void capture(const char *text, const char *pattern, char *out, size_t n)
+{
+	regex_t re;
+	regmatch_t m[2];
+	cr_assert_eq(regcomp(&re, pattern, REG_EXTENDED), 0);
+	cr_assert_eq(regexec(&re, text, 2, m, 0), 0, "/%s/ not in: %s", pattern, text);
+	snprintf(out, n, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), text + m[1].rm_so);
+	regfree(&re);
+}
+
+/* The passcode of the newest line for `to` in the SMS outbox log; the
+ * sender thread writes it shortly after the request commits. */
+static void passcode_for(const char *to, char code[8])
+{
+	char path[400], line[2048], last[2048] = "";
+	snprintf(path, sizeof path, "%s/sms-outbox.log", srv.dir);
+	for (int tries = 0; tries < 100 && !last[0]; tries++) {
+		FILE *f = fopen(path, "r");
+		if (f) {
+			while (fgets(line, sizeof line, f))
+				if (strstr(line, to) && strstr(line, "Demo Bank"))
+					snprintf(last, sizeof last, "%s", line);
+			fclose(f);
+		}
+		if (!last[0])
+			usleep(100 * 1000);
+	}
+	cr_assert(last[0], "no passcode SMS for %s in %s", to, path);
+	cr_assert(strstr(last, "\"delivered\":false"), "outbox lines say they were not delivered");
+	capture(last, "[^0-9-]([0-9]{6})[^0-9-]", code, 8);
+}
+
+Test(demo, newcomer_journey, .timeout = 120)
+{
+	char *init = NULL;
+	cr_assert_eq(e2e_start_demo(&srv, &init), 0, "demo server starts");
+	char council[32], key_id[64], secret[80];
+	capture(init, "pending at ([A-Z]{2}-[A-Z]{3}-[0-9]{2}-[0-9]{3})", council, sizeof council);
+	capture(init, "X-Party-Key (pk_[0-9a-f]+)", key_id, sizeof key_id);
+	capture(init, "secret ([0-9a-f]{64})", secret, sizeof secret);
+	free(init);
+
+	/* The registrar sees the facility's notifications and registers one. */
+	char token[80], path[160];
+	cr_assert_eq(e2e_login(&srv, "registrar", E2E_ADMIN_PASSWORD, token), 200);
+	struct e2e_resp r;
+	snprintf(path, sizeof path, "/api/v1/councils/%s/pending", council);
+	cr_assert_eq(e2e_request(&srv, "GET", path, token, NULL, NULL, &r), 0);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	json_t *pending = json_object_get(r.json, "pending");
+	cr_assert_eq(json_array_size(pending), 3, "%s", r.body);
+	json_t *first = json_array_get(pending, 0);
+	long long event = json_integer_value(json_object_get(first, "id"));
+	char mother[16];
+	snprintf(mother, sizeof mother, "%s",
+		 json_string_value(json_object_get(json_object_get(first, "details"), "mother_id")));
+	e2e_resp_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/notifications/%lld/register", event);
+	cr_assert_eq(e2e_request(&srv, "POST", path, token,
+				 "{\"name_en\":\"Bilal Demo\",\"name_ur\":\"بلال\"}", NULL, &r),
+		     0);
+	cr_assert(r.status == 200 || r.status == 201, "%ld %s", r.status, r.body);
+	const char *child = json_string_value(json_object_get(r.json, "id_number"));
+	cr_assert_not_null(child, "%s", r.body);
+	char child_path[64];
+	snprintf(child_path, sizeof child_path, "/api/v1/persons/%s", child);
+	e2e_resp_free(&r);
+	cr_assert_eq(e2e_request(&srv, "GET", child_path, token, NULL, NULL, &r), 0);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	e2e_resp_free(&r);
+
+	/* The demo bank asks the mother's consent and verifies her name. */
+	snprintf(path, sizeof path, "/api/v1/persons/%s", mother);
+	cr_assert_eq(e2e_request(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	char name[256], mobile[32];
+	snprintf(name, sizeof name, "%s", json_string_value(json_object_get(r.json, "name_en")));
+	snprintf(mobile, sizeof mobile, "%s", json_string_value(json_object_get(r.json, "mobile")));
+	e2e_resp_free(&r);
+
+	char body[512], consent[80], code[8];
+	snprintf(body, sizeof body, "{\"id_number\":\"%s\",\"purpose\":\"account opening\"}", mother);
+	cr_assert_eq(e2e_party_request(&srv, key_id, secret, "POST", "/api/v1/consents", body, &r),
+		     0);
+	cr_assert_eq(r.status, 202, "%s", r.body);
+	snprintf(consent, sizeof consent, "%s",
+		 json_string_value(json_object_get(r.json, "consent_id")));
+	e2e_resp_free(&r);
+	passcode_for(mobile, code);
+	snprintf(body, sizeof body,
+		 "{\"consent_id\":\"%s\",\"passcode\":\"%s\",\"type\":\"yesno\",\"name\":\"%s\"}",
+		 consent, code, name);
+	cr_assert_eq(e2e_party_request(&srv, key_id, secret, "POST", "/api/v1/verifications",
+				       body, &r),
+		     0);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	const char *result = json_string_value(json_object_get(r.json, "result"));
+	cr_assert(result && !strcmp(result, "yes"), "%s", r.body);
+	e2e_resp_free(&r);
+
+	const char *verify[] = {"audit", "verify", "--db", srv.db_url, NULL};
+	char *out = NULL;
+	cr_assert_eq(e2e_run_cli(verify, &out), 0, "%s", out ? out : "");
+	free(out);
+	cr_assert_eq(e2e_stop(&srv), 0);
+}
