@@ -37,6 +37,16 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 		 const char *object, const char *detail, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* Append n entries inside `tx`, in order, as n audit_append calls would
+ * (same leaves, same tree head), but reading and writing the tree head once
+ * and computing the root once. Used by the background writer. */
+struct audit_item {
+	const struct audit_actor *actor;
+	const char *action, *object, *detail;
+};
+int audit_append_batch(store_tx *tx, const struct audit_item *items, size_t n,
+		       struct sh_err *err) __attribute__((warn_unused_result));
+
 /* Append in a transaction of its own (for decisions made outside a write,
  * such as a refused request). */
 int audit_record(store *db, const struct audit_actor *actor, const char *action,
@@ -125,9 +135,12 @@ int audit_consistency_check(uint64_t first, uint64_t second,
 void audit_head_message(const struct audit_head *h, unsigned char out[AUDIT_HEAD_MSG_BYTES]);
 
 /* The writer's queue capacity and how long a full queue makes audit_enqueue
- * wait before appending synchronously (never dropping). */
-#define AUDIT_QUEUE_CAP 4096
-#define AUDIT_BATCH_MAX 256
+ * wait before appending synchronously (never dropping); the most entries
+ * per transaction, and the group-commit window: how long the writer lets a
+ * batch gather after its first entry (audit_writer.c says why). */
+#define AUDIT_QUEUE_CAP 16384
+#define AUDIT_BATCH_MAX 1024
 #define AUDIT_ENQUEUE_WAIT_MS 50
+#define AUDIT_WINDOW_MS 25
 
 #endif

@@ -138,25 +138,31 @@ static const char *utf8_clean(const char *s, char **owned)
 	return c;
 }
 
-int audit_append(store_tx *tx, const struct audit_actor *actor, const char *action,
-		 const char *object, const char *detail, struct sh_err *err)
+/* The INSERT of one entry, prepared once per batch and reset per row. */
+static const char entry_insert_sql[] =
+	"INSERT INTO audit_log (idx, at, at_text, actor_kind, actor_id, actor_name,"
+	" actor_role, action, object, detail, request_id, client_addr, leaf_hash)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/* Hash and insert one entry as leaf f->size, then push it onto f. */
+static int entry_insert(store_stmt *st, struct audit_frontier *f, const struct audit_item *it,
+			int64_t now, const char *at_text, struct sh_err *err)
 {
 	enum { F_KIND, F_NAME, F_ROLE, F_ACTION, F_OBJECT, F_DETAIL, F_REQ, F_ADDR, F_N };
+	const struct audit_actor *actor = it->actor;
 	const char *raw[F_N] = {
 		actor && actor->kind ? actor->kind : "system",
 		actor ? actor->name : NULL,
 		actor ? actor->role : NULL,
-		action,
-		object,
-		detail,
+		it->action,
+		it->object,
+		it->detail,
 		actor ? actor->request_id : NULL,
 		actor ? actor->client_addr : NULL,
 	};
 	const char *v[F_N];
 	char *owned[F_N] = {0};
 	int rc;
-	if (!action || !*action)
-		return sh_err_set(err, SH_EINVAL, "AUDIT_NO_ACTION", "audit entry needs an action");
 	for (int i = 0; i < F_N; i++) {
 		v[i] = utf8_clean(raw[i], &owned[i]);
 		if (raw[i] && !v[i]) {
@@ -164,18 +170,9 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 			goto out;
 		}
 	}
-
-	/* Lock the head first: it serializes appenders on PostgreSQL (on
-	 * SQLite the write transaction already holds the database lock). */
-	struct audit_frontier f;
-	rc = state_read(tx, 1, &f, NULL, err);
-	if (rc != SH_OK)
-		goto out;
-
-	char at_text[32];
 	struct audit_entry e = {
-		.idx = f.size,
-		.at = sh_now(),
+		.idx = f->size,
+		.at = now,
 		.at_text = at_text,
 		.actor_kind = v[F_KIND],
 		.actor_id = actor ? actor->id : 0,
@@ -187,23 +184,64 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 		.request_id = v[F_REQ],
 		.client_addr = v[F_ADDR],
 	};
-	sh_time_format(e.at, at_text, sizeof at_text);
 	rc = audit_entry_hash(&e, e.leaf_hash, err);
 	if (rc != SH_OK)
 		goto out;
-
-	rc = store_run(tx, err,
-		       "INSERT INTO audit_log (idx, at, at_text, actor_kind, actor_id, actor_name,"
-		       " actor_role, action, object, detail, request_id, client_addr, leaf_hash)"
-		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		       "iittitttttttb", (int64_t)e.idx, e.at, e.at_text, e.actor_kind, e.actor_id,
-		       e.actor_name, e.actor_role, e.action, e.object, e.detail, e.request_id,
-		       e.client_addr, e.leaf_hash, (size_t)AUDIT_HASH_BYTES);
+	store_reset(st);
+	if (store_bind_int(st, 1, (int64_t)e.idx) || store_bind_int(st, 2, e.at) ||
+	    store_bind_text(st, 3, e.at_text) || store_bind_text(st, 4, e.actor_kind) ||
+	    store_bind_int(st, 5, e.actor_id) || store_bind_text(st, 6, e.actor_name) ||
+	    store_bind_text(st, 7, e.actor_role) || store_bind_text(st, 8, e.action) ||
+	    store_bind_text(st, 9, e.object) || store_bind_text(st, 10, e.detail) ||
+	    store_bind_text(st, 11, e.request_id) || store_bind_text(st, 12, e.client_addr) ||
+	    store_bind_blob(st, 13, e.leaf_hash, AUDIT_HASH_BYTES)) {
+		rc = sh_err_set(err, SH_EDB, "STORE_BIND", "cannot bind audit entry");
+		goto out;
+	}
+	rc = store_step(st, err);
 	if (rc < 0)
 		goto out;
+	audit_frontier_push(f, e.leaf_hash);
+	rc = SH_OK;
+out:
+	for (int i = 0; i < F_N; i++)
+		free(owned[i]);
+	return rc;
+}
+
+int audit_append_batch(store_tx *tx, const struct audit_item *items, size_t n,
+		       struct sh_err *err)
+{
+	store_stmt *st = NULL;
+	int rc;
+	for (size_t i = 0; i < n; i++)
+		if (!items[i].action || !*items[i].action)
+			return sh_err_set(err, SH_EINVAL, "AUDIT_NO_ACTION",
+					  "audit entry needs an action");
+	if (n == 0)
+		return SH_OK;
+
+	/* Lock the head first: it serializes appenders on PostgreSQL (on
+	 * SQLite the write transaction already holds the database lock). One
+	 * read and one write of the head per batch, however long: the leaves
+	 * are pushed onto the frontier one by one, exactly as n single appends
+	 * would, and only the final root is computed and stored. */
+	struct audit_frontier f;
+	rc = state_read(tx, 1, &f, NULL, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = store_prepare(tx, entry_insert_sql, &st, err);
+	if (rc != SH_OK)
+		return rc;
+	/* One clock reading per batch: the entries of a batch are one commit. */
+	int64_t now = sh_now();
+	char at_text[32];
+	sh_time_format(now, at_text, sizeof at_text);
+	for (size_t i = 0; i < n; i++)
+		if ((rc = entry_insert(st, &f, &items[i], now, at_text, err)) != SH_OK)
+			goto out;
 
 	unsigned char root[AUDIT_HASH_BYTES];
-	audit_frontier_push(&f, e.leaf_hash);
 	audit_frontier_root(&f, root);
 	rc = store_run(tx, err, "UPDATE audit_state SET size = ?, frontier = ?, root = ? WHERE id = 1",
 		       "ibb", (int64_t)f.size, f.h, f.count * AUDIT_HASH_BYTES, root,
@@ -216,9 +254,15 @@ int audit_append(store_tx *tx, const struct audit_actor *actor, const char *acti
 	}
 	rc = SH_OK;
 out:
-	for (int i = 0; i < F_N; i++)
-		free(owned[i]);
+	store_finalize(st);
 	return rc;
+}
+
+int audit_append(store_tx *tx, const struct audit_actor *actor, const char *action,
+		 const char *object, const char *detail, struct sh_err *err)
+{
+	const struct audit_item it = {actor, action, object, detail};
+	return audit_append_batch(tx, &it, 1, err);
 }
 
 int audit_record(store *db, const struct audit_actor *actor, const char *action,

@@ -33,6 +33,7 @@ int auth_user_set_password(store_tx *tx, const struct audit_actor *actor, const 
 				"i", id);
 	if (revoked < 0)
 		return revoked;
+	auth_session_cache_invalidate(); /* again after the caller's commit */
 	if ((rc = auth_throttle_clear(tx, AUTH_THROTTLE_ACCOUNT, username, err)) < 0)
 		return rc;
 	snprintf(object, sizeof object, "user:%s", username);
@@ -167,7 +168,9 @@ int auth_password_change_at(store *db, const struct keyring *kr, int64_t user_id
 	snprintf(detail, sizeof detail, "{\"sessions_revoked\":%d}", revoked);
 	if ((rc = audit_append(tx, actor, "user.password.change", object, detail, err)) != SH_OK)
 		goto fail;
+	auth_session_cache_invalidate();
 	rc = store_commit(tx, err);
+	auth_session_cache_invalidate();
 	goto out;
 fail:
 	store_rollback(tx);

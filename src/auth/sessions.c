@@ -7,6 +7,7 @@
 
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/session_cache.h"
 #include "auth/throttle.h"
 #include "auth/users.h"
 #include "lib/parse.h"
@@ -307,6 +308,13 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 		return sh_err_set(err, SH_EUNAUTH, "INVALID_SESSION", "malformed bearer token");
 	token_hash(kr, raw, th);
 	sodium_memzero(raw, sizeof raw);
+	int64_t exp;
+	if (session_cache_get(th, now, out, &exp)) {
+		if (expires_at)
+			*expires_at = exp;
+		return SH_OK;
+	}
+	uint64_t epoch = session_cache_epoch();
 	int rc = store_begin(db, STORE_READ, &tx, err);
 	if (rc != SH_OK)
 		return rc;
@@ -326,7 +334,7 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 		rc = sh_err_set(err, SH_EUNAUTH, "INVALID_SESSION", "unknown session");
 		goto out;
 	}
-	int64_t exp = store_col_int(st, 1);
+	exp = store_col_int(st, 1);
 	if (store_col_int(st, 2) != 0 || store_col_int(st, 6) != 0) {
 		rc = sh_err_set(err, SH_EUNAUTH, "INVALID_SESSION",
 				"session revoked or account disabled");
@@ -348,6 +356,7 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 	snprintf(out->council_code, sizeof out->council_code, "%s", s ? s : "");
 	if (expires_at)
 		*expires_at = exp;
+	session_cache_put(th, epoch, exp, out);
 	rc = SH_OK;
 out:
 	store_finalize(st);
@@ -381,11 +390,14 @@ int auth_logout(store *db, const struct keyring *kr, const char *bearer_token,
 		store_rollback(tx);
 		return sh_err_set(err, SH_EUNAUTH, "INVALID_SESSION", "no live session for this token");
 	}
+	auth_session_cache_invalidate();
 	char object[96];
 	snprintf(object, sizeof object, "user:%s", actor && actor->name ? actor->name : "?");
 	if ((rc = audit_append(tx, actor, "auth.logout", object, NULL, err)) != SH_OK)
 		goto fail;
-	return store_commit(tx, err);
+	rc = store_commit(tx, err);
+	auth_session_cache_invalidate();
+	return rc;
 fail:
 	store_rollback(tx);
 	return rc;

@@ -40,7 +40,8 @@ int auth_login(store *db, const struct keyring *kr, const char *username, const 
 	       char token_out[AUTH_TOKEN_CHARS + 1], struct http_principal *who,
 	       struct sh_err *err) __attribute__((warn_unused_result));
 
-/* The operator behind a bearer token: one indexed lookup. 401
+/* The operator behind a bearer token: one indexed lookup (or a hit in the
+ * per-thread cache, at most 1 s old; expiry is checked either way). 401
  * INVALID_SESSION (unknown, malformed, revoked, or the user is disabled) or
  * SESSION_EXPIRED. expires_at may be NULL. */
 int auth_session_check_at(store *db, const struct keyring *kr, const char *bearer_token,
@@ -49,6 +50,11 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 int auth_session_check(store *db, const struct keyring *kr, const char *bearer_token,
 		       struct http_principal *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
+
+/* Checks are remembered per thread for up to 1 s (auth/session_cache.h):
+ * every change that revokes sessions in this process calls this, when the
+ * change is made and again once it is committed. */
+void auth_session_cache_invalidate(void);
 
 /* Revoke a token (audited as auth.logout). 401 INVALID_SESSION when it is
  * not a live token. */

@@ -7,6 +7,7 @@
 
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "lib/parse.h"
 
@@ -187,6 +188,9 @@ int auth_user_disable(store_tx *tx, const struct audit_actor *actor, const char 
 			       "i", id);
 		if (rc < 0)
 			return rc;
+		/* And their cached checks; the caller invalidates again after
+		 * its commit (session_cache.h). */
+		auth_session_cache_invalidate();
 		snprintf(detail, sizeof detail, "{\"sessions_revoked\":%d}", rc);
 		return audit_append(tx, actor, "user.disable", object, detail, err);
 	}

@@ -117,7 +117,11 @@ static void user_change_reply(struct http_resp *resp, store_tx *tx, int rc, cons
 	struct auth_user u;
 	if (rc == SH_OK)
 		rc = auth_user_get(tx, name, &u, err);
-	if (h_tx_end(tx, rc, err) != SH_OK) {
+	rc = h_tx_end(tx, rc, err);
+	/* A disable or a password reset revoked sessions: no cached token
+	 * check may outlive the commit. */
+	auth_session_cache_invalidate();
+	if (rc != SH_OK) {
 		http_reply_err(resp, err);
 		return;
 	}

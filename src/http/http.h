@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lib/arena.h"
+#include "lib/buf.h"
 #include "lib/err.h"
 
 #define HTTP_MAX_PARAMS 4
@@ -124,6 +125,8 @@ int http_json_body(struct http_req *req, json_t **out, struct sh_err *err)
 
 /* Responses: exactly one reply per request. */
 void http_reply_json(struct http_resp *resp, int status, json_t *body); /* steals body */
+/* A JSON text already written (lib/jsonw.h); takes the buffer's bytes. */
+void http_reply_json_text(struct http_resp *resp, int status, struct sh_buf *text);
 void http_reply_err(struct http_resp *resp, const struct sh_err *err);
 void http_reply_error(struct http_resp *resp, int status, const char *code,
 		      const char *message);

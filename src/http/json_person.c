@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/jsonw.h"
 #include "registry/idnum.h"
 
 enum decode_mode { MODE_CREATE, MODE_PATCH };
@@ -376,4 +377,104 @@ json_t *json_person_encode(const struct person *p, const struct address_council 
 		return NULL;
 	}
 	return o;
+}
+
+/* --- direct writer ---------------------------------------------------- */
+
+static void write_id(struct jsonw *w, const char *key, const char *id)
+{
+	jsonw_key(w, key);
+	if (!id || !*id) {
+		jsonw_null(w);
+		return;
+	}
+	char printed[IDNUM_PRINTED + 1];
+	idnum_format(id, printed, sizeof printed);
+	jsonw_string(w, printed);
+}
+
+static void write_date(struct jsonw *w, const char *key, struct sh_date d)
+{
+	jsonw_key(w, key);
+	if (!d.year) {
+		jsonw_null(w);
+		return;
+	}
+	char s[16];
+	sh_date_format(d, s, sizeof s);
+	jsonw_string(w, s);
+}
+
+static void write_text(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	jsonw_string_or_null(w, s);
+}
+
+static void write_place(struct jsonw *w, const char *key, const struct address_place *pl)
+{
+	jsonw_key(w, key);
+	if (!pl->code[0]) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object_open(w);
+	jsonw_key(w, "code");
+	jsonw_string(w, pl->code);
+	jsonw_key(w, "name_en");
+	jsonw_string(w, pl->name_en);
+	write_text(w, "name_ur", pl->name_ur);
+	jsonw_object_close(w);
+}
+
+int json_person_write(struct sh_buf *b, const struct person *p,
+		      const struct address_council *addr)
+{
+	char updated[32];
+	sh_time_format(p->updated_at, updated, sizeof updated);
+	struct jsonw w;
+	jsonw_init(&w, b);
+	jsonw_object_open(&w);
+	write_id(&w, "id_number", p->id_number);
+	jsonw_key(&w, "legacy_number");
+	jsonw_bool(&w, p->legacy_number);
+	jsonw_key(&w, "version");
+	jsonw_int(&w, p->version);
+	write_text(&w, "name_ur", p->name_ur);
+	write_text(&w, "name_en", p->name_en);
+	write_text(&w, "guardian_name_ur", p->guardian_name_ur);
+	write_text(&w, "guardian_name_en", p->guardian_name_en);
+	jsonw_key(&w, "guardian_relation");
+	jsonw_string(&w, person_guardian_name(p->guardian_relation));
+	jsonw_key(&w, "gender");
+	jsonw_string(&w, person_gender_name(p->gender));
+	write_date(&w, "dob", p->dob);
+	jsonw_key(&w, "dob_precision");
+	jsonw_string(&w, person_dob_precision_name(p->dob_precision));
+	write_text(&w, "place_of_birth", p->place_of_birth);
+	write_text(&w, "council_code", p->council_code);
+	write_text(&w, "address_line", p->address_line);
+	if (addr) {
+		jsonw_key(&w, "address");
+		jsonw_object_open(&w);
+		write_place(&w, "province", &addr->province);
+		write_place(&w, "district", &addr->district);
+		write_place(&w, "tehsil", &addr->tehsil);
+		write_place(&w, "council", &addr->council);
+		jsonw_object_close(&w);
+	}
+	jsonw_key(&w, "status");
+	jsonw_string(&w, person_status_name(p->status));
+	write_date(&w, "date_of_death", p->date_of_death);
+	jsonw_key(&w, "citizenship");
+	jsonw_string(&w, person_citizenship_name(p->citizenship));
+	jsonw_key(&w, "marital");
+	jsonw_string(&w, person_marital_name(p->marital));
+	write_text(&w, "mobile", p->mobile);
+	write_id(&w, "mother_id", p->mother_id);
+	write_id(&w, "father_id", p->father_id);
+	jsonw_key(&w, "updated_at");
+	jsonw_string(&w, updated);
+	jsonw_object_close(&w);
+	return jsonw_status(&w);
 }

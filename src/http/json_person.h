@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "lib/buf.h"
 #include "lib/err.h"
 #include "registry/address.h"
 #include "registry/person.h"
@@ -31,6 +32,13 @@ int json_person_decode_patch(json_t *body, struct person *changes, unsigned *fie
 /* The API view of a person; addr (may be NULL) adds "address". Returns a
  * new reference or NULL when out of memory. */
 json_t *json_person_encode(const struct person *p, const struct address_council *addr);
+
+/* The same view written straight into b: byte for byte the compact dump
+ * of json_person_encode(p, addr), without building the tree (the GET
+ * path). SH_OK, SH_EINVAL (a stored string is not UTF-8, which
+ * json_person_encode reports as NULL), SH_ENOMEM or SH_ETOOBIG. */
+int json_person_write(struct sh_buf *b, const struct person *p,
+		      const struct address_council *addr) __attribute__((warn_unused_result));
 
 /* {"code":..,"name_en":..,"name_ur":..} of one place. */
 json_t *json_place_encode(const struct address_place *pl);

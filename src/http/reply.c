@@ -51,6 +51,11 @@ void http_reply_oom(struct http_resp *resp)
 	resp->body_static = true;
 }
 
+static int dump_to_buf(const char *chunk, size_t n, void *ctx)
+{
+	return sh_buf_append(ctx, chunk, n) == SH_OK ? 0 : -1;
+}
+
 void http_reply_json(struct http_resp *resp, int status, json_t *body)
 {
 	if (!resp_begin(resp)) {
@@ -61,19 +66,33 @@ void http_reply_json(struct http_resp *resp, int status, json_t *body)
 		http_reply_oom(resp);
 		return;
 	}
-	size_t n = json_dumpb(body, NULL, 0, JSON_COMPACT);
-	char *p = n ? malloc(n) : NULL;
-	if (!p || json_dumpb(body, p, n, JSON_COMPACT) != n) {
-		free(p);
-		json_decref(body);
+	/* One pass into a growing buffer (dumping twice, to size and then to
+	 * fill, doubled the cost of large bodies). */
+	struct sh_buf b;
+	sh_buf_init(&b, 0);
+	int rc = json_dump_callback(body, dump_to_buf, &b, JSON_COMPACT);
+	json_decref(body);
+	if (rc != 0) {
+		sh_buf_free(&b);
 		http_reply_oom(resp);
 		return;
 	}
-	json_decref(body);
+	http_reply_json_text(resp, status, &b);
+}
+
+void http_reply_json_text(struct http_resp *resp, int status, struct sh_buf *text)
+{
+	if (!resp_begin(resp)) {
+		sh_buf_free(text);
+		return;
+	}
+	if (!text->data) { /* nothing was written: a handler bug */
+		http_reply_error(resp, 500, "INTERNAL", "empty JSON reply");
+		return;
+	}
 	resp->status = status;
 	resp->content_type = HTTP_JSON_TYPE;
-	resp->body = p;
-	resp->body_len = n;
+	resp->body = sh_buf_take(text, &resp->body_len);
 }
 
 /* JSON string escaping (RFC 8259 7) for error messages, which may quote

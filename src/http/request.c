@@ -58,11 +58,27 @@ bool http_reqid_valid(const char *s)
 	return n >= 1;
 }
 
+/* Random bytes for request ids from a per-thread pool refilled 64 ids at a
+ * time: one getrandom() per request was a system call on every request. */
+static int reqid_random(unsigned char r[8])
+{
+	static _Thread_local unsigned char pool[512];
+	static _Thread_local size_t left;
+	if (left < 8) {
+		if (getrandom(pool, sizeof pool, GRND_NONBLOCK) != (ssize_t)sizeof pool)
+			return -1;
+		left = sizeof pool;
+	}
+	left -= 8;
+	memcpy(r, pool + left, 8);
+	return 0;
+}
+
 void http_reqid_generate(char out[17])
 {
 	static atomic_ullong fallback;
 	unsigned char r[8];
-	if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+	if (reqid_random(r) != 0) {
 		/* Entropy not ready (early boot): ids need only be unique, not secret. */
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);

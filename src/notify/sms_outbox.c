@@ -86,7 +86,32 @@ struct claimed {
 	char *text;
 };
 
-/* Claim up to SMS_PUMP_BATCH due rows. */
+/* Rows of one claim query into out[*n..max). */
+static int claim_rows(store_stmt *st, struct claimed *out, int *n, int max, struct sh_err *err)
+{
+	int rc = STORE_DONE;
+	while (*n < max && (rc = store_step(st, err)) == STORE_ROW) {
+		struct claimed *c = &out[*n];
+		c->id = store_col_int(st, 0);
+		c->attempts = (int)store_col_int(st, 1);
+		c->expires_at = store_col_int(st, 2);
+		snprintf(c->to, sizeof c->to, "%s", store_col_text(st, 3));
+		c->text = strdup(store_col_text(st, 4));
+		if (!c->text)
+			return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
+		(*n)++;
+	}
+	return *n < max && rc < 0 ? rc : SH_OK;
+}
+
+/* Claim up to SMS_PUMP_BATCH due rows: first claims that timed out (a
+ * sender died mid-send), then pending rows in due order.
+ *
+ * Two queries, each an ordered walk of sms_outbox_due (state, next_at)
+ * that stops at the limit. The single query with an OR of both made SQLite
+ * collect every due row of both states and sort them (MULTI-INDEX OR): with
+ * a backlog of 190,000 pending messages each pass scanned all of them while
+ * holding the write lock, and verifications queued behind it. */
 static int outbox_claim(store *db, int64_t now, struct claimed *out, int *n, struct sh_err *err)
 {
 	store_tx *tx = NULL;
@@ -97,29 +122,26 @@ static int outbox_claim(store *db, int64_t now, struct claimed *out, int *n, str
 		return rc;
 	rc = store_query(tx, &st, err,
 			 "SELECT id, attempts, expires_at, to_number, text FROM sms_outbox"
-			 " WHERE (state = 'pending' AND next_at <= ?)"
-			 "    OR (state = 'sending' AND claimed_at <= ?)"
+			 " WHERE state = 'sending' AND claimed_at <= ?"
 			 " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-			 "iii", now, now - SMS_CLAIM_TIMEOUT, (int64_t)SMS_PUMP_BATCH);
-	if (rc != SH_OK)
-		goto out;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		struct claimed *c = &out[*n];
-		c->id = store_col_int(st, 0);
-		c->attempts = (int)store_col_int(st, 1);
-		c->expires_at = store_col_int(st, 2);
-		snprintf(c->to, sizeof c->to, "%s", store_col_text(st, 3));
-		c->text = strdup(store_col_text(st, 4));
-		if (!c->text) {
-			rc = sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
-			goto out;
-		}
-		(*n)++;
+			 "ii", now - SMS_CLAIM_TIMEOUT, (int64_t)SMS_PUMP_BATCH);
+	if (rc == SH_OK)
+		rc = claim_rows(st, out, n, SMS_PUMP_BATCH, err);
+	store_finalize(st);
+	st = NULL;
+	if (rc == SH_OK && *n < SMS_PUMP_BATCH) {
+		rc = store_query(tx, &st, err,
+				 "SELECT id, attempts, expires_at, to_number, text FROM sms_outbox"
+				 " WHERE state = 'pending' AND next_at <= ?"
+				 " ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+				 "ii", now, (int64_t)(SMS_PUMP_BATCH - *n));
+		if (rc == SH_OK)
+			rc = claim_rows(st, out, n, SMS_PUMP_BATCH, err);
+		store_finalize(st);
+		st = NULL;
 	}
 	if (rc < 0)
 		goto out;
-	store_finalize(st);
-	st = NULL;
 	for (int i = 0; i < *n; i++) {
 		rc = store_run(tx, err,
 			       "UPDATE sms_outbox SET state = 'sending', claimed_at = ? WHERE id = ?",
@@ -142,19 +164,43 @@ out:
 	return SH_OK;
 }
 
-static int outbox_mark(store *db, const struct claimed *c, const char *state, int64_t next_at,
-		       const char *error, int64_t now, struct sh_err *err)
+/* What became of one claimed row. */
+struct outcome {
+	const char *state; /* "sent", "pending" (retry), "expired" */
+	int64_t next_at;
+	char error[sizeof ((struct sh_err *)0)->msg];
+};
+
+/* Record a pass's outcomes in one transaction. One write per message made
+ * the sender, draining a backlog, take the write lock thousands of times a
+ * second; delivery stays at least once either way (a crash after sending
+ * and before this commit re-sends once the claims time out). */
+static int outbox_mark(store *db, const struct claimed *c, const struct outcome *o, int n,
+		       int64_t now, struct sh_err *err)
 {
 	store_tx *tx = NULL;
+	store_stmt *st = NULL;
 	int rc = store_begin(db, STORE_WRITE, &tx, err);
 	if (rc != SH_OK)
 		return rc;
-	rc = store_run(tx, err,
-		       "UPDATE sms_outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?,"
-		       " sent_at = ? WHERE id = ?",
-		       "tiitii", state, (int64_t)(c->attempts + (strcmp(state, "expired") ? 1 : 0)),
-		       next_at, error, strcmp(state, "sent") == 0 ? now : (int64_t)0, c->id);
-	if (rc < 0) {
+	rc = store_prepare(tx,
+			   "UPDATE sms_outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?,"
+			   " sent_at = ? WHERE id = ?",
+			   &st, err);
+	for (int i = 0; rc == SH_OK && i < n; i++) {
+		int sent = strcmp(o[i].state, "sent") == 0;
+		int64_t attempts = c[i].attempts + (strcmp(o[i].state, "expired") ? 1 : 0);
+		store_reset(st);
+		if (store_bind_text(st, 1, o[i].state) || store_bind_int(st, 2, attempts) ||
+		    store_bind_int(st, 3, o[i].next_at) ||
+		    store_bind_text(st, 4, o[i].error[0] ? o[i].error : NULL) ||
+		    store_bind_int(st, 5, sent ? now : 0) || store_bind_int(st, 6, c[i].id))
+			rc = sh_err_set(err, SH_EDB, "STORE_BIND", "cannot bind outbox update");
+		else if ((rc = store_step(st, err)) >= 0)
+			rc = SH_OK;
+	}
+	store_finalize(st);
+	if (rc != SH_OK) {
 		store_rollback(tx);
 		return rc;
 	}
@@ -164,6 +210,7 @@ static int outbox_mark(store *db, const struct claimed *c, const char *state, in
 int sms_outbox_pump(store *db, struct sms_gateway *gw, int64_t now, struct sh_err *err)
 {
 	struct claimed batch[SMS_PUMP_BATCH];
+	struct outcome res[SMS_PUMP_BATCH];
 	int n = 0, sent = 0;
 	int rc = outbox_claim(db, now, batch, &n, err);
 	if (rc != SH_OK)
@@ -171,21 +218,23 @@ int sms_outbox_pump(store *db, struct sms_gateway *gw, int64_t now, struct sh_er
 	for (int i = 0; i < n; i++) {
 		struct claimed *c = &batch[i];
 		struct sh_err gerr = {0};
+		res[i] = (struct outcome){.state = "sent", .next_at = now};
 		if (c->expires_at > 0 && c->expires_at <= now) {
-			rc = outbox_mark(db, c, "expired", now, "expired before delivery", now, err);
+			res[i].state = "expired";
+			snprintf(res[i].error, sizeof res[i].error, "expired before delivery");
 		} else if (gw->send(gw, c->to, c->text, &gerr) == SH_OK) {
-			rc = outbox_mark(db, c, "sent", now, NULL, now, err);
-			if (rc == SH_OK)
-				sent++;
+			sent++;
 		} else {
 			int64_t wait = sms_backoff_seconds(c->attempts + 1);
 			sh_warn("sms: %s gateway failed for outbox #%lld (attempt %d, retry in %llds): %s",
 				gw->name, (long long)c->id, c->attempts + 1, (long long)wait, gerr.msg);
-			rc = outbox_mark(db, c, "pending", now + wait, gerr.msg, now, err);
+			res[i].state = "pending";
+			res[i].next_at = now + wait;
+			snprintf(res[i].error, sizeof res[i].error, "%s", gerr.msg);
 		}
-		if (rc != SH_OK)
-			break;
 	}
+	if (n > 0)
+		rc = outbox_mark(db, batch, res, n, now, err);
 	for (int i = 0; i < n; i++)
 		free(batch[i].text);
 	return rc != SH_OK ? rc : sent;

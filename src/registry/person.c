@@ -103,10 +103,18 @@ int person_bind(store_stmt *st, int i, const struct person *p)
 	return rc ? SH_EDB : SH_OK;
 }
 
+/* Bounded copy of a text column ("" for NULL). Not snprintf: a row has ~30
+ * of these and a read path runs them per request. The schema's sizes match
+ * the struct's, so the cut never happens to data we wrote. */
 static void col_str(store_stmt *st, int col, char *dst, size_t n)
 {
 	const char *s = store_col_text(st, col);
-	snprintf(dst, n, "%s", s ? s : "");
+	size_t len = s ? strlen(s) : 0;
+	if (len >= n)
+		len = n - 1;
+	if (len)
+		memcpy(dst, s, len);
+	dst[len] = '\0';
 }
 
 static int col_enum(store_stmt *st, int col, int (*parse)(const char *))
@@ -391,11 +399,6 @@ int person_get(store_tx *tx, const char *id_number, struct person *out, struct s
 	return person_get_full(tx, id_number, out, NULL, err);
 }
 
-static void addr_col(store_stmt *st, int col, char *dst, size_t n)
-{
-	const char *s = store_col_text(st, col);
-	snprintf(dst, n, "%s", s ? s : "");
-}
 
 int person_get_full(store_tx *tx, const char *id_number, struct person *out,
 		    struct address_council *addr, struct sh_err *err)
@@ -432,14 +435,14 @@ int person_get_full(store_tx *tx, const char *id_number, struct person *out,
 			memset(addr, 0, sizeof *addr);
 			snprintf(addr->council.code, sizeof addr->council.code, "%s",
 				 out->council_code);
-			addr_col(st, c + 0, addr->council.name_en, sizeof addr->council.name_en);
-			addr_col(st, c + 1, addr->council.name_ur, sizeof addr->council.name_ur);
+			col_str(st, c + 0, addr->council.name_en, sizeof addr->council.name_en);
+			col_str(st, c + 1, addr->council.name_ur, sizeof addr->council.name_ur);
 			struct address_place *lv[3] = {&addr->tehsil, &addr->district,
 						       &addr->province};
 			for (int i = 0; i < 3; i++) {
-				addr_col(st, c + 2 + i * 3, lv[i]->code, sizeof lv[i]->code);
-				addr_col(st, c + 3 + i * 3, lv[i]->name_en, sizeof lv[i]->name_en);
-				addr_col(st, c + 4 + i * 3, lv[i]->name_ur, sizeof lv[i]->name_ur);
+				col_str(st, c + 2 + i * 3, lv[i]->code, sizeof lv[i]->code);
+				col_str(st, c + 3 + i * 3, lv[i]->name_en, sizeof lv[i]->name_en);
+				col_str(st, c + 4 + i * 3, lv[i]->name_ur, sizeof lv[i]->name_ur);
 			}
 			snprintf(addr->council.parent_code, ADDRESS_CODE_MAX, "%s",
 				 addr->tehsil.code);

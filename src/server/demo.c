@@ -159,7 +159,13 @@ static int demo_workflows(store *db, struct keyring *keys, const char *council,
 	for (int i = 0; i < nmothers && pending < 3; i++) {
 		struct crvs_birth_notice n = {0};
 		struct crvs_outcome out;
-		snprintf(n.mother_id, sizeof n.mother_id, "%s", mothers[i]);
+		/* A bounded copy: gcc -O3 (Release) proves snprintf may cut a
+		 * DEMO_ID_MAX string and -Werror stops the build. */
+		size_t ml = strnlen(mothers[i], sizeof n.mother_id);
+		if (ml == sizeof n.mother_id)
+			continue; /* not an identity number */
+		memcpy(n.mother_id, mothers[i], ml);
+		n.mother_id[ml] = '\0';
 		n.sex = i % 2 ? GENDER_FEMALE : GENDER_MALE;
 		n.date = sh_days_to_date(sh_date_to_days(today) - (1 + i));
 		static const char *const times[] = {"03:40", "11:05", "22:15"};

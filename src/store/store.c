@@ -34,6 +34,71 @@ static int parse_url(const char *url, enum store_backend *backend, const char **
 			  colon ? (int)(colon - url) : 16, url);
 }
 
+static void *ckpt_main(void *arg)
+{
+	store *db = arg;
+	pthread_mutex_lock(&db->ckpt_mu);
+	while (!db->ckpt_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += STORE_CHECKPOINT_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		while (!db->ckpt_stop &&
+		       pthread_cond_timedwait(&db->ckpt_cv, &db->ckpt_mu, &until) != ETIMEDOUT)
+			;
+		if (db->ckpt_stop)
+			break;
+		pthread_mutex_unlock(&db->ckpt_mu);
+		db->ops->checkpoint(db->ckpt_conn);
+		pthread_mutex_lock(&db->ckpt_mu);
+	}
+	pthread_mutex_unlock(&db->ckpt_mu);
+	return NULL;
+}
+
+static int ckpt_start(store *db, struct sh_err *err)
+{
+	int rc = db->ops->conn_open(db, &db->ckpt_conn, err);
+	if (rc != SH_OK)
+		return rc;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&db->ckpt_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&db->ckpt_mu, NULL);
+	int e = pthread_create(&db->ckpt_thread, NULL, ckpt_main, db);
+	if (e != 0) {
+		pthread_cond_destroy(&db->ckpt_cv);
+		pthread_mutex_destroy(&db->ckpt_mu);
+		return sh_err_set(err, SH_EINTERNAL, "STORE_THREAD",
+				  "cannot start the checkpoint thread: %s", strerror(e));
+	}
+	db->ckpt_running = 1;
+	return SH_OK;
+}
+
+/* Stop the thread, then one last checkpoint so that a closed store leaves
+ * a short WAL behind. */
+static void ckpt_stop(store *db)
+{
+	if (db->ckpt_running) {
+		pthread_mutex_lock(&db->ckpt_mu);
+		db->ckpt_stop = 1;
+		pthread_cond_signal(&db->ckpt_cv);
+		pthread_mutex_unlock(&db->ckpt_mu);
+		pthread_join(db->ckpt_thread, NULL);
+		db->ops->checkpoint(db->ckpt_conn);
+		pthread_cond_destroy(&db->ckpt_cv);
+		pthread_mutex_destroy(&db->ckpt_mu);
+		db->ckpt_running = 0;
+	}
+	if (db->ckpt_conn)
+		db->ops->conn_close(db->ckpt_conn);
+	db->ckpt_conn = NULL;
+}
+
 int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 {
 	enum store_backend backend = STORE_SQLITE;
@@ -59,7 +124,10 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 	db->busy_ms = STORE_DEFAULT_BUSY_MS;
 	db->size = pool_size;
 	db->target = strdup(target);
-	db->slots = calloc((size_t)pool_size, sizeof *db->slots);
+	/* The writer slot (SQLite, not ":memory:", where every connection is
+	 * a database of its own) follows the pool's slots. */
+	db->has_writer = backend == STORE_SQLITE && strcmp(target, ":memory:") != 0;
+	db->slots = calloc((size_t)pool_size + 1, sizeof *db->slots);
 	db->free_stack = calloc((size_t)pool_size, sizeof *db->free_stack);
 	if (!db->target || !db->slots || !db->free_stack) {
 		rc = sh_err_set(err, SH_ENOMEM, "STORE_NOMEM", "out of memory");
@@ -71,6 +139,7 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 	pthread_cond_init(&db->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&db->mu, NULL);
+	pthread_mutex_init(&db->gate_mu, NULL);
 	/* Stack order: slot 0 is handed out first, and it is opened now so
 	 * that a bad path or unreachable server fails here, not later. The
 	 * others open on first use. */
@@ -83,6 +152,10 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 		return rc;
 	}
 	db->slots[0].busy_ms = -1;
+	if (db->has_writer && db->ops->checkpoint && (rc = ckpt_start(db, err)) != SH_OK) {
+		store_close(db);
+		return rc;
+	}
 	*out = db;
 	return SH_OK;
 fail:
@@ -97,10 +170,12 @@ void store_close(store *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < db->size; i++)
+	ckpt_stop(db);
+	for (int i = 0; i <= db->size; i++)
 		if (db->slots[i].conn)
 			db->ops->conn_close(db->slots[i].conn);
 	pthread_mutex_destroy(&db->mu);
+	pthread_mutex_destroy(&db->gate_mu);
 	pthread_cond_destroy(&db->cv);
 	free(db->slots);
 	free(db->free_stack);
@@ -175,14 +250,93 @@ static void pool_release(store *db, struct store_slot *s)
 	pthread_mutex_unlock(&db->mu);
 }
 
+/* SQLite writers take the gate before a pooled connection, so that writers
+ * waiting for it never hold connections that readers need. */
+static int gate_enter(store *db, struct sh_err *err)
+{
+	pthread_mutex_lock(&db->gate_mu);
+	if (!db->gate_held && !db->gate_head) {
+		db->gate_held = 1;
+		pthread_mutex_unlock(&db->gate_mu);
+		return SH_OK;
+	}
+	pthread_mutex_lock(&db->mu);
+	int ms = db->busy_ms;
+	pthread_mutex_unlock(&db->mu);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	struct store_gate_waiter w = {.next = NULL, .granted = 0};
+	pthread_cond_init(&w.cv, NULL);
+	if (db->gate_tail)
+		db->gate_tail->next = &w;
+	else
+		db->gate_head = &w;
+	db->gate_tail = &w;
+	while (!w.granted)
+		if (pthread_cond_timedwait(&w.cv, &db->gate_mu, &until) == ETIMEDOUT && !w.granted)
+			break;
+	if (!w.granted) { /* give up our place in the queue */
+		struct store_gate_waiter **pp = &db->gate_head, *prev = NULL;
+		while (*pp != &w) {
+			prev = *pp;
+			pp = &(*pp)->next;
+		}
+		*pp = w.next;
+		if (db->gate_tail == &w)
+			db->gate_tail = prev;
+		pthread_mutex_unlock(&db->gate_mu);
+		pthread_cond_destroy(&w.cv);
+		return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
+				  "the database is locked by another writer (waited %d ms)", ms);
+	}
+	pthread_mutex_unlock(&db->gate_mu);
+	pthread_cond_destroy(&w.cv);
+	return SH_OK;
+}
+
+/* Hand the gate to the longest waiter, or open it. */
+static void gate_leave(store *db)
+{
+	pthread_mutex_lock(&db->gate_mu);
+	struct store_gate_waiter *w = db->gate_head;
+	if (w) {
+		db->gate_head = w->next;
+		if (!db->gate_head)
+			db->gate_tail = NULL;
+		w->granted = 1; /* the gate stays held, now by w */
+		pthread_cond_signal(&w->cv);
+	} else {
+		db->gate_held = 0;
+	}
+	pthread_mutex_unlock(&db->gate_mu);
+}
+
 int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *err)
 {
 	struct store_slot *s = NULL;
 	struct sh_err e = {0}; /* ours, to see the code even when err is NULL */
 	*out = NULL;
-	int rc = pool_acquire(db, &s, &e);
-	if (rc != SH_OK)
+	int gated = mode == STORE_WRITE && db->backend == STORE_SQLITE;
+	int rc = gated ? gate_enter(db, &e) : SH_OK;
+	if (rc != SH_OK) {
+		gated = 0;
 		goto out;
+	}
+	if (gated && db->has_writer) { /* ours alone while the gate is held */
+		s = &db->slots[db->size];
+		pthread_mutex_lock(&db->mu);
+		s->want_ms = db->busy_ms;
+		db->acquired++;
+		pthread_mutex_unlock(&db->mu);
+	} else if ((rc = pool_acquire(db, &s, &e)) != SH_OK) {
+		goto out;
+	}
 	if (!s->conn) {
 		rc = db->ops->conn_open(db, &s->conn, &e);
 		if (rc != SH_OK)
@@ -201,12 +355,15 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 	}
 	if (rc != SH_OK)
 		goto fail;
-	s->tx = (struct store_tx){.db = db, .slot = s};
+	s->tx = (struct store_tx){.db = db, .slot = s, .gated = gated};
 	*out = &s->tx;
 	return SH_OK;
 fail:
-	pool_release(db, s);
+	if (s != &db->slots[db->size])
+		pool_release(db, s);
 out:
+	if (gated)
+		gate_leave(db);
 	if (err)
 		*err = e;
 	return rc;
@@ -230,9 +387,14 @@ static void tx_end(store_tx *tx)
 {
 	store *db = tx->db;
 	struct store_slot *s = tx->slot;
+	int gated = tx->gated;
 	tx->db = NULL;
 	tx->slot = NULL;
-	pool_release(db, s);
+	tx->gated = 0;
+	if (s != &db->slots[db->size])
+		pool_release(db, s);
+	if (gated)
+		gate_leave(db);
 }
 
 int store_commit(store_tx *tx, struct sh_err *err)

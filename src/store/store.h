@@ -120,7 +120,7 @@ int store_migrate(store *db, const char *module, const struct store_migration *m
 
 struct store_pool_stats {
 	int size, in_use;
-	uint64_t acquired, waited, timeouts;
+	uint64_t acquired, waited, timeouts; /* acquired: also SQLite writer-connection uses */
 	int waiting; /* threads waiting for a connection now */
 };
 void store_pool_stats(store *db, struct store_pool_stats *out);

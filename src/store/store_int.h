@@ -22,6 +22,7 @@ struct store_tx {
 	store *db;
 	struct store_slot *slot;
 	int failed;          /* a statement failed: commit refuses */
+	int gated;           /* holds the store's write gate (SQLite) */
 	store_stmt *stmts;   /* live statements, detached when the tx ends */
 };
 
@@ -68,7 +69,11 @@ struct store_ops {
 	/* Give back the backend's resources (the prepared statement goes back
 	 * to the connection's cache); the common code then free()s st. */
 	void (*release)(store_stmt *st);
+	/* A passive checkpoint (SQLite; NULL for backends without one). */
+	void (*checkpoint)(void *conn);
 };
+
+#define STORE_CHECKPOINT_MS 200
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
@@ -86,6 +91,39 @@ struct store {
 	uint64_t acquired, waited, timeouts;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* SQLite has one writer at a time; this process's writers queue here,
+	 * first come first served, and the gate is handed to the next one as
+	 * it is released, instead of each polling the file lock in SQLite's
+	 * busy handler (which sleeps 1..100 ms between tries, and made waits of
+	 * tens of milliseconds the norm under load). FIFO, because a plain
+	 * mutex let a thread that writes in a loop (the SMS sender draining a
+	 * backlog) take it again before any woken waiter ran. Other processes
+	 * (the CLI) still meet the busy handler. */
+	/* SQLite writers also share one connection of their own (slots[size],
+	 * outside the pool): in WAL mode a connection drops its page cache
+	 * whenever another one committed, so with writes spread over the pool
+	 * every write transaction started cold and re-read its index pages
+	 * with pread inside the single-writer section. */
+	int has_writer;
+	/* With a writer connection, checkpoints run on a thread and
+	 * connection of their own every STORE_CHECKPOINT_MS (SQLite's
+	 * automatic checkpoint is off): run by the committing connection, a
+	 * checkpoint copied pages and fsync'ed inside the single-writer
+	 * section, and every writer waited for the disk. */
+	pthread_t ckpt_thread;
+	int ckpt_running, ckpt_stop;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
+	void *ckpt_conn;
+	pthread_mutex_t gate_mu;
+	int gate_held;
+	struct store_gate_waiter *gate_head, *gate_tail;
+};
+
+struct store_gate_waiter {
+	struct store_gate_waiter *next;
+	pthread_cond_t cv; /* each its own: a release wakes the next writer only */
+	int granted;
 };
 
 /* Per-connection cache of prepared statements, keyed by SQL text. in_use

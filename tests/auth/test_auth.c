@@ -1,15 +1,18 @@
 /* test_auth.c — operators, sessions, throttling and lockout on both
- * backends, with an injected clock (no sleeping). */
+ * backends, with an injected clock (no sleeping, except once to pass the
+ * session check cache's one-second bound). */
 #include <criterion/criterion.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "auth/passwd.h"
 #include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/session_cache.h"
 #include "auth/sessions.h"
 #include "auth/throttle.h"
 #include "auth/users.h"
@@ -441,4 +444,67 @@ Test(auth, self_change_needs_the_current_password)
 		     "%s", err.msg);
 	cr_assert_eq(audits("user.password.change"), 1);
 	cr_assert_eq(audits("user.password.failure"), 5);
+}
+
+/* The per-thread check cache (auth/session_cache.h): a revocation made
+ * through the API is refused at the very next check even when the token was
+ * just checked (cached); expiry is checked on hits; a revocation the
+ * process does not see (a direct UPDATE here, another node in production)
+ * takes effect within AUTH_SESSION_CACHE_MS. */
+Test(auth, cached_checks_honour_logout_disable_reset_expiry_and_the_bound)
+{
+	int64_t admin = create("root.admin", PW, ROLE_ADMIN, NULL);
+	create("bilal", PW, ROLE_CASE_OFFICER, NULL);
+	struct audit_actor adm = {.kind = "operator", .id = admin, .name = "root.admin",
+				  .role = "admin"};
+	struct auth_login_result res;
+	struct sh_err err;
+	struct http_principal p;
+	int64_t exp = 0;
+
+	/* Disable after a cached check. */
+	cr_assert_eq(login("bilal", PW, "10.0.0.1", T0, &res, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, &exp, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, &exp, &err), SH_OK);
+	cr_assert_eq(exp, T0 + TTL);
+	cr_assert_str_eq(p.name, "bilal");
+	cr_assert_eq(set_disabled(&adm, "bilal", 1, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_EUNAUTH);
+	cr_assert_eq(set_disabled(&adm, "bilal", 0, &err), SH_OK, "%s", err.msg);
+
+	/* Expiry on a cached entry. */
+	cr_assert_eq(login("bilal", PW, "10.0.0.1", T0, &res, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0 + TTL, &p, NULL, &err),
+		     SH_EUNAUTH);
+	cr_assert_str_eq(err.code, "SESSION_EXPIRED");
+
+	/* Logout after a cached check. */
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_OK);
+	struct audit_actor me = {.kind = "operator", .name = "bilal"};
+	cr_assert_eq(auth_logout(db, kr, res.token, &me, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_EUNAUTH);
+
+	/* Admin password reset after a cached check. */
+	cr_assert_eq(login("bilal", PW, "10.0.0.1", T0, &res, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_OK);
+	store_tx *tx;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(auth_user_set_password(tx, &sys, "bilal", "New-Password-77", &err), SH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	auth_session_cache_invalidate(); /* as the HTTP handler does after its commit */
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_EUNAUTH);
+
+	/* An unseen revocation: honoured within the bound. */
+	cr_assert_eq(login("bilal", "New-Password-77", "10.0.0.1", T0, &res, &err), SH_OK);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_OK);
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_geq(store_run(tx, &err, "UPDATE sessions SET revoked = 1", ""), 1);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	/* Still answered from the cache: that is the bound, and the proof that
+	 * checks are cached at all. */
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_OK);
+	usleep((AUTH_SESSION_CACHE_MS + 100) * 1000);
+	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0, &p, NULL, &err), SH_EUNAUTH);
 }

@@ -48,12 +48,17 @@ Test(metrics, counters_and_histogram_move)
 	tc_request(port, "GET", "/api/v1/whoami", NULL, 0, NULL, &r);
 	tc_free(&r);
 	/* completion (and so recording) happens just after the response is
-	 * sent; poll until the server has caught up */
+	 * sent, on whichever pool thread had the connection: poll until the
+	 * server has caught up with every request, not just the last one (on a
+	 * loaded machine an earlier request's thread can be the late one) */
 	char *m = NULL;
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 300; i++) {
 		free(m);
 		m = metrics_text();
-		if (metric(m, "shanakht_http_requests_total{route=\"/api/v1/whoami\",method=\"GET\",status=\"401\"}") == 1)
+		if (metric(m, "shanakht_http_requests_total{route=\"/api/v1/whoami\",method=\"GET\",status=\"401\"}") == 1 &&
+		    metric(m, "shanakht_http_requests_total{route=\"/api/v1/items/{id}\",method=\"GET\",status=\"200\"}") == 3 &&
+		    metric(m, "shanakht_http_requests_total{route=\"(unmatched)\",method=\"GET\",status=\"404\"}") == 1 &&
+		    metric(m, "shanakht_http_requests_total{route=\"(unmatched)\",method=\"POST\",status=\"405\"}") == 1)
 			break;
 		usleep(10000);
 	}

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -190,4 +191,89 @@ Test(pool, lock_wait_times_out_busy)
 	cr_assert_eq(store_run(b, &err, "UPDATE c SET n = n + 1 WHERE id = 1", ""), 1, "%s",
 		     err.msg);
 	cr_assert_eq(store_commit(b, &err), SH_OK, "%s", err.msg);
+}
+
+/* SQLite writers of one process queue first come first served at the
+ * store's write gate (store_int.h). A thread that writes in a loop, as the
+ * SMS sender does while draining a backlog, cannot keep the gate from
+ * another writer: with a plain mutex it took the gate back before a woken
+ * waiter ran, and the waiter timed out. */
+static volatile int loop_stop;
+
+static void *loop_writer(void *arg)
+{
+	atomic_long *n = arg;
+	while (!loop_stop) {
+		struct sh_err err = {0};
+		store_tx *tx;
+		if (store_begin(db, STORE_WRITE, &tx, &err) != SH_OK)
+			continue;
+		if (store_run(tx, &err, "UPDATE c SET n = n + 1 WHERE id = 2", "") == 1 &&
+		    store_commit(tx, &err) == SH_OK)
+			(*n)++;
+		else
+			store_rollback(tx);
+	}
+	return NULL;
+}
+
+Test(pool, a_looping_writer_cannot_starve_another)
+{
+	if (store_backend_of(db) != STORE_SQLITE)
+		cr_skip_test("the write gate is SQLite's");
+	atomic_long looped = 0;
+	pthread_t t;
+	loop_stop = 0;
+	store_set_busy_timeout(db, 2000);
+	cr_assert_eq(pthread_create(&t, NULL, loop_writer, &looped), 0);
+	while (atomic_load(&looped) < 3) /* the loop is running */
+		sched_yield();
+	for (int i = 0; i < 100; i++) {
+		struct sh_err err = {0};
+		store_tx *tx;
+		cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "round %d: %s", i,
+			     err.msg);
+		cr_assert_eq(store_run(tx, &err, "UPDATE c SET n = n + 1 WHERE id = 1", ""), 1);
+		cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
+	}
+	loop_stop = 1;
+	pthread_join(t, NULL);
+}
+
+struct gate_try {
+	int ms, rc;
+};
+
+static void *gate_try(void *arg)
+{
+	struct gate_try *g = arg;
+	struct sh_err err = {0};
+	store_tx *tx;
+	/* The timeout is per store: each thread sets it before its begin. */
+	store_set_busy_timeout(db, g->ms);
+	g->rc = store_begin(db, STORE_WRITE, &tx, &err);
+	if (g->rc == SH_OK)
+		store_rollback(tx);
+	return NULL;
+}
+
+/* A writer that gives up its place leaves the queue working for the next. */
+Test(pool, a_timed_out_writer_leaves_the_queue_usable)
+{
+	if (store_backend_of(db) != STORE_SQLITE)
+		cr_skip_test("the write gate is SQLite's");
+	struct sh_err err = {0};
+	store_tx *a;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &a, &err), SH_OK, "%s", err.msg);
+	struct gate_try b = {50, -99};
+	pthread_t tb;
+	cr_assert_eq(pthread_create(&tb, NULL, gate_try, &b), 0);
+	pthread_join(tb, NULL);
+	cr_assert_eq(b.rc, SH_EBUSY);
+	struct gate_try c = {5000, -99};
+	pthread_t tc;
+	cr_assert_eq(pthread_create(&tc, NULL, gate_try, &c), 0);
+	cr_assert_eq(store_commit(a, &err), SH_OK, "%s", err.msg);
+	pthread_join(tc, NULL);
+	cr_assert_eq(c.rc, SH_OK);
 }
