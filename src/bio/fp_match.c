@@ -89,6 +89,44 @@ typedef uint64_t cand_t;
 #define NBUCKET (1 << NBUCKET_BITS)
 #define CAND_BUCKET(c) ((int)(((c) >> (48 - NBUCKET_BITS)) & (NBUCKET - 1)))
 
+/* Orientation-descriptor similarity of minutiae i of a and j of b (fp.h):
+ * 1 - mean |orientation difference| / 45 degrees over the samples valid in
+ * both (random flow gives ~0, the same flow ~1), floored at 0; -1 when
+ * either template has no descriptors, 0.5 (no evidence either way) when
+ * fewer than ODESC_MIN samples are common. */
+#define ODESC_MIN 8
+static float osim_scalar(const struct fp_mtemplate *a, int i, const struct fp_mtemplate *b,
+			 int j)
+{
+	uint32_t ma = a->omask[i], mb = b->omask[j];
+	if (!ma || !mb)
+		return -1.0f;
+	uint32_t mk = ma & mb;
+	int n = __builtin_popcount(mk);
+	if (n < ODESC_MIN)
+		return 0.5f;
+	int sum = 0;
+	for (int k = 0; k < FP_ODESC_N; k++)
+		if (mk >> k & 1) {
+			int d = (int8_t)(uint8_t)(a->odesc[i][k] - b->odesc[j][k]);
+			sum += d < 0 ? -d : d;
+		}
+	float v = 1.0f - (float)sum / (64.0f * (float)n);
+	return v < 0 ? 0 : v;
+}
+
+/* Local similarity of a minutiae pair: the cylinder similarity s times the
+ * orientation-descriptor similarity o (when both templates carry
+ * descriptors). A product, not a mean: a pair must agree in both the
+ * minutiae around it and the ridge flow around it; impostor pairs often
+ * agree in one by chance, rarely in both. Measured on FVC2002 B (pooled
+ * EER, docs/fingerprint-matching.md): 3.04% without, 2.06% product, 2.31%
+ * mean, 2.23% s * (1 + o) / 2. */
+static inline float combine(float s, float o)
+{
+	return o < 0 ? s : s * o;
+}
+
 /* Local similarity of every compatible cylinder pair (paper eq. 16, bit
  * version: 1 - ||a^b|| / (||a|| + ||b||) on the common valid cells, with
  * ||v|| = sqrt(popcount v)). Returns the number of candidates written. */
@@ -99,25 +137,31 @@ static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtem
 	int n = 0;
 	const int na = a->count, nb = b->count, me = min_me_cells;
 	for (int i = 0; i < na; i++) {
-		const uint64_t va = a->valid[i];
 		const int aa = a->angle[i];
 		for (int j = 0; j < nb; j++) {
 			int dth = (int8_t)(uint8_t)(aa - b->angle[j]);
 			if (dth > DTHETA_Q8 || dth < -DTHETA_Q8)
 				continue;
-			uint64_t m = va & b->valid[j];
-			if (__builtin_popcountll(m) < me)
+			uint64_t m[FP_MCC_NW];
+			int nm = 0;
+			for (int w = 0; w < FP_MCC_NW; w++) {
+				m[w] = a->valid[w][i] & b->valid[w][j];
+				nm += __builtin_popcountll(m[w]);
+			}
+			if (nm < me)
 				continue;
 			int pa = 0, pb = 0, px = 0;
-			for (int k = 0; k < FP_MCC_ND; k++) {
-				uint64_t ca = a->bits[k][i], cb = b->bits[k][j];
-				pa += __builtin_popcountll(ca & m);
-				pb += __builtin_popcountll(cb & m);
-				px += __builtin_popcountll((ca ^ cb) & m);
-			}
+			for (int k = 0; k < FP_MCC_ND; k++)
+				for (int w = 0; w < FP_MCC_NW; w++) {
+					uint64_t ca = a->bits[k][w][i], cb = b->bits[k][w][j];
+					pa += __builtin_popcountll(ca & m[w]);
+					pb += __builtin_popcountll(cb & m[w]);
+					px += __builtin_popcountll((ca ^ cb) & m[w]);
+				}
 			if (pa + pb == 0)
 				continue;
 			float s = 1.0f - sqrt_tab[px] / (sqrt_tab[pa] + sqrt_tab[pb]);
+			s = combine(s, osim_scalar(a, i, b, j));
 			if (!(s > 0.0f))
 				continue;
 			uint64_t q = (uint64_t)(uint32_t)(s * 65535.0f);
@@ -127,13 +171,36 @@ static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtem
 	return n;
 }
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && FP_MCC_NW == 1
+#define HAVE_AVX512_PATH 1
 #include <immintrin.h>
 #define AVX512_TARGET "avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq"
 
 /* The same computation, eight B cylinders per step: one vector AND for the
  * common masks, 19 vector popcounts for eight pairs. Results are bit-equal
  * to the scalar path (same integer counts, same IEEE float operations). */
+/* osim_scalar with one masked byte-abs and one SAD (same result). */
+__attribute__((target(AVX512_TARGET)))
+static inline float osim_avx512(const struct fp_mtemplate *a, int i, const struct fp_mtemplate *b,
+				int j)
+{
+	uint32_t ma = a->omask[i], mb = b->omask[j];
+	if (!ma || !mb)
+		return -1.0f;
+	uint32_t mk = ma & mb;
+	int n = __builtin_popcount(mk);
+	if (n < ODESC_MIN)
+		return 0.5f;
+	__m256i da = _mm256_loadu_si256((const __m256i *)a->odesc[i]);
+	__m256i db = _mm256_loadu_si256((const __m256i *)b->odesc[j]);
+	__m256i ad = _mm256_maskz_abs_epi8(mk, _mm256_sub_epi8(da, db));
+	__m256i sad = _mm256_sad_epu8(ad, _mm256_setzero_si256());
+	__m128i h = _mm_add_epi64(_mm256_castsi256_si128(sad), _mm256_extracti128_si256(sad, 1));
+	int sum = (int)(_mm_cvtsi128_si64(h) + _mm_extract_epi64(h, 1));
+	float v = 1.0f - (float)sum / (64.0f * (float)n);
+	return v < 0 ? 0 : v;
+}
+
 __attribute__((target(AVX512_TARGET)))
 static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
 			      cand_t *out)
@@ -146,11 +213,11 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 	const __m256 q16 = _mm256_set1_ps(65535.0f);
 	const __m512i jidx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
 	for (int i = 0; i < na; i++) {
-		const __m512i va = _mm512_set1_epi64((long long)a->valid[i]);
+		const __m512i va = _mm512_set1_epi64((long long)a->valid[0][i]);
 		const __m512i aa = _mm512_set1_epi64(a->angle[i] + DTHETA_Q8);
 		__m512i ca[FP_MCC_ND];
 		for (int k = 0; k < FP_MCC_ND; k++)
-			ca[k] = _mm512_set1_epi64((long long)a->bits[k][i]);
+			ca[k] = _mm512_set1_epi64((long long)a->bits[k][0][i]);
 		const __m512i hi = _mm512_set1_epi64((long long)((uint64_t)i << 8));
 		for (int j0 = 0; j0 < nb; j0 += 8) {
 			__mmask8 ok = nb - j0 >= 8 ? 0xff : (__mmask8)((1u << (nb - j0)) - 1);
@@ -158,13 +225,13 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 			__m512i bang = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)&b->angle[j0]));
 			__m512i d = _mm512_and_si512(_mm512_sub_epi64(aa, bang), c255);
 			ok &= _mm512_cmple_epu64_mask(d, c128);
-			__m512i m = _mm512_and_si512(va, _mm512_loadu_si512(&b->valid[j0]));
+			__m512i m = _mm512_and_si512(va, _mm512_loadu_si512(&b->valid[0][j0]));
 			ok &= _mm512_cmpge_epi64_mask(_mm512_popcnt_epi64(m), me);
 			if (!ok)
 				continue;
 			__m512i pa = _mm512_setzero_si512(), pb = pa, px = pa;
 			for (int k = 0; k < FP_MCC_ND; k++) {
-				__m512i cb = _mm512_loadu_si512(&b->bits[k][j0]);
+				__m512i cb = _mm512_loadu_si512(&b->bits[k][0][j0]);
 				pa = _mm512_add_epi64(pa, _mm512_popcnt_epi64(_mm512_and_si512(ca[k], m)));
 				pb = _mm512_add_epi64(pb, _mm512_popcnt_epi64(_mm512_and_si512(cb, m)));
 				px = _mm512_add_epi64(px, _mm512_popcnt_epi64(
@@ -179,6 +246,19 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 			ok &= _mm256_cmp_ps_mask(s, zero, _CMP_GT_OQ);
 			if (!ok)
 				continue;
+			{
+				float sv[8];
+				_mm256_storeu_ps(sv, s);
+				for (unsigned l = ok; l; l &= l - 1) {
+					int ln = __builtin_ctz(l);
+					sv[ln] = combine(sv[ln], osim_avx512(a, i, b, j0 + ln));
+					if (!(sv[ln] > 0.0f))
+						ok &= (__mmask8)~(1u << ln);
+				}
+				if (!ok)
+					continue;
+				s = _mm256_loadu_ps(sv);
+			}
 			__m512i q = _mm512_cvtepu32_epi64(_mm256_cvttps_epi32(_mm256_mul_ps(s, q16)));
 			__m512i key = _mm512_or_si512(_mm512_slli_epi64(q, 32), hi);
 			key = _mm512_or_si512(key, _mm512_add_epi64(jidx, _mm512_set1_epi64(j0)));
@@ -194,7 +274,7 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
 		       cand_t *out)
 {
-#if defined(__x86_64__)
+#if defined(HAVE_AVX512_PATH)
 	if (use_avx512)
 		return local_pairs_avx512(a, b, out);
 #endif
@@ -271,30 +351,47 @@ void fp_match_probe_init(struct fp_match_probe *p, const struct fp_mtemplate *t)
 {
 	pthread_once(&tables_once, tables_init);
 	p->t = t;
+	/* the probe's half of every relaxation geometry: pairwise distances
+	 * and segment directions, once instead of once per comparison */
+	for (int i = 0; i < t->count; i++)
+		for (int k = 0; k < t->count; k++) {
+			int dx = t->x[k] - t->x[i], dy = t->y[k] - t->y[i];
+			p->dist[i][k] = sqrtf((float)(dx * dx + dy * dy));
+			p->seg[i][k] = (uint8_t)seg_angle_q8(dx, dy);
+		}
 }
+
+static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
+			const struct fp_match_probe *pa, const struct fp_match_probe *pb);
 
 float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b)
 {
-	struct fp_match_probe p;
-	fp_match_probe_init(&p, a);
-	return fp_match_probed(&p, b);
-}
-
-float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate *b)
-{
-	const struct fp_mtemplate *a = p->t;
 	pthread_once(&tables_once, tables_init);
 	if (a->count < 2 || b->count < 2)
 		return 0.0f;
 	/* canonical order: near-equal similarities are taken in (i, j) order of
 	 * the first template, so which one is first must not depend on the
 	 * caller (symmetry) */
-	if (b->key < a->key) {
-		const struct fp_mtemplate *t = a;
-		a = b;
-		b = t;
-	}
+	if (b->key < a->key)
+		return match_core(b, a, NULL, NULL);
+	return match_core(a, b, NULL, NULL);
+}
 
+float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate *g)
+{
+	const struct fp_mtemplate *t = p->t;
+	if (t->count < 2 || g->count < 2)
+		return 0.0f;
+	if (g->key < t->key)
+		return match_core(g, t, NULL, p);
+	return match_core(t, g, p, NULL);
+}
+
+/* Compare a (first in canonical order) with b; pa / pb, when not NULL, hold
+ * precomputed geometry of a / b. */
+static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
+			const struct fp_match_probe *pa, const struct fp_match_probe *pb)
+{
 	cand_t c[FP_MATCH_MAX * FP_MATCH_MAX];
 	cand_t sorted[FP_MATCH_MAX * FP_MATCH_MAX];
 	int n = local_pairs(a, b, c);
@@ -325,8 +422,8 @@ float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate 
 			int ak = si[k], bk = sj[k];
 			int dxa = a->x[ak] - a->x[at], dya = a->y[ak] - a->y[at];
 			int dxb = b->x[bk] - b->x[bt], dyb = b->y[bk] - b->y[bt];
-			float da = sqrtf((float)(dxa * dxa + dya * dya));
-			float db = sqrtf((float)(dxb * dxb + dyb * dyb));
+			float da = pa ? pa->dist[at][ak] : sqrtf((float)(dxa * dxa + dya * dya));
+			float db = pb ? pb->dist[bt][bk] : sqrtf((float)(dxb * dxb + dyb * dyb));
 			int q1 = (int)(fabsf(da - db) * Z1_STEPS + 0.5f);
 			int d2 = absq8((a->angle[at] - a->angle[ak]) - (b->angle[bt] - b->angle[bk]));
 			/* past these the sigmoids are below 1e-4: rho is 0, and most
@@ -336,7 +433,8 @@ float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate 
 				continue;
 			}
 			float z12 = z1_tab[q1] * z23_tab[d2];
-			int sa = seg_angle_q8(dxa, dya), sb = seg_angle_q8(dxb, dyb);
+			int sa = pa ? pa->seg[at][ak] : seg_angle_q8(dxa, dya);
+			int sb = pb ? pb->seg[bt][bk] : seg_angle_q8(dxb, dyb);
 			int d3t = absq8((a->angle[at] - sa) - (b->angle[bt] - sb));
 			int d3k = absq8((a->angle[ak] - sa) - (b->angle[bk] - sb));
 			rf[t][k] = z12 * z23_tab[d3t];

@@ -16,9 +16,10 @@ static void small_template(struct fp_template *t)
 	t->height = 400;
 	t->quality = 80;
 	t->count = 2;
-	t->minutiae[0] = (struct fp_minutia){10, 20, 0, FP_ENDING, 50};
-	t->minutiae[1] = (struct fp_minutia){100.4f, 200.6f, PI_F / 2,
-					     FP_BIFURCATION, 90};
+	t->minutiae[0] = (struct fp_minutia){
+		.x = 10, .y = 20, .angle = 0, .type = FP_ENDING, .quality = 50};
+	t->minutiae[1] = (struct fp_minutia){.x = 100.4f, .y = 200.6f, .angle = PI_F / 2,
+					     .type = FP_BIFURCATION, .quality = 90};
 }
 
 /* Clause 7: header (24), view header (4), 2 x minutia (6), ext length (2). */
