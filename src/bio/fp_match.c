@@ -12,17 +12,23 @@
  * iterations, w_R = 0.5, rho's sigmoids (mu, tau) = (5, -8/5) on distance,
  * (pi/12, -30) on both angle terms; n_P from 4 to 12 by a sigmoid of
  * min(n_A, n_B) with (mu, tau) = (20, 2/5). */
+#ifndef DTHETA_Q8
 #define DTHETA_Q8 64 /* pi/2 in 1/256 of a turn */
+#endif
 #define MIN_ME 0.60f
 #define N_REL 5
 #define W_R 0.5f
 #define MIN_NP 4
+#ifndef MAX_NP
 #define MAX_NP 12
+#endif
 /* Cap on the pairs entering relaxation (the paper uses min(n_A, n_B));
  * relaxation costs n_R^2 and pairs past the 32nd best rarely change the
  * final n_P <= 12. Measured on FVC2002 B (pooled EER): 3.66% at 16, 3.50%
  * at 24, 3.12% at 32, 3.21% at 48 and at 64 (uncapped). */
+#ifndef NR_MAX
 #define NR_MAX 32
+#endif
 #define NRV (NR_MAX / 8)
 
 typedef float v8f __attribute__((vector_size(32)));
@@ -179,26 +185,49 @@ static int local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtem
 /* The same computation, eight B cylinders per step: one vector AND for the
  * common masks, 19 vector popcounts for eight pairs. Results are bit-equal
  * to the scalar path (same integer counts, same IEEE float operations). */
-/* osim_scalar with one masked byte-abs and one SAD (same result). */
+/* s times osim_scalar for the eight B cylinders j0..j0+7 against a's
+ * cylinder i, bit-equal to the scalar path: two descriptors per 64-byte
+ * vector, a masked byte-abs of the differences, SAD to eight partial sums
+ * per pair of cylinders, then the partial sums (under 2^14 each) packed
+ * four to a 64-bit lane and added across lanes. */
 __attribute__((target(AVX512_TARGET)))
-static inline float osim_avx512(const struct fp_mtemplate *a, int i, const struct fp_mtemplate *b,
-				int j)
+static inline __m256 osim8_apply(const struct fp_mtemplate *a, int i,
+				 const struct fp_mtemplate *b, int j0, __m256 s)
 {
-	uint32_t ma = a->omask[i], mb = b->omask[j];
-	if (!ma || !mb)
-		return -1.0f;
-	uint32_t mk = ma & mb;
-	int n = __builtin_popcount(mk);
-	if (n < ODESC_MIN)
-		return 0.5f;
-	__m256i da = _mm256_loadu_si256((const __m256i *)a->odesc[i]);
-	__m256i db = _mm256_loadu_si256((const __m256i *)b->odesc[j]);
-	__m256i ad = _mm256_maskz_abs_epi8(mk, _mm256_sub_epi8(da, db));
-	__m256i sad = _mm256_sad_epu8(ad, _mm256_setzero_si256());
-	__m128i h = _mm_add_epi64(_mm256_castsi256_si128(sad), _mm256_extracti128_si256(sad, 1));
-	int sum = (int)(_mm_cvtsi128_si64(h) + _mm_extract_epi64(h, 1));
-	float v = 1.0f - (float)sum / (64.0f * (float)n);
-	return v < 0 ? 0 : v;
+	const uint32_t ma = a->omask[i];
+	if (!ma)
+		return s;
+	const __m512i da =
+		_mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)a->odesc[i]));
+	const __m512i zero = _mm512_setzero_si512();
+	__m512i x = zero;
+	for (int q = 0; q < 4; q++) {
+		const int j = j0 + 2 * q;
+		__m512i db = _mm512_loadu_si512(b->odesc[j]);
+		__mmask64 k = (uint64_t)(ma & b->omask[j]) | (uint64_t)(ma & b->omask[j + 1]) << 32;
+		__m512i ad = _mm512_maskz_abs_epi8(k, _mm512_sub_epi8(da, db));
+		x = _mm512_or_si512(x, _mm512_slli_epi64(_mm512_sad_epu8(ad, zero), 16 * q));
+	}
+	/* lanes 0-3 hold (j0, j0+2, j0+4, j0+6), lanes 4-7 the odd ones */
+	x = _mm512_add_epi64(x, _mm512_shuffle_epi32(x, _MM_PERM_BADC));
+	x = _mm512_add_epi64(x, _mm512_shuffle_i64x2(x, x, _MM_SHUFFLE(2, 3, 0, 1)));
+	uint64_t ev = (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(x));
+	uint64_t od = (uint64_t)_mm_cvtsi128_si64(_mm512_extracti64x2_epi64(x, 2));
+	__m256i sum = _mm256_setr_epi32((int)(ev & 0xffff), (int)(od & 0xffff),
+					(int)(ev >> 16 & 0xffff), (int)(od >> 16 & 0xffff),
+					(int)(ev >> 32 & 0xffff), (int)(od >> 32 & 0xffff),
+					(int)(ev >> 48), (int)(od >> 48));
+	__m256i mb = _mm256_loadu_si256((const __m256i *)&b->omask[j0]);
+	__m256i n = _mm256_popcnt_epi32(_mm256_and_si256(mb, _mm256_set1_epi32((int)ma)));
+	__m256 nf = _mm256_cvtepi32_ps(n);
+	__m256 o = _mm256_sub_ps(_mm256_set1_ps(1.0f),
+				 _mm256_div_ps(_mm256_cvtepi32_ps(sum),
+					       _mm256_mul_ps(_mm256_set1_ps(64.0f), nf)));
+	o = _mm256_max_ps(o, _mm256_setzero_ps());
+	__mmask8 few = _mm256_cmplt_epi32_mask(n, _mm256_set1_epi32(ODESC_MIN));
+	o = _mm256_mask_blend_ps(few, o, _mm256_set1_ps(0.5f));
+	__mmask8 none = _mm256_cmpeq_epi32_mask(mb, _mm256_setzero_si256());
+	return _mm256_mask_blend_ps(none, _mm256_mul_ps(s, o), s);
 }
 
 __attribute__((target(AVX512_TARGET)))
@@ -246,19 +275,10 @@ static int local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtem
 			ok &= _mm256_cmp_ps_mask(s, zero, _CMP_GT_OQ);
 			if (!ok)
 				continue;
-			{
-				float sv[8];
-				_mm256_storeu_ps(sv, s);
-				for (unsigned l = ok; l; l &= l - 1) {
-					int ln = __builtin_ctz(l);
-					sv[ln] = combine(sv[ln], osim_avx512(a, i, b, j0 + ln));
-					if (!(sv[ln] > 0.0f))
-						ok &= (__mmask8)~(1u << ln);
-				}
-				if (!ok)
-					continue;
-				s = _mm256_loadu_ps(sv);
-			}
+			s = osim8_apply(a, i, b, j0, s);
+			ok &= _mm256_cmp_ps_mask(s, zero, _CMP_GT_OQ);
+			if (!ok)
+				continue;
 			__m512i q = _mm512_cvtepu32_epi64(_mm256_cvttps_epi32(_mm256_mul_ps(s, q16)));
 			__m512i key = _mm512_or_si512(_mm512_slli_epi64(q, 32), hi);
 			key = _mm512_or_si512(key, _mm512_add_epi64(jidx, _mm512_set1_epi64(j0)));
