@@ -41,9 +41,7 @@ enum fp_minutia_type { FP_OTHER = 0, FP_ENDING = 1, FP_BIFURCATION = 2 };
 #define FP_ODESC_RINGS 4
 #define FP_ODESC_PER_RING 8
 #define FP_ODESC_N (FP_ODESC_RINGS * FP_ODESC_PER_RING)
-#ifndef FP_ODESC_R0
 #define FP_ODESC_R0 20.0f
-#endif
 
 struct fp_minutia {
 	float x, y;
