@@ -17,6 +17,11 @@
 #define N_REL 5
 #define W_R 0.5f
 #define MIN_NP 4
+/* The print extends past its outermost minutiae (the extractor drops those
+ * within ~1.3 ridge periods of the border, and ridges run on beyond the
+ * last minutia): about two ridge periods. Pooled EER with 10 / 20 / 40 px:
+ * 1.79 / 1.77 / 1.79%. */
+#define OV_MARGIN 20.0f
 #define MAX_NP 12
 /* Cap on the pairs entering relaxation (the paper uses min(n_A, n_B));
  * relaxation costs n_R^2 and the final score takes n_P <= 12 of them.
@@ -405,6 +410,82 @@ float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate 
 	return match_core(t, g, p, NULL);
 }
 
+/* How many of the n points (px, py) lie inside h's convex hull enlarged by
+ * OV_MARGIN: each edge's line test over all points at once, which the
+ * compiler turns into 16-wide compares (arrays padded to FP_MATCH_MAX).
+ * ISO C mode, so no FMA contraction: every clone gives the same count. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static int count_inside(const struct fp_mtemplate *h, const float *px, const float *py, int n)
+{
+	int nh = h->nhull;
+	if (nh < 3)
+		return n;
+	float ok[FP_MATCH_MAX];
+	for (int i = 0; i < FP_MATCH_MAX; i++)
+		ok[i] = 1.0f;
+	for (int v = 0; v < nh; v++) {
+		int w = v + 1 == nh ? 0 : v + 1;
+		float x0 = h->hull[v][0], y0 = h->hull[v][1];
+		float ex = h->hull[w][0] - x0, ey = h->hull[w][1] - y0;
+		float lim = -OV_MARGIN * sqrtf(ex * ex + ey * ey);
+		for (int i = 0; i < FP_MATCH_MAX; i++) {
+			float cr = ex * (py[i] - y0) - ey * (px[i] - x0);
+			ok[i] = cr < lim ? 0.0f : ok[i];
+		}
+	}
+	float c = 0;
+	for (int i = 0; i < n; i++)
+		c += ok[i];
+	return (int)c;
+}
+
+/* Minutiae in the common region: the rigid alignment of the k most
+ * efficient relaxed pairs (their similarity-weighted mean rotation and
+ * translation) maps each template into the other, and the smaller of the two
+ * counts of minutiae inside the other's convex hull, enlarged by
+ * OV_MARGIN, is returned. */
+static int overlap_count(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
+			 const uint8_t *si, const uint8_t *sj, const float *lam,
+			 const uint8_t *sel, int k)
+{
+	float wc = 0, ws = 0, wsum = 0;
+	for (int q = 0; q < k; q++) {
+		int t = sel[q];
+		float d = (float)(int8_t)(uint8_t)(b->angle[sj[t]] - a->angle[si[t]]) *
+			  (2.0f * (float)M_PI / 256.0f);
+		wc += lam[t] * cosf(d);
+		ws += lam[t] * sinf(d);
+		wsum += lam[t];
+	}
+	int nmin = a->count < b->count ? a->count : b->count;
+	if (!(wsum > 0))
+		return nmin;
+	float th = atan2f(ws, wc), c = cosf(th), s = sinf(th);
+	float tx = 0, ty = 0;
+	for (int q = 0; q < k; q++) {
+		int t = sel[q];
+		float ax = a->x[si[t]], ay = a->y[si[t]];
+		tx += lam[t] * (b->x[sj[t]] - (ax * c + ay * s));
+		ty += lam[t] * (b->y[sj[t]] - (-ax * s + ay * c));
+	}
+	tx /= wsum;
+	ty /= wsum;
+	/* a in b's frame, b in a's frame (rows past count are zero and not
+	 * counted) */
+	float ax[FP_MATCH_MAX], ay[FP_MATCH_MAX], bx[FP_MATCH_MAX], by[FP_MATCH_MAX];
+	for (int i = 0; i < FP_MATCH_MAX; i++) {
+		float x = a->x[i], y = a->y[i];
+		ax[i] = x * c + y * s + tx;
+		ay[i] = -x * s + y * c + ty;
+		float dx = b->x[i] - tx, dy = b->y[i] - ty;
+		bx[i] = dx * c - dy * s;
+		by[i] = dx * s + dy * c;
+	}
+	int na = count_inside(b, ax, ay, a->count);
+	int nb = count_inside(a, bx, by, b->count);
+	return na < nb ? na : nb;
+}
+
 /* Compare a (first in canonical order) with b; pa / pb, when not NULL, hold
  * precomputed geometry of a / b. */
 static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
@@ -483,16 +564,25 @@ static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate 
 	float eff[NR_MAX];
 	for (int t = 0; t < nr; t++)
 		eff[t] = lam0[t] > 0 ? lam[t] / lam0[t] : 0.0f;
-	float total = 0.0f;
-	int take = np < nr ? np : nr;
-	for (int q = 0; q < take; q++) {
+	uint8_t sel[NR_MAX];
+	for (int q = 0; q < nr; q++) {
 		int best = -1;
 		for (int t = 0; t < nr; t++)
 			if (eff[t] >= 0 && (best < 0 || eff[t] > eff[best]))
 				best = t;
-		total += lam[best];
+		sel[q] = (uint8_t)best;
 		eff[best] = -1.0f;
 	}
+	/* Overlap normalisation: n_P follows the minutiae in the common
+	 * region, not in the whole of the smaller template, so a genuine pair
+	 * that overlaps little is not divided by pairs it cannot have. */
+	int nov = overlap_count(a, b, si, sj, lam, sel, nr < MIN_NP ? nr : MIN_NP);
+	if (np_tab[nov] < np)
+		np = (int)np_tab[nov];
+	float total = 0.0f;
+	int take = np < nr ? np : nr;
+	for (int q = 0; q < take; q++)
+		total += lam[sel[q]];
 	float score = total / (float)np;
 	return score < 0 ? 0 : score > 1 ? 1 : score;
 }

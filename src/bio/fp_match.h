@@ -37,6 +37,9 @@
 /* At most this many minutiae (the best by quality) enter the matching form;
  * FVC-class images at 500 dpi carry 20-60 true minutiae. */
 #define FP_MATCH_MAX 64
+/* Convex-hull vertices kept per template; a longer hull is thinned evenly
+ * (still convex, slightly inside the true one). */
+#define FP_HULL_MAX 16
 
 struct fp_mtemplate {
 	/* cylinder t: bits[k][t] bit c = cell c of direction section k is on
@@ -51,10 +54,12 @@ struct fp_mtemplate {
 	uint8_t angle[FP_MATCH_MAX];  /* ISO angle in 1/256 of a turn */
 	uint8_t mq[FP_MATCH_MAX];     /* minutia quality 0..100 (kept for callers; weighting
 				       * local similarities by it hurt: docs/fingerprint-matching.md) */
+	int16_t hull[FP_HULL_MAX][2]; /* convex hull of the minutiae, px */
 	uint16_t count;               /* cylinders in use, 0..FP_MATCH_MAX */
 	uint8_t quality;              /* image quality 0..100, copied */
 	uint8_t version;              /* FP_MTEMPLATE_VERSION */
-	uint8_t pad_[52];
+	uint8_t nhull;                /* vertices in hull */
+	uint8_t pad_[51];
 	uint64_t key;                 /* content hash: canonical argument order */
 } __attribute__((aligned(64)));
 

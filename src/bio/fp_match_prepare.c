@@ -179,6 +179,14 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		ang[i] = t->minutiae[idx[i]].angle;
 	}
 	int nh = convex_hull(pts, n, hull);
+	/* kept for the overlap count of fp_match.c */
+	int keep = nh <= FP_HULL_MAX ? nh : FP_HULL_MAX;
+	for (int v = 0; v < keep; v++) {
+		const struct pt *hv = &hull[(long)v * nh / keep];
+		out->hull[v][0] = (int16_t)lroundf(hv->x);
+		out->hull[v][1] = (int16_t)lroundf(hv->y);
+	}
+	out->nhull = (uint8_t)keep;
 
 	const float ds = 2.0f * FP_MCC_R / FP_MCC_NS;
 	const float dd = TWO_PI / FP_MCC_ND;
@@ -274,10 +282,12 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 	uint64_t h = 0xcbf29ce484222325ull;
 	const uint8_t *bytes[] = {(const uint8_t *)out->x, (const uint8_t *)out->y, out->angle,
 				  (const uint8_t *)out->valid, out->mq,
-				  out->odesc[0], (const uint8_t *)out->omask};
+				  out->odesc[0], (const uint8_t *)out->omask,
+				  (const uint8_t *)out->hull};
 	const size_t lens[] = {2 * (size_t)used, 2 * (size_t)used, (size_t)used, 8 * (size_t)used,
-			       (size_t)used, FP_ODESC_N * (size_t)used, 4 * (size_t)used};
-	for (int part = 0; part < 7; part++)
+			       (size_t)used, FP_ODESC_N * (size_t)used, 4 * (size_t)used,
+			       4 * (size_t)out->nhull};
+	for (int part = 0; part < 8; part++)
 		for (size_t i = 0; i < lens[part]; i++)
 			h = (h ^ bytes[part][i]) * 0x100000001b3ull;
 	for (int k = 0; k < FP_MCC_ND; k++)
