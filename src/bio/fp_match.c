@@ -562,16 +562,17 @@ static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate 
 	 * give the score; dividing by n_P, not by the pairs found, keeps a
 	 * two-minutia coincidence from scoring high. */
 	float eff[NR_MAX];
-	for (int t = 0; t < nr; t++)
-		eff[t] = lam0[t] > 0 ? lam[t] / lam0[t] : 0.0f;
+	for (int t = 0; t < NR_MAX; t++)
+		eff[t] = t >= nr ? -1.0f : lam0[t] > 0 ? lam[t] / lam0[t] : 0.0f;
+	/* sel: pairs by decreasing efficiency, the lower index first among
+	 * equals; each pair's place is its rank, counted over all pairs at
+	 * once (branch-free, vectorised; the padding at -1 never outranks) */
 	uint8_t sel[NR_MAX];
-	for (int q = 0; q < nr; q++) {
-		int best = -1;
-		for (int t = 0; t < nr; t++)
-			if (eff[t] >= 0 && (best < 0 || eff[t] > eff[best]))
-				best = t;
-		sel[q] = (uint8_t)best;
-		eff[best] = -1.0f;
+	for (int t = 0; t < nr; t++) {
+		int r = 0;
+		for (int u = 0; u < NR_MAX; u++)
+			r += (eff[u] > eff[t]) | ((eff[u] == eff[t]) & (u < t));
+		sel[r] = (uint8_t)t;
 	}
 	/* Overlap normalisation: n_P follows the minutiae in the common
 	 * region, not in the whole of the smaller template, so a genuine pair
