@@ -184,3 +184,44 @@ Test(fp_iso, encode_rejects_bad_templates)
 	t.count = FP_MAX_MINUTIAE + 1;
 	cr_assert_eq(fp_iso_encode(&t, &b, &n, NULL), SH_EINVAL);
 }
+
+/* Orientation descriptors travel in our vendor-defined extended data area
+ * and come back unchanged; other readers see a well-formed area to skip. */
+Test(fp_iso, descriptors_round_trip_in_extended_data)
+{
+	static struct fp_template t, u;
+	small_template(&t);
+	for (int i = 0; i < t.count; i++) {
+		t.minutiae[i].omask = 0x8000fff1u ^ (uint32_t)i;
+		for (int k = 0; k < FP_ODESC_N; k++)
+			t.minutiae[i].odesc[k] = (uint8_t)(37 * k + 11 * i);
+	}
+	uint8_t *b = NULL;
+	size_t n = 0;
+	struct sh_err err;
+	cr_assert_eq(fp_iso_encode(&t, &b, &n, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(n, sizeof known + FP_ISO_ODESC_AREA_BYTES(2));
+	/* the fixed part is the plain record's up to the extended data */
+	cr_assert_arr_eq(b + 12, known + 12, sizeof known - 2 - 12);
+	cr_assert_eq(fp_iso_decode(b, n, &u, &err), SH_OK, "%s", err.msg);
+	for (int i = 0; i < t.count; i++) {
+		cr_assert_eq(u.minutiae[i].omask, t.minutiae[i].omask);
+		cr_assert_arr_eq(u.minutiae[i].odesc, t.minutiae[i].odesc, FP_ODESC_N);
+	}
+	/* our area with a length that does not fit the minutiae: rejected */
+	uint8_t *c = malloc(n);
+	cr_assert_not_null(c);
+	memcpy(c, b, n);
+	size_t area = sizeof known;                 /* after the ext length */
+	c[area + 3] = (uint8_t)(c[area + 3] - 36);  /* one minutia short */
+	c[area - 1] = (uint8_t)(c[area - 1] - 36);
+	c[11] = (uint8_t)(c[11] - 36);
+	cr_assert_eq(fp_iso_decode(c, n - 36, &u, &err), SH_EINVAL);
+	cr_assert_str_eq(err.code, "FP_ISO_MALFORMED");
+	/* a wrong format byte: rejected too */
+	memcpy(c, b, n);
+	c[area + 4] = 99;
+	cr_assert_eq(fp_iso_decode(c, n, &u, &err), SH_EINVAL);
+	free(c);
+	free(b);
+}
