@@ -94,7 +94,7 @@ typedef uint64_t cand_t;
 #define CAND_I(c) ((int)(((c) >> 8) & 255))
 #define CAND_J(c) ((int)((c) & 255))
 #define CAND_SIM(c) ((float)(((c) >> 32) & 0xffff) / 65535.0f)
-#define NBUCKET_BITS 10
+#define NBUCKET_BITS 9
 #define NBUCKET (1 << NBUCKET_BITS)
 #define CAND_BUCKET(c) ((int)(((c) >> (48 - NBUCKET_BITS)) & (NBUCKET - 1)))
 
@@ -305,9 +305,12 @@ static int local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *
 }
 
 /* Greedy one-to-one pairing in order of decreasing similarity: one stable
- * bucket pass on the similarity quantized to 1/1024 (local similarities
- * crowd into 0.3-0.5, so a coarser grid would reorder many near-equal
- * pairs), then a walk from the top. */
+ * bucket pass on the similarity quantized to 1/512, then a walk from the
+ * top. With cylinder similarities alone (crowded into 0.3-0.5) a coarse grid
+ * reordered many near-equal pairs; the products with the descriptor
+ * similarity spread out, and 1/512 scores as 1/1024 did (pooled EER 1.79%
+ * against 1.77%; 1/256: 1.88%) while the bucket loops cost half: 1:N
+ * comparisons ~15% faster. */
 static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 			uint8_t *si, uint8_t *sj, float *sim)
 {
