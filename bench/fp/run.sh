@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 build="${BUILD_DIR:-build}"
-if [ ! -x "$build/shanakht" ] || [ ! -x "$build/bench/fp/fp_search_bench" ]; then
+if [ ! -x "$build/src/shanakht" ] || [ ! -x "$build/bench/fp/fp_search_bench" ]; then
 	cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build "$build" -j2 --target shanakht fp_search_bench >/dev/null
 fi
@@ -18,4 +18,4 @@ echo "== 1:N search throughput (synthetic gallery, planted mates)"
 "$build/bench/fp/fp_search_bench" --gallery "${FP_GALLERY:-20000}" --probes "${FP_PROBES:-20}"
 echo
 echo "== FVC-B all pairs"
-"$build/shanakht" fp bench "$data/DB1_B" "$data/DB2_B" "$data/DB3_B" "$data/DB4_B" "$@"
+"$build/src/shanakht" fp bench "$data/DB1_B" "$data/DB2_B" "$data/DB3_B" "$data/DB4_B" "$@"

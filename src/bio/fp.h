@@ -28,11 +28,28 @@
 
 enum fp_minutia_type { FP_OTHER = 0, FP_ENDING = 1, FP_BIFURCATION = 2 };
 
+/* Orientation descriptor of a minutia (Tico & Kuosmanen, "Fingerprint
+ * matching using an orientation-based minutia descriptor", IEEE TPAMI
+ * 25(8), 2003): the ridge orientation sampled at FP_ODESC_N points on
+ * FP_ODESC_RINGS circles around the minutia, in the minutia's own frame.
+ * Sample k lies on ring k / FP_ODESC_PER_RING (radius FP_ODESC_R0 * (ring+1)
+ * px) at angle (k % FP_ODESC_PER_RING) * 2 pi / FP_ODESC_PER_RING from the
+ * minutia direction; odesc[k] is the ridge orientation there minus the
+ * minutia direction, modulo pi, in 1/256 of pi. Bit k of omask is set when
+ * the sample lies on the print. omask = 0: no descriptor (e.g. a template
+ * read from ISO 19794-2, which does not carry one). */
+#define FP_ODESC_RINGS 4
+#define FP_ODESC_PER_RING 8
+#define FP_ODESC_N (FP_ODESC_RINGS * FP_ODESC_PER_RING)
+#define FP_ODESC_R0 20.0f
+
 struct fp_minutia {
 	float x, y;
 	float angle;
 	uint8_t type;    /* enum fp_minutia_type */
 	uint8_t quality; /* 0..100 */
+	uint32_t omask;  /* valid samples of odesc, 0 = none */
+	uint8_t odesc[FP_ODESC_N];
 };
 
 struct fp_template {

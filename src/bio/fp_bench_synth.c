@@ -29,6 +29,31 @@ static double wrap(double a)
 	return a < 0 ? a + TWO_PI : a;
 }
 
+/* ISO-sense ridge orientation of the synthetic field at (x, y). */
+static double field_at(const double *f, double x, double y)
+{
+	return f[4] + 0.5 * (atan2(-(y - f[1]), x - f[0]) - atan2(-(y - f[3]), x - f[2]));
+}
+
+/* The orientation descriptor (fp.h) the extractor would compute on the
+ * synthetic field, samples off the canvas invalid. */
+static void describe(const double *f, int w, int h, struct fp_minutia *m)
+{
+	double d = -m->angle; /* image-coordinate direction */
+	m->omask = 0;
+	for (int k = 0; k < FP_ODESC_N; k++) {
+		double r = FP_ODESC_R0 * (k / FP_ODESC_PER_RING + 1);
+		double phi = d + (k % FP_ODESC_PER_RING) * (TWO_PI / FP_ODESC_PER_RING);
+		double x = m->x + r * cos(phi), y = m->y + r * sin(phi);
+		m->odesc[k] = 0;
+		if (x < 0 || y < 0 || x >= w || y >= h)
+			continue;
+		double rel = m->angle - field_at(f, x, y);
+		m->odesc[k] = (uint8_t)((long)lround(rel * 256.0 / M_PI) & 255);
+		m->omask |= 1u << k;
+	}
+}
+
 void fp_bench_synth_finger(uint64_t seed, int count, int w, int h,
 			   struct fp_template *out)
 {
@@ -53,7 +78,8 @@ void fp_bench_synth_finger(uint64_t seed, int count, int w, int h,
 		}
 		if (!ok)
 			continue;
-		double o = base + 0.5 * (atan2(-(y - cy), x - cx) - atan2(-(y - ey), x - ex));
+		const double field[5] = {cx, cy, ex, ey, base};
+		double o = field_at(field, x, y);
 		double a = o + (rng_next(&s) & 1 ? M_PI : 0.0) + (rng_unit(&s) - 0.5) * 0.2;
 		struct fp_minutia *m = &out->minutiae[out->count++];
 		m->x = (float)x;
@@ -61,6 +87,7 @@ void fp_bench_synth_finger(uint64_t seed, int count, int w, int h,
 		m->angle = (float)wrap(a);
 		m->type = rng_next(&s) & 1 ? FP_ENDING : FP_BIFURCATION;
 		m->quality = (uint8_t)(40 + rng_next(&s) % 60);
+		describe(field, w, h, m);
 	}
 }
 
@@ -102,6 +129,10 @@ void fp_bench_synth_impression(const struct fp_template *finger, uint64_t seed,
 		o->angle = (float)(TWO_PI * rng_unit(&s));
 		o->type = FP_ENDING;
 		o->quality = 30;
+		/* a spurious minutia's surroundings: unrelated flow */
+		for (int b = 0; b < FP_ODESC_N; b++)
+			o->odesc[b] = (uint8_t)rng_next(&s);
+		o->omask = 0xffffffffu;
 	}
 	*out = t;
 }

@@ -56,8 +56,12 @@ int fp_iso_encode(const struct fp_template *t, uint8_t **out, size_t *len,
 		return sh_err_set(err, SH_EINVAL, "FP_ISO_MALFORMED",
 				  "minutiae count %d outside 0..%d", t->count,
 				  FP_MAX_MINUTIAE);
+	int has_od = 0;
+	for (int i = 0; i < t->count; i++)
+		has_od |= t->minutiae[i].omask != 0;
+	size_t ext = has_od ? FP_ISO_ODESC_AREA_BYTES(t->count) : 0;
 	size_t n = FP_ISO_HEADER_BYTES + FP_ISO_VIEW_BYTES +
-		   FP_ISO_MINUTIA_BYTES * (size_t)t->count + 2;
+		   FP_ISO_MINUTIA_BYTES * (size_t)t->count + 2 + ext;
 	uint8_t *b = calloc(1, n);
 	if (!b)
 		return sh_err_set(err, SH_ENOMEM, "FP_ISO_NOMEM",
@@ -106,7 +110,22 @@ int fp_iso_encode(const struct fp_template *t, uint8_t **out, size_t *len,
 		m[4] = (uint8_t)ai;
 		m[5] = mi->quality > 100 ? 100 : mi->quality;  /* 7.4.2.5 */
 	}
-	put16(m, 0);  /* 7.4.3 extended data block length: none */
+	/* 7.4.3 extended data block: none, or our orientation descriptors
+	 * in one vendor-defined area (fp_iso.h) */
+	put16(m, (unsigned)ext);
+	if (ext) {
+		uint8_t *e = m + 2;
+		put16(e, FP_ISO_ODESC_TYPE);
+		put16(e + 2, (unsigned)ext);
+		e[4] = FP_ISO_ODESC_FORMAT;
+		e += 5;
+		for (int i = 0; i < t->count; i++, e += 4 + FP_ODESC_N) {
+			uint32_t mk = t->minutiae[i].omask;
+			put16(e, mk >> 16);
+			put16(e + 2, mk & 0xffff);
+			memcpy(e + 4, t->minutiae[i].odesc, FP_ODESC_N);
+		}
+	}
 	*out = b;
 	*len = n;
 	return SH_OK;
@@ -247,10 +266,23 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 			rc = bad(err, "truncated extended data area");
 			goto out;
 		}
-		unsigned alen = get16(d + pos + 2);
+		unsigned atype = get16(d + pos), alen = get16(d + pos + 2);
 		if (alen < 4 || alen > end - pos) {
 			rc = bad(err, "extended data area length out of range");
 			goto out;
+		}
+		if (atype == FP_ISO_ODESC_TYPE) {
+			/* ours: it must describe exactly these minutiae */
+			if (alen != FP_ISO_ODESC_AREA_BYTES(t->count) ||
+			    d[pos + 4] != FP_ISO_ODESC_FORMAT) {
+				rc = bad(err, "orientation descriptor area does not match the minutiae");
+				goto out;
+			}
+			const uint8_t *e = d + pos + 5;
+			for (int i = 0; i < t->count; i++, e += 4 + FP_ODESC_N) {
+				t->minutiae[i].omask = (uint32_t)get16(e) << 16 | get16(e + 2);
+				memcpy(t->minutiae[i].odesc, e + 4, FP_ODESC_N);
+			}
 		}
 		pos += alen;
 	}

@@ -29,28 +29,41 @@
  * one machine word: one AND gives the pair's common validity mask and each
  * plane is three popcounts. */
 #define FP_MCC_R 70.0f
+#ifndef FP_MCC_NS
 #define FP_MCC_NS 8
+#endif
+#define FP_MCC_NW ((FP_MCC_NS * FP_MCC_NS + 63) / 64) /* words per plane */
 #define FP_MCC_ND 6
 /* At most this many minutiae (the best by quality) enter the matching form;
  * FVC-class images at 500 dpi carry 20-60 true minutiae. */
 #define FP_MATCH_MAX 64
+/* Convex-hull vertices kept per template; a longer hull is thinned evenly
+ * (still convex, slightly inside the true one). */
+#define FP_HULL_MAX 16
 
 struct fp_mtemplate {
 	/* cylinder t: bits[k][t] bit c = cell c of direction section k is on
 	 * (plane-major, so eight consecutive cylinders load as one vector) */
-	uint64_t bits[FP_MCC_ND][FP_MATCH_MAX];
-	uint64_t valid[FP_MATCH_MAX]; /* bit c = cell c is inside the print */
+	uint64_t bits[FP_MCC_ND][FP_MCC_NW][FP_MATCH_MAX];
+	uint64_t valid[FP_MCC_NW][FP_MATCH_MAX]; /* bit c = cell c is inside the print */
+	/* orientation descriptors (fp.h), one 32-byte row per cylinder, and
+	 * their validity masks (0 = the template has none) */
+	uint8_t odesc[FP_MATCH_MAX][FP_ODESC_N];
+	uint32_t omask[FP_MATCH_MAX];
 	int16_t x[FP_MATCH_MAX], y[FP_MATCH_MAX]; /* pixels, 500 dpi */
 	uint8_t angle[FP_MATCH_MAX];  /* ISO angle in 1/256 of a turn */
-	uint8_t vcount[FP_MATCH_MAX]; /* popcount(valid[t]) */
+	uint8_t mq[FP_MATCH_MAX];     /* minutia quality 0..100 (kept for callers; weighting
+				       * local similarities by it hurt: docs/fingerprint-matching.md) */
+	int16_t hull[FP_HULL_MAX][2]; /* convex hull of the minutiae, px */
 	uint16_t count;               /* cylinders in use, 0..FP_MATCH_MAX */
 	uint8_t quality;              /* image quality 0..100, copied */
 	uint8_t version;              /* FP_MTEMPLATE_VERSION */
-	uint8_t pad_[52];
+	uint8_t nhull;                /* vertices in hull */
+	uint8_t pad_[51];
 	uint64_t key;                 /* content hash: canonical argument order */
 } __attribute__((aligned(64)));
 
-#define FP_MTEMPLATE_VERSION 2
+#define FP_MTEMPLATE_VERSION 4
 #define FP_MTEMPLATE_BYTES ((int)sizeof(struct fp_mtemplate))
 
 /* Build the matching form of `t` into *out (caller-owned, overwritten).
@@ -60,12 +73,15 @@ struct fp_mtemplate {
 int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		     struct sh_err *err) __attribute__((warn_unused_result));
 
-/* The probe side of many comparisons, set up once per search. Everything
- * per-template (cylinders, validity masks, content hash) is already in the
- * prepared template; this only holds it and makes sure the shared tables
- * exist. Points into `t`, which must outlive it. */
+/* The probe side of many comparisons, computed once per search: the
+ * probe's half of every relaxation geometry (pairwise distances and segment
+ * directions between its minutiae), which fp_match would otherwise redo in
+ * each comparison. Scores are bit-identical to fp_match. About 20 KB; points
+ * into `t`, which must outlive it. */
 struct fp_match_probe {
 	const struct fp_mtemplate *t;
+	float dist[FP_MATCH_MAX][FP_MATCH_MAX];
+	uint8_t seg[FP_MATCH_MAX][FP_MATCH_MAX];
 };
 void fp_match_probe_init(struct fp_match_probe *p, const struct fp_mtemplate *t);
 /* fp_match(p->t, g), without recomputing the probe side. */

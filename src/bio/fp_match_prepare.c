@@ -179,6 +179,14 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		ang[i] = t->minutiae[idx[i]].angle;
 	}
 	int nh = convex_hull(pts, n, hull);
+	/* kept for the overlap count of fp_match.c */
+	int keep = nh <= FP_HULL_MAX ? nh : FP_HULL_MAX;
+	for (int v = 0; v < keep; v++) {
+		const struct pt *hv = &hull[(long)v * nh / keep];
+		out->hull[v][0] = (int16_t)lroundf(hv->x);
+		out->hull[v][1] = (int16_t)lroundf(hv->y);
+	}
+	out->nhull = (uint8_t)keep;
 
 	const float ds = 2.0f * FP_MCC_R / FP_MCC_NS;
 	const float dd = TWO_PI / FP_MCC_ND;
@@ -209,7 +217,7 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 		}
 		if (near < MIN_M)
 			continue;
-		uint64_t valid = 0, planes[FP_MCC_ND] = {0};
+		uint64_t valid[FP_MCC_NW] = {0}, planes[FP_MCC_ND][FP_MCC_NW] = {{0}};
 		int nvalid = 0;
 		for (int i = 0; i < FP_MCC_NS; i++) {
 			for (int j = 0; j < FP_MCC_NS; j++) {
@@ -226,7 +234,7 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 					continue;
 				if (!in_hull(p, hull, nh))
 					continue;
-				valid |= 1ull << c;
+				valid[c >> 6] |= 1ull << (c & 63);
 				nvalid++;
 				float sum[FP_MCC_ND] = {0};
 				for (int o = 0; o < n; o++) {
@@ -250,15 +258,19 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 				}
 				for (int k = 0; k < FP_MCC_ND; k++)
 					if (sum[k] >= MU_PSI)
-						planes[k] |= 1ull << c;
+						planes[k][c >> 6] |= 1ull << (c & 63);
 			}
 		}
 		if (nvalid < MIN_VC * cells_in_circle)
 			continue;
-		out->valid[used] = valid;
-		out->vcount[used] = (uint8_t)nvalid;
-		for (int k = 0; k < FP_MCC_ND; k++)
-			out->bits[k][used] = planes[k];
+		for (int w = 0; w < FP_MCC_NW; w++) {
+			out->valid[w][used] = valid[w];
+			for (int k = 0; k < FP_MCC_ND; k++)
+				out->bits[k][w][used] = planes[k][w];
+		}
+		out->mq[used] = t->minutiae[idx[m]].quality;
+		out->omask[used] = t->minutiae[idx[m]].omask;
+		memcpy(out->odesc[used], t->minutiae[idx[m]].odesc, FP_ODESC_N);
 		out->x[used] = (int16_t)lroundf(pts[m].x);
 		out->y[used] = (int16_t)lroundf(pts[m].y);
 		out->angle[used] = angle_q8(ang[m]);
@@ -269,14 +281,19 @@ int fp_match_prepare(const struct fp_template *t, struct fp_mtemplate *out,
 	 * fp_match canonically (fp_match.h) */
 	uint64_t h = 0xcbf29ce484222325ull;
 	const uint8_t *bytes[] = {(const uint8_t *)out->x, (const uint8_t *)out->y, out->angle,
-				  (const uint8_t *)out->valid};
-	const size_t lens[] = {2 * (size_t)used, 2 * (size_t)used, (size_t)used, 8 * (size_t)used};
-	for (int part = 0; part < 4; part++)
+				  (const uint8_t *)out->valid, out->mq,
+				  out->odesc[0], (const uint8_t *)out->omask,
+				  (const uint8_t *)out->hull};
+	const size_t lens[] = {2 * (size_t)used, 2 * (size_t)used, (size_t)used, 8 * (size_t)used,
+			       (size_t)used, FP_ODESC_N * (size_t)used, 4 * (size_t)used,
+			       4 * (size_t)out->nhull};
+	for (int part = 0; part < 8; part++)
 		for (size_t i = 0; i < lens[part]; i++)
 			h = (h ^ bytes[part][i]) * 0x100000001b3ull;
 	for (int k = 0; k < FP_MCC_ND; k++)
-		for (int i = 0; i < used; i++)
-			h = (h ^ out->bits[k][i]) * 0x100000001b3ull;
+		for (int w = 0; w < FP_MCC_NW; w++)
+			for (int i = 0; i < used; i++)
+				h = (h ^ out->bits[k][w][i]) * 0x100000001b3ull;
 	out->key = h;
 	return SH_OK;
 }

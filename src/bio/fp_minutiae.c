@@ -194,6 +194,28 @@ static float border_dist(const struct fp_work *wk, int x, int y)
 	return 40;
 }
 
+/* Orientation descriptor (fp.h): the smoothed ridge orientation around the
+ * minutia, relative to its direction. It describes the ridge flow, which
+ * survives where the minutiae themselves do not (a missed or spurious
+ * neighbour changes a minutia's cylinder, not the flow around it). */
+static void describe(const struct fp_work *wk, struct fp_minutia *m)
+{
+	float d = -m->angle; /* image-coordinate direction (y down) */
+	m->omask = 0;
+	for (int k = 0; k < FP_ODESC_N; k++) {
+		float r = FP_ODESC_R0 * (float)(k / FP_ODESC_PER_RING + 1);
+		float phi = d + (float)(k % FP_ODESC_PER_RING) * (2 * PI_F / FP_ODESC_PER_RING);
+		float x = m->x + r * cosf(phi), y = m->y + r * sinf(phi);
+		m->odesc[k] = 0;
+		if (!fp_in_mask(wk, (int)lrintf(x), (int)lrintf(y)))
+			continue;
+		float rel = fp_orient_at(wk, x, y) - d;
+		int q = (int)lrintf(rel * (256.0f / PI_F));
+		m->odesc[k] = (uint8_t)(q & 255);
+		m->omask |= 1u << k;
+	}
+}
+
 static int cmp_quality(const void *a, const void *b)
 {
 	const struct fp_minutia *x = a, *y = b;
@@ -364,6 +386,8 @@ int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
 	}
 	qsort(out->minutiae, (size_t)out->count, sizeof out->minutiae[0],
 	      cmp_quality);
+	for (int i = 0; i < out->count; i++)
+		describe(wk, &out->minutiae[i]);
 	free(cs);
 	return SH_OK;
 }

@@ -12,6 +12,7 @@
 #include "bio/fp_extract.h"
 #include "bio/fp_iso.h"
 #include "bio/fp_image.h"
+#include "bio/fp_debug.h"
 #include "bio/fp_match.h"
 #include "bio/fp_search.h"
 #include "bio/fp_thresholds.h"
@@ -128,7 +129,7 @@ static int parse_int_opt(const char *name, const char *v, int lo, int hi, int *o
 
 static int cmd_extract(int argc, char **argv)
 {
-	const char *img = NULL, *iso_out = NULL;
+	const char *img = NULL, *iso_out = NULL, *png_out = NULL;
 	int dpi = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dpi")) {
@@ -136,15 +137,17 @@ static int cmd_extract(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(argv[i], "--iso") && i + 1 < argc) {
 			iso_out = argv[++i];
+		} else if (!strcmp(argv[i], "--debug-png") && i + 1 < argc) {
+			png_out = argv[++i];
 		} else if (!img && argv[i][0] != '-') {
 			img = argv[i];
 		} else {
-			fprintf(stderr, "usage: shanakht fp extract IMG [--dpi N] [--iso OUT]\n");
+			fprintf(stderr, "usage: shanakht fp extract IMG [--dpi N] [--iso OUT] [--debug-png OUT]\n");
 			return 2;
 		}
 	}
 	if (!img) {
-		fprintf(stderr, "usage: shanakht fp extract IMG [--dpi N] [--iso OUT]\n");
+		fprintf(stderr, "usage: shanakht fp extract IMG [--dpi N] [--iso OUT] [--debug-png OUT]\n");
 		return 2;
 	}
 	struct fp_template *t = malloc(sizeof *t);
@@ -157,11 +160,25 @@ static int cmd_extract(int argc, char **argv)
 		fprintf(stderr, "shanakht fp: no memory\n");
 		goto out;
 	}
-	if (cli_fp_load(img, dpi, t, &ms, NULL, &err) != SH_OK) {
-		fprintf(stderr, "shanakht fp: %s (%s)\n", err.msg, err.code);
-		goto out;
+	if (png_out) {
+		/* the picture re-runs the stages, so no timing is printed */
+		struct fp_image im = {0};
+		int rc = fp_image_load(img, dpi, &im, &err);
+		if (rc == SH_OK)
+			rc = fp_debug_png(&im, png_out, t, &err);
+		fp_image_free(&im);
+		if (rc != SH_OK) {
+			fprintf(stderr, "shanakht fp: %s (%s)\n", err.msg, err.code);
+			goto out;
+		}
+		printf("minutiae=%d quality=%d debug_png=%s\n", t->count, t->quality, png_out);
+	} else {
+		if (cli_fp_load(img, dpi, t, &ms, NULL, &err) != SH_OK) {
+			fprintf(stderr, "shanakht fp: %s (%s)\n", err.msg, err.code);
+			goto out;
+		}
+		printf("minutiae=%d quality=%d ms=%.1f\n", t->count, t->quality, ms);
 	}
-	printf("minutiae=%d quality=%d ms=%.1f\n", t->count, t->quality, ms);
 	if (iso_out) {
 		if (fp_iso_encode(t, &iso, &iso_len, &err) != SH_OK) {
 			fprintf(stderr, "shanakht fp: %s (%s)\n", err.msg, err.code);
@@ -336,6 +353,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: shanakht fp <command>\n"
 		   "  extract IMG [--dpi N] [--iso OUT]       minutiae count, quality, time\n"
+		   "          [--debug-png OUT]               picture: mask, skeleton, minutiae\n"
 		   "  match A B                               score and decisions (images or ISO)\n"
 		   "  search PROBE GALLERY_DIR [--top K] [--threads N]\n"
 		   "  bench DIR... [--scores FILE] [--threads N]   FVC-B all-pairs benchmark\n");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bio/fp_debug.h"
 #include "bio/fp_extract.h"
 #include "bio/fp_extract_int.h"
 #include "bio/fp_image.h"
@@ -97,6 +98,75 @@ Test(fp_extract, finds_a_ridge_ending_with_its_direction)
 	cr_assert_eq(found, 1, "%d minutiae near the ending (of %d)", found, t.count);
 	cr_assert_leq(t.count, 3, "spurious minutiae: %d", t.count);
 	cr_assert_gt(t.quality, 0);  /* low: one minutia is too few */
+}
+
+/* Straight horizontal ridges: the flow around the ending runs along its
+ * direction everywhere, so every sample of its orientation descriptor on the
+ * print must read ~0 (orientation relative to the minutia, modulo pi). */
+Test(fp_extract, orientation_descriptor_of_straight_ridges)
+{
+	static uint8_t px[S * S];
+	for (int y = 0; y < S; y++)
+		for (int x = 0; x < S; x++) {
+			float v = 128 - 100 * cosf(2 * PI_F * y / 10);
+			if (x < 128 && abs(y - 130) < 5)
+				v = 228;
+			px[y * S + x] = (uint8_t)lrintf(v);
+		}
+	struct fp_image img;
+	static struct fp_template t;
+	struct sh_err err;
+	cr_assert_eq(fp_image_from_raw(px, S, S, 500, &img, &err), SH_OK);
+	cr_assert_eq(fp_extract(&img, &t, &err), SH_OK, "%s", err.msg);
+	fp_image_free(&img);
+	int checked = 0;
+	for (int i = 0; i < t.count; i++) {
+		const struct fp_minutia *m = &t.minutiae[i];
+		if (!(fabsf(m->x - 128) <= 6 && fabsf(m->y - 130) <= 4))
+			continue;
+		cr_assert_geq(__builtin_popcount(m->omask), 24, "mask %08x", m->omask);
+		for (int k = 0; k < FP_ODESC_N; k++) {
+			if (!(m->omask >> k & 1))
+				continue;
+			int d = (int8_t)m->odesc[k];
+			cr_assert_leq(abs(d), 12, "sample %d reads %d/256 of pi", k, d);
+		}
+		checked++;
+	}
+	cr_assert_eq(checked, 1);
+}
+
+/* The debug picture: written, decodable, twice the width (overlay beside
+ * the image), and the template it reports is fp_extract's. */
+Test(fp_extract, debug_png_is_written)
+{
+	static uint8_t px[S * S];
+	for (int y = 0; y < S; y++)
+		for (int x = 0; x < S; x++) {
+			float v = 128 - 100 * cosf(2 * PI_F * y / 10);
+			if (x < 128 && abs(y - 130) < 5)
+				v = 228;
+			px[y * S + x] = (uint8_t)lrintf(v);
+		}
+	struct fp_image img, back = {0};
+	static struct fp_template t, u;
+	struct sh_err err;
+	char path[] = "/tmp/fp_debug_XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(fp_image_from_raw(px, S, S, 500, &img, &err), SH_OK);
+	cr_assert_eq(fp_debug_png(&img, path, &t, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(fp_extract(&img, &u, &err), SH_OK);
+	cr_assert_eq(t.count, u.count);
+	cr_assert_eq(fp_image_load(path, 0, &back, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(back.width, 2 * S);
+	cr_assert_eq(back.height, S);
+	fp_image_free(&back);
+	cr_assert_eq(fp_debug_png(&img, "/nonexistent-dir/x.png", NULL, &err), SH_EIO);
+	cr_assert_str_eq(err.code, "FP_DEBUG_WRITE");
+	fp_image_free(&img);
+	unlink(path);
 }
 
 /* A phase spiral (Larkin & Fletcher 2007) puts one minutia at (x0, y0);

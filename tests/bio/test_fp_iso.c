@@ -16,9 +16,10 @@ static void small_template(struct fp_template *t)
 	t->height = 400;
 	t->quality = 80;
 	t->count = 2;
-	t->minutiae[0] = (struct fp_minutia){10, 20, 0, FP_ENDING, 50};
-	t->minutiae[1] = (struct fp_minutia){100.4f, 200.6f, PI_F / 2,
-					     FP_BIFURCATION, 90};
+	t->minutiae[0] = (struct fp_minutia){
+		.x = 10, .y = 20, .angle = 0, .type = FP_ENDING, .quality = 50};
+	t->minutiae[1] = (struct fp_minutia){.x = 100.4f, .y = 200.6f, .angle = PI_F / 2,
+					     .type = FP_BIFURCATION, .quality = 90};
 }
 
 /* Clause 7: header (24), view header (4), 2 x minutia (6), ext length (2). */
@@ -182,4 +183,45 @@ Test(fp_iso, encode_rejects_bad_templates)
 	small_template(&t);
 	t.count = FP_MAX_MINUTIAE + 1;
 	cr_assert_eq(fp_iso_encode(&t, &b, &n, NULL), SH_EINVAL);
+}
+
+/* Orientation descriptors travel in our vendor-defined extended data area
+ * and come back unchanged; other readers see a well-formed area to skip. */
+Test(fp_iso, descriptors_round_trip_in_extended_data)
+{
+	static struct fp_template t, u;
+	small_template(&t);
+	for (int i = 0; i < t.count; i++) {
+		t.minutiae[i].omask = 0x8000fff1u ^ (uint32_t)i;
+		for (int k = 0; k < FP_ODESC_N; k++)
+			t.minutiae[i].odesc[k] = (uint8_t)(37 * k + 11 * i);
+	}
+	uint8_t *b = NULL;
+	size_t n = 0;
+	struct sh_err err;
+	cr_assert_eq(fp_iso_encode(&t, &b, &n, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(n, sizeof known + FP_ISO_ODESC_AREA_BYTES(2));
+	/* the fixed part is the plain record's up to the extended data */
+	cr_assert_arr_eq(b + 12, known + 12, sizeof known - 2 - 12);
+	cr_assert_eq(fp_iso_decode(b, n, &u, &err), SH_OK, "%s", err.msg);
+	for (int i = 0; i < t.count; i++) {
+		cr_assert_eq(u.minutiae[i].omask, t.minutiae[i].omask);
+		cr_assert_arr_eq(u.minutiae[i].odesc, t.minutiae[i].odesc, FP_ODESC_N);
+	}
+	/* our area with a length that does not fit the minutiae: rejected */
+	uint8_t *c = malloc(n);
+	cr_assert_not_null(c);
+	memcpy(c, b, n);
+	size_t area = sizeof known;                 /* after the ext length */
+	c[area + 3] = (uint8_t)(c[area + 3] - 36);  /* one minutia short */
+	c[area - 1] = (uint8_t)(c[area - 1] - 36);
+	c[11] = (uint8_t)(c[11] - 36);
+	cr_assert_eq(fp_iso_decode(c, n - 36, &u, &err), SH_EINVAL);
+	cr_assert_str_eq(err.code, "FP_ISO_MALFORMED");
+	/* a wrong format byte: rejected too */
+	memcpy(c, b, n);
+	c[area + 4] = 99;
+	cr_assert_eq(fp_iso_decode(c, n, &u, &err), SH_EINVAL);
+	free(c);
+	free(b);
 }
