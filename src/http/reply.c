@@ -10,6 +10,7 @@
 
 #include "http/http_internal.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 
 static const char oom_body[] =
 	"{\"error\":{\"code\":\"OUT_OF_MEMORY\",\"message\":\"out of memory\"}}";
@@ -97,34 +98,6 @@ void http_reply_json_text(struct http_resp *resp, int status, struct sh_buf *tex
 
 /* JSON string escaping (RFC 8259 7) for error messages, which may quote
  * client input: invalid UTF-8 becomes U+FFFD instead of failing. */
-static int utf8_seq_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	int n;
-	uint32_t cp;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return n;
-}
-
 static int json_escape(struct sh_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -142,9 +115,9 @@ static int json_escape(struct sh_buf *b, const char *str)
 			rc = sh_buf_append(b, s, 1);
 			s++;
 		} else {
-			int n = utf8_seq_len(s);
+			size_t n = sh_utf8_seq_len(s);
 			if (n) {
-				rc = sh_buf_append(b, s, (size_t)n);
+				rc = sh_buf_append(b, s, n);
 				s += n;
 			} else {
 				rc = sh_buf_puts(b, "\\ufffd");

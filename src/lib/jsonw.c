@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/err.h"
+#include "lib/utf8.h"
 
 void jsonw_init(struct jsonw *w, struct sh_buf *b)
 {
@@ -30,38 +31,6 @@ static void value_begin(struct jsonw *w)
 		put(w, ",", 1);
 }
 
-/* Length of the UTF-8 sequence at s (RFC 3629: no overlongs, surrogates or
- * code points past U+10FFFF), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return n;
-}
-
 /* RFC 8259 7, escaped the way jansson's dump_string does. */
 static void put_string(struct jsonw *w, const char *str)
 {
@@ -70,7 +39,7 @@ static void put_string(struct jsonw *w, const char *str)
 	while (*s && w->rc == SH_OK) {
 		unsigned char c = *s;
 		if (c >= 0x20 && c != '"' && c != '\\') {
-			size_t n = utf8_len(s);
+			size_t n = sh_utf8_seq_len(s);
 			if (!n) {
 				w->rc = SH_EINVAL;
 				return;
