@@ -65,6 +65,14 @@ int fp_quality_image(const struct fp_work *wk);
 int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
 		       struct sh_err *err);
 
+/* Where pixel (x, y) falls among the block centres: the four neighbouring
+ * blocks (indices into a bw x bh field, clamped at the borders) and the
+ * fractional position between them, for bilinear interpolation. */
+struct fp_block_pos {
+	int i00, i01, i10, i11; /* (x0,y0), (x1,y0), (x0,y1), (x1,y1) */
+	float ax, ay;
+};
+void fp_block_locate(const struct fp_work *wk, float x, float y, struct fp_block_pos *p);
 /* Bilinear lookup of a block field at pixel (x, y). */
 float fp_block_sample(const struct fp_work *wk, const float *field, float x,
 		      float y);

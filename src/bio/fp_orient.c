@@ -11,24 +11,12 @@
 float fp_orient_at(const struct fp_work *wk, float x, float y)
 {
 	/* Interpolate (cos 2t, sin 2t): orientations are defined modulo pi. */
-	float fx = (x - (FP_BLOCK - 1) * 0.5f) / FP_BLOCK;
-	float fy = (y - (FP_BLOCK - 1) * 0.5f) / FP_BLOCK;
-	if (fx < 0)
-		fx = 0;
-	if (fy < 0)
-		fy = 0;
-	if (fx > wk->bw - 1)
-		fx = (float)(wk->bw - 1);
-	if (fy > wk->bh - 1)
-		fy = (float)(wk->bh - 1);
-	int x0 = (int)fx, y0 = (int)fy;
-	int x1 = x0 + 1 < wk->bw ? x0 + 1 : x0;
-	int y1 = y0 + 1 < wk->bh ? y0 + 1 : y0;
-	float ax = fx - x0, ay = fy - y0;
+	struct fp_block_pos p;
+	fp_block_locate(wk, x, y, &p);
+	float ax = p.ax, ay = p.ay;
 	float wts[4] = {(1 - ax) * (1 - ay), ax * (1 - ay), (1 - ax) * ay,
 			ax * ay};
-	int idx[4] = {y0 * wk->bw + x0, y0 * wk->bw + x1, y1 * wk->bw + x0,
-		      y1 * wk->bw + x1};
+	int idx[4] = {p.i00, p.i01, p.i10, p.i11};
 	float c = 0, s = 0;
 	for (int k = 0; k < 4; k++) {
 		float t = 2 * wk->orient[idx[k]];

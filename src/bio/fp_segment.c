@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-float fp_block_sample(const struct fp_work *wk, const float *field, float x,
-		      float y)
+void fp_block_locate(const struct fp_work *wk, float x, float y, struct fp_block_pos *p)
 {
 	/* Block b's value sits at its centre, pixel b*B + (B-1)/2. */
 	float fx = (x - (FP_BLOCK - 1) * 0.5f) / FP_BLOCK;
@@ -24,10 +23,22 @@ float fp_block_sample(const struct fp_work *wk, const float *field, float x,
 	int x0 = (int)fx, y0 = (int)fy;
 	int x1 = x0 + 1 < wk->bw ? x0 + 1 : x0;
 	int y1 = y0 + 1 < wk->bh ? y0 + 1 : y0;
-	float ax = fx - x0, ay = fy - y0;
-	const float *r0 = field + y0 * wk->bw, *r1 = field + y1 * wk->bw;
-	return (1 - ay) * ((1 - ax) * r0[x0] + ax * r0[x1]) +
-	       ay * ((1 - ax) * r1[x0] + ax * r1[x1]);
+	p->ax = fx - x0;
+	p->ay = fy - y0;
+	p->i00 = y0 * wk->bw + x0;
+	p->i01 = y0 * wk->bw + x1;
+	p->i10 = y1 * wk->bw + x0;
+	p->i11 = y1 * wk->bw + x1;
+}
+
+float fp_block_sample(const struct fp_work *wk, const float *field, float x,
+		      float y)
+{
+	struct fp_block_pos p;
+	fp_block_locate(wk, x, y, &p);
+	float ax = p.ax, ay = p.ay;
+	return (1 - ay) * ((1 - ax) * field[p.i00] + ax * field[p.i01]) +
+	       ay * ((1 - ax) * field[p.i10] + ax * field[p.i11]);
 }
 
 void fp_segment_stats(struct fp_work *wk)
