@@ -76,21 +76,8 @@ static long req(const char *method, const char *path, const char *tok, const cha
 static long signed_req(const char *method, const char *path, const char *body,
 		       const char *nonce_override, struct e2e_resp *r)
 {
-	static unsigned counter;
-	char ts[24], nonce[48], sig[PARTY_SIG_HEX];
-	char h1[96], h2[64], h3[96], h4[128];
-	snprintf(ts, sizeof ts, "%lld", (long long)sh_now());
-	if (nonce_override)
-		snprintf(nonce, sizeof nonce, "%s", nonce_override);
-	else
-		snprintf(nonce, sizeof nonce, "test-nonce-%08u-%08x", counter++, (unsigned)rand());
-	party_signature(secret, method, path, ts, nonce, body, body ? strlen(body) : 0, sig);
-	snprintf(h1, sizeof h1, "X-Party-Key: %s", key_id);
-	snprintf(h2, sizeof h2, "X-Timestamp: %s", ts);
-	snprintf(h3, sizeof h3, "X-Nonce: %s", nonce);
-	snprintf(h4, sizeof h4, "X-Signature: %s", sig);
-	const char *hdrs[] = {h1, h2, h3, h4, NULL};
-	cr_assert_eq(e2e_request(&s, method, path, NULL, body, hdrs, r), 0);
+	cr_assert_eq(e2e_party_request(&s, key_id, secret, method, path, body, nonce_override, r),
+		     0);
 	return r->status;
 }
 

@@ -29,7 +29,7 @@ static char key_id[64], secret[80];
 static long signed_req(const char *method, const char *path, const char *body,
 		       struct e2e_resp *r)
 {
-	cr_assert_eq(e2e_party_request(&s, key_id, secret, method, path, body, r), 0);
+	cr_assert_eq(e2e_party_request(&s, key_id, secret, method, path, body, NULL, r), 0);
 	return r->status;
 }
 

@@ -98,7 +98,8 @@ Test(demo, newcomer_journey, .timeout = 120)
 
 	char body[512], consent[80], code[8];
 	snprintf(body, sizeof body, "{\"id_number\":\"%s\",\"purpose\":\"account opening\"}", mother);
-	cr_assert_eq(e2e_party_request(&srv, key_id, secret, "POST", "/api/v1/consents", body, &r),
+	cr_assert_eq(e2e_party_request(&srv, key_id, secret, "POST", "/api/v1/consents", body,
+				       NULL, &r),
 		     0);
 	cr_assert_eq(r.status, 202, "%s", r.body);
 	snprintf(consent, sizeof consent, "%s",
@@ -109,7 +110,7 @@ Test(demo, newcomer_journey, .timeout = 120)
 		 "{\"consent_id\":\"%s\",\"passcode\":\"%s\",\"type\":\"yesno\",\"name\":\"%s\"}",
 		 consent, code, name);
 	cr_assert_eq(e2e_party_request(&srv, key_id, secret, "POST", "/api/v1/verifications",
-				       body, &r),
+				       body, NULL, &r),
 		     0);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	const char *result = json_string_value(json_object_get(r.json, "result"));

@@ -359,13 +359,16 @@ int e2e_operator(struct e2e_server *s, const char *username, const char *role,
 
 int e2e_party_request(struct e2e_server *s, const char *key_id, const char *secret,
 		      const char *method, const char *path, const char *body,
-		      struct e2e_resp *out)
+		      const char *nonce_given, struct e2e_resp *out)
 {
 	static atomic_uint counter;
-	char ts[24], nonce[48], sig[PARTY_SIG_HEX], h1[96], h2[64], h3[96], h4[128];
+	char ts[24], nonce[72], sig[PARTY_SIG_HEX], h1[96], h2[64], h3[96], h4[128];
 	snprintf(ts, sizeof ts, "%lld", (long long)sh_now());
-	snprintf(nonce, sizeof nonce, "e2e-nonce-%08u-%08x", atomic_fetch_add(&counter, 1),
-		 randombytes_random());
+	if (nonce_given)
+		snprintf(nonce, sizeof nonce, "%s", nonce_given);
+	else
+		snprintf(nonce, sizeof nonce, "e2e-nonce-%08u-%08x", atomic_fetch_add(&counter, 1),
+			 randombytes_random());
 	party_signature(secret, method, path, ts, nonce, body, body ? strlen(body) : 0, sig);
 	snprintf(h1, sizeof h1, "X-Party-Key: %s", key_id);
 	snprintf(h2, sizeof h2, "X-Timestamp: %s", ts);

@@ -62,11 +62,11 @@ int e2e_operator(struct e2e_server *s, const char *username, const char *role,
 		 const char *council, char *token_out);
 
 /* A relying party's signed request (docs/relying-parties.md): X-Party-Key,
- * X-Timestamp (now), a fresh X-Nonce and X-Signature over body (may be NULL).
- * Returns what e2e_request returns. */
+ * X-Timestamp (now), X-Nonce (fresh, or `nonce` to replay one) and
+ * X-Signature over body (may be NULL). Returns what e2e_request returns. */
 int e2e_party_request(struct e2e_server *s, const char *key_id, const char *secret,
 		      const char *method, const char *path, const char *body,
-		      struct e2e_resp *out);
+		      const char *nonce, struct e2e_resp *out);
 
 /* Run the shanakht binary with args (NULL-terminated), output (stdout and
  * stderr) into *output (malloc'd, may be NULL). Returns the exit status. */
