@@ -68,9 +68,8 @@ Test(fp_extract, orientation_and_period_of_a_sinusoid)
 /* Horizontal ridges of period 10 where the ridge at y = 130 exists only
  * for x >= 128: a ridge ending at (128, 130) whose ridge runs to +x, so
  * its ISO direction is 0. */
-Test(fp_extract, finds_a_ridge_ending_with_its_direction)
+static void ridge_ending_pattern(uint8_t px[S * S])
 {
-	static uint8_t px[S * S];
 	for (int y = 0; y < S; y++)
 		for (int x = 0; x < S; x++) {
 			float v = 128 - 100 * cosf(2 * PI_F * y / 10);
@@ -78,12 +77,26 @@ Test(fp_extract, finds_a_ridge_ending_with_its_direction)
 				v = 228;
 			px[y * S + x] = (uint8_t)lrintf(v);
 		}
+}
+
+/* The template of ridge_ending_pattern(). */
+static void extract_ridge_ending(struct fp_template *t)
+{
+	static uint8_t px[S * S];
+	ridge_ending_pattern(px);
 	struct fp_image img;
-	struct fp_template t;
 	struct sh_err err;
 	cr_assert_eq(fp_image_from_raw(px, S, S, 500, &img, &err), SH_OK);
-	cr_assert_eq(fp_extract(&img, &t, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(fp_extract(&img, t, &err), SH_OK, "%s", err.msg);
 	fp_image_free(&img);
+}
+
+/* The ending of ridge_ending_pattern() is found once, as an ending, with its
+ * direction. */
+Test(fp_extract, finds_a_ridge_ending_with_its_direction)
+{
+	struct fp_template t;
+	extract_ridge_ending(&t);
 	int found = 0;
 	for (int i = 0; i < t.count; i++) {
 		const struct fp_minutia *m = &t.minutiae[i];
@@ -105,20 +118,8 @@ Test(fp_extract, finds_a_ridge_ending_with_its_direction)
  * print must read ~0 (orientation relative to the minutia, modulo pi). */
 Test(fp_extract, orientation_descriptor_of_straight_ridges)
 {
-	static uint8_t px[S * S];
-	for (int y = 0; y < S; y++)
-		for (int x = 0; x < S; x++) {
-			float v = 128 - 100 * cosf(2 * PI_F * y / 10);
-			if (x < 128 && abs(y - 130) < 5)
-				v = 228;
-			px[y * S + x] = (uint8_t)lrintf(v);
-		}
-	struct fp_image img;
 	static struct fp_template t;
-	struct sh_err err;
-	cr_assert_eq(fp_image_from_raw(px, S, S, 500, &img, &err), SH_OK);
-	cr_assert_eq(fp_extract(&img, &t, &err), SH_OK, "%s", err.msg);
-	fp_image_free(&img);
+	extract_ridge_ending(&t);
 	int checked = 0;
 	for (int i = 0; i < t.count; i++) {
 		const struct fp_minutia *m = &t.minutiae[i];
@@ -141,13 +142,7 @@ Test(fp_extract, orientation_descriptor_of_straight_ridges)
 Test(fp_extract, debug_png_is_written)
 {
 	static uint8_t px[S * S];
-	for (int y = 0; y < S; y++)
-		for (int x = 0; x < S; x++) {
-			float v = 128 - 100 * cosf(2 * PI_F * y / 10);
-			if (x < 128 && abs(y - 130) < 5)
-				v = 228;
-			px[y * S + x] = (uint8_t)lrintf(v);
-		}
+	ridge_ending_pattern(px);
 	struct fp_image img, back = {0};
 	static struct fp_template t, u;
 	struct sh_err err;
