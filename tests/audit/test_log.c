@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "naive_mth.h"
 #include "testdb.h"
 
 static char *url;
@@ -64,27 +65,6 @@ static int collect(void *ctx, const struct audit_entry *e)
 	cr_assert_eq(memcmp(re, e->leaf_hash, 32), 0, "leaf %zu", l->n);
 	memcpy(l->h[l->n++], e->leaf_hash, 32);
 	return 0;
-}
-
-/* Independent RFC 6962 MTH (recursive, with its own hashing). */
-static void naive_mth(unsigned char (*lv)[32], size_t n, unsigned char out[32])
-{
-	if (n == 0) {
-		crypto_hash_sha256(out, NULL, 0);
-		return;
-	}
-	if (n == 1) {
-		memcpy(out, lv[0], 32);
-		return;
-	}
-	size_t k = 1;
-	while (k * 2 < n)
-		k *= 2;
-	unsigned char b[65];
-	b[0] = 1;
-	naive_mth(lv, k, b + 1);
-	naive_mth(lv + k, n - k, b + 33);
-	crypto_hash_sha256(out, b, sizeof b);
 }
 
 Test(audit_log, heads_match_independent_roots_for_sizes_0_to_17)

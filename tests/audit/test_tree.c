@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "naive_mth.h"
 #include "audit/audit_tree.h"
 
 typedef unsigned char hash_t[AUDIT_HASH_BYTES];
@@ -50,28 +51,6 @@ static void ct_leaves(hash_t leaves[8])
 		unhex(ct_inputs[i], in, n);
 		audit_tree_leaf(in, n, leaves[i]);
 	}
-}
-
-/* Written separately from src/audit: the definition of RFC 6962 2.1,
- * literally, by recursion and with its own hashing. */
-static void naive_mth(hash_t *leaves, size_t n, unsigned char out[32])
-{
-	if (n == 0) {
-		crypto_hash_sha256(out, NULL, 0);
-		return;
-	}
-	if (n == 1) {
-		memcpy(out, leaves[0], 32);
-		return;
-	}
-	size_t k = 1;
-	while (k * 2 < n)
-		k *= 2;
-	unsigned char buf[65];
-	buf[0] = 0x01;
-	naive_mth(leaves, k, buf + 1);
-	naive_mth(leaves + k, n - k, buf + 33);
-	crypto_hash_sha256(out, buf, sizeof buf);
 }
 
 Test(tree, rfc6962_known_answers)
