@@ -60,6 +60,22 @@ int cli_serve(int argc, char **argv)
 	struct sms_sender *sms = NULL;
 	int status = 1;
 
+	/* Block the stop signals before any thread starts, so that every
+	 * thread inherits the mask and only the main thread's sigsuspend can
+	 * take them: a SIGTERM handled by a worker would set the flag without
+	 * waking main, and the server would never stop. sigsuspend also makes
+	 * a signal between the flag check and the wait impossible to lose. */
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+
 	if (cli_opts_parse(argc, argv, &o) != 0)
 		return 2;
 	/* Each request mallocs and frees a few tens of KiB on its worker
@@ -123,19 +139,6 @@ int cli_serve(int argc, char **argv)
 	}
 	http_metrics_add_source(srv, pool_metrics, app.db);
 
-	/* Block the stop signals, then wait for them atomically with
-	 * sigsuspend: a signal between the flag check and the wait cannot be
-	 * lost. */
-	struct sigaction sa = {0};
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
 
 	sh_info("shanakht serving on %s (port %u), store %s", o.listen,
 		http_server_port(srv), o.db_url);
