@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "consent/party_auth.h"
 #include "consent/policy.h"
 #include "lib/parse.h"
 
@@ -169,6 +170,7 @@ int party_set_suspended(store_tx *tx, const struct audit_actor *actor, int64_t i
 		       "iii", (int64_t)(suspended ? 1 : 0), sh_now(), id);
 	if (rc < 0)
 		return rc;
+	party_keys_changed();
 	char object[48];
 	snprintf(object, sizeof object, "party:%lld", (long long)id);
 	char *detail = NULL;
@@ -203,6 +205,7 @@ int party_rotate_key(store_tx *tx, const struct keyring *kr, const struct audit_
 		       "iii", key->previous_expires_at, id, key->previous_expires_at);
 	if (rc < 0)
 		return rc;
+	party_keys_changed();
 	rc = key_issue(tx, kr, id, now, key, err);
 	if (rc != SH_OK)
 		return rc;

@@ -2,10 +2,12 @@
  * string, time window, nonce replay table, suspension and key expiry. */
 #include "consent/party_auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "consent/config.h"
 #include "consent/party.h"
@@ -66,7 +68,7 @@ struct key_row {
 	char secret[PARTY_SECRET_HEX];
 };
 
-static int key_load(store *db, const struct keyring *kr, const char *key_id, struct key_row *k,
+static int key_read(store *db, const struct keyring *kr, const char *key_id, struct key_row *k,
 		    struct sh_err *err)
 {
 	store_tx *tx = NULL;
@@ -106,25 +108,108 @@ out:
 	return rc;
 }
 
-static int nonce_record(store *db, int64_t party_id, const char *nonce, int64_t now,
-			struct sh_err *err)
+/* Parties' keys, opened, for at most KEY_CACHE_NS: every signed request
+ * needs its key, and reading it cost a read transaction (a cold page cache
+ * after each commit) and an XChaCha20 opening. Suspension and rotation in
+ * this process invalidate the cache at once (party_keys_changed); a change
+ * made by another process (the CLI, another node) applies within a second,
+ * as for operators' sessions (docs/security.md). Unknown keys are not
+ * cached, so a flood of made-up key ids cannot evict real ones. */
+#define KEY_CACHE_SLOTS 64
+#define KEY_CACHE_NS 1000000000LL
+
+struct key_cached {
+	char key_id[PARTY_KEY_ID_MAX];
+	struct key_row row;
+	int64_t loaded_ns;
+	unsigned generation;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	unsigned generation;
+	struct key_cached slot[KEY_CACHE_SLOTS];
+} key_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+void party_keys_changed(void)
+{
+	pthread_mutex_lock(&key_cache.mu);
+	key_cache.generation++;
+	sodium_memzero(key_cache.slot, sizeof key_cache.slot);
+	pthread_mutex_unlock(&key_cache.mu);
+}
+
+static size_t key_slot(const char *key_id)
+{
+	unsigned char h[8];
+	crypto_generichash(h, sizeof h, (const unsigned char *)key_id, strlen(key_id), NULL, 0);
+	return (size_t)(h[0] | (unsigned)h[1] << 8) % KEY_CACHE_SLOTS;
+}
+
+static int key_load(store *db, const struct keyring *kr, const char *key_id, struct key_row *k,
+		    struct sh_err *err)
+{
+	size_t i = key_slot(key_id);
+	int64_t now = mono_ns();
+	pthread_mutex_lock(&key_cache.mu);
+	struct key_cached *c = &key_cache.slot[i];
+	unsigned gen = key_cache.generation;
+	int hit = c->key_id[0] && strcmp(c->key_id, key_id) == 0 && c->generation == gen &&
+		  now - c->loaded_ns < KEY_CACHE_NS;
+	if (hit)
+		*k = c->row;
+	pthread_mutex_unlock(&key_cache.mu);
+	if (hit)
+		return SH_OK;
+	int rc = key_read(db, kr, key_id, k, err);
+	if (rc != SH_OK)
+		return rc;
+	pthread_mutex_lock(&key_cache.mu);
+	if (key_cache.generation == gen) { /* not invalidated while we read */
+		c = &key_cache.slot[i];
+		snprintf(c->key_id, sizeof c->key_id, "%s", key_id);
+		c->row = *k;
+		c->loaded_ns = now;
+		c->generation = gen;
+	}
+	pthread_mutex_unlock(&key_cache.mu);
+	return SH_OK;
+}
+
+
+int party_nonce_record(store_tx *tx, int64_t party_id, const char *nonce, int64_t now,
+		       struct sh_err *err)
+{
+	int rc = store_run(tx, err,
+			   "INSERT INTO party_nonces(party_id, nonce, seen_at) VALUES (?, ?, ?)"
+			   " ON CONFLICT DO NOTHING",
+			   "iti", party_id, nonce, now);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return sh_err_set(err, SH_EUNAUTH, "PARTY_REPLAY",
+				  "this nonce was already used: a replayed request");
+	return SH_OK;
+}
+
+int party_nonce_record_alone(store *db, int64_t party_id, const char *nonce, int64_t now,
+			     struct sh_err *err)
 {
 	store_tx *tx = NULL;
 	int rc = store_begin(db, STORE_WRITE, &tx, err);
 	if (rc != SH_OK)
 		return rc;
-	rc = store_run(tx, err,
-		       "INSERT INTO party_nonces(party_id, nonce, seen_at) VALUES (?, ?, ?)"
-		       " ON CONFLICT DO NOTHING",
-		       "iti", party_id, nonce, now);
-	if (rc < 0) {
+	rc = party_nonce_record(tx, party_id, nonce, now, err);
+	if (rc != SH_OK) {
 		store_rollback(tx);
 		return rc;
-	}
-	if (rc == 0) {
-		store_rollback(tx);
-		return sh_err_set(err, SH_EUNAUTH, "PARTY_REPLAY",
-				  "this nonce was already used: a replayed request");
 	}
 	return store_commit(tx, err);
 }
@@ -194,9 +279,6 @@ int party_authenticate(store *db, const struct keyring *kr, const char *method,
 		rc = sh_err_set(err, SH_EFORBIDDEN, "PARTY_SUSPENDED", "this party is suspended");
 		goto out;
 	}
-	rc = nonce_record(db, k.party_id, nonce, now, err);
-	if (rc != SH_OK)
-		goto out;
 	if ((atomic_fetch_add(&calls, 1) & 1023) == 0) {
 		struct sh_err perr = {0};
 		(void)party_nonces_prune(db, now, &perr);
@@ -206,6 +288,7 @@ int party_authenticate(store *db, const struct keyring *kr, const char *method,
 	out->id = k.party_id;
 	snprintf(out->name, sizeof out->name, "%s", key_id);
 	snprintf(out->role, sizeof out->role, "party");
+	out->replay_nonce = nonce;
 out:
 	sodium_memzero(&k, sizeof k);
 	sodium_memzero(expect, sizeof expect);

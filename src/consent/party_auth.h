@@ -30,21 +30,34 @@ void party_signature(const char *secret, const char *method, const char *path,
 		     char out[PARTY_SIG_HEX]);
 
 /* Check a signed request and fill *out (kind HTTP_PARTY, id = party id,
- * name = key id). Errors (all SH_EUNAUTH unless noted):
+ * name = key id, replay_nonce = nonce). Errors (all SH_EUNAUTH unless noted):
  *   PARTY_AUTH_MISSING   a header is absent
  *   PARTY_TIMESTAMP      not a number, or outside the window
  *   PARTY_NONCE          malformed nonce
  *   PARTY_KEY_UNKNOWN    no such key, or the key expired after rotation
  *   PARTY_SIGNATURE      the signature does not match (forged or altered)
- *   PARTY_REPLAY         the nonce was seen before for this party
  *   PARTY_SUSPENDED      SH_EFORBIDDEN: the party is suspended
- * The nonce is recorded only after the signature checks, so a forger cannot
- * burn a party's nonces. Uses the default config's clock skew (300 s). */
+ * The nonce is not recorded here: the request records it with
+ * party_nonce_record in its own write transaction, so that the nonce and
+ * the request's effects commit together (one write instead of two), and
+ * only after the signature checked, so a forger cannot burn a party's
+ * nonces. Uses the default config's clock skew (300 s). */
 int party_authenticate(store *db, const struct keyring *kr, const char *method,
 		       const char *path, const char *key_id, const char *timestamp,
 		       const char *nonce, const char *signature, const void *body, size_t len,
 		       int64_t now, struct http_principal *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
+
+/* Record a party's nonce in tx: PARTY_REPLAY (SH_EUNAUTH) when it was
+ * recorded before, which makes the whole transaction a replay to roll back.
+ * _alone: in a transaction of its own. */
+int party_nonce_record(store_tx *tx, int64_t party_id, const char *nonce, int64_t now,
+		       struct sh_err *err) __attribute__((warn_unused_result));
+int party_nonce_record_alone(store *db, int64_t party_id, const char *nonce, int64_t now,
+			     struct sh_err *err) __attribute__((warn_unused_result));
+
+/* Parties' keys or suspension changed: drop the cached keys at once. */
+void party_keys_changed(void);
 
 /* Forget nonces older than the window (they can no longer pass the
  * timestamp check anyway). Returns rows removed or a negative status. */

@@ -243,6 +243,14 @@ static void conn_authorize_and_run(struct http_conn *c)
 		}
 	}
 	r->handler(&c->req, &c->resp);
+	if (srv->hooks.finished) {
+		struct sh_err err;
+		sh_err_clear(&err);
+		if (srv->hooks.finished(srv->app, &c->req, c->resp.status, &err) != SH_OK) {
+			http_resp_clear(&c->resp);
+			http_reply_err(&c->resp, &err);
+		}
+	}
 }
 
 static void conn_last(struct http_conn *c)

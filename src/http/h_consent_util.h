@@ -32,7 +32,7 @@ static inline int hc_consent_issue(struct http_req *req, enum consent_kind kind,
 	int for_party = kind == CONSENT_FOR_PARTY;
 	int rc = http_json_body(req, &body, err);
 	if (rc == SH_OK)
-		rc = store_begin(app->db, STORE_WRITE, &tx, err);
+		rc = app_write_begin(req, &tx, err);
 	if (rc == SH_OK && for_party)
 		rc = party_get(tx, req->principal.id, &p, err);
 	if (rc == SH_OK)

@@ -54,7 +54,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 		rc = sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
 		goto out;
 	}
-	rc = store_begin(app->db, STORE_WRITE, &tx, &err);
+	rc = app_write_begin(req, &tx, &err);
 	if (rc != SH_OK)
 		goto out;
 	rc = party_get(tx, req->principal.id, &p, &err);

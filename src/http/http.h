@@ -36,6 +36,9 @@ struct http_principal {
 	char name[64];       /* username, party key id, identity number */
 	char role[32];
 	char council_code[32];
+	/* A relying party's X-Nonce, until the request's first write records
+	 * it (app_write_begin); then NULL. */
+	const char *replay_nonce;
 };
 
 /* How a route is protected. */
@@ -81,6 +84,9 @@ struct http_hooks {
 	int (*authenticate)(void *app, enum http_auth auth, struct http_req *req,
 			    struct sh_err *err);
 	void (*denied)(void *app, struct http_req *req, const struct sh_err *why);
+	/* After the handler, before the response is sent: status is the
+	 * handler's. An error here replaces the response with it. */
+	int (*finished)(void *app, struct http_req *req, int status, struct sh_err *err);
 };
 
 struct http_config {

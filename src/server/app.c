@@ -10,6 +10,7 @@
 #include "auth/sessions.h"
 #include "consent/citizen_auth.h"
 #include "consent/party_auth.h"
+#include "lib/log.h"
 #include "lib/parse.h"
 
 struct audit_actor app_actor(const struct http_req *req)
@@ -81,6 +82,47 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 		audit_enqueue(&actor, "authn.fail", req->route, err->code);
 	}
 	return rc;
+}
+
+int app_write_begin(struct http_req *req, store_tx **tx, struct sh_err *err)
+{
+	struct app *app = req->app;
+	int rc = store_begin(app->db, STORE_WRITE, tx, err);
+	const char *nonce = req->principal.replay_nonce;
+	if (rc != SH_OK || req->principal.kind != HTTP_PARTY || !nonce)
+		return rc;
+	/* From here the nonce is the request's write's business: committed
+	 * with it, or recorded after a failure by app_finished. */
+	req->principal.replay_nonce = NULL;
+	rc = party_nonce_record(*tx, req->principal.id, nonce, sh_now(), err);
+	if (rc != SH_OK) {
+		store_rollback(*tx);
+		*tx = NULL;
+	}
+	return rc;
+}
+
+int app_finished(void *ctx, struct http_req *req, int status, struct sh_err *err)
+{
+	struct app *app = ctx;
+	if (req->principal.kind != HTTP_PARTY)
+		return SH_OK;
+	const char *nonce = req->principal.replay_nonce;
+	if (nonce) { /* never written: the replay check is still to come */
+		req->principal.replay_nonce = NULL;
+		return party_nonce_record_alone(app->db, req->principal.id, nonce, sh_now(), err);
+	}
+	if (status >= 200 && status < 300)
+		return SH_OK; /* recorded with the request's committed write */
+	/* The handler's transaction may have rolled back with its nonce: a
+	 * failed request is not to be replayed either. Recorded before, this
+	 * is a replay of a failure, already answered as such. */
+	struct sh_err ignore = {0};
+	const char *again = http_header(req, "X-Nonce");
+	if (again && party_nonce_record_alone(app->db, req->principal.id, again, sh_now(),
+					      &ignore) != SH_OK)
+		sh_debug("party nonce after a failed request: %s", ignore.code);
+	return SH_OK;
 }
 
 void app_denied(void *ctx, struct http_req *req, const struct sh_err *why)

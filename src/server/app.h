@@ -21,6 +21,17 @@ struct audit_actor app_actor(const struct http_req *req);
 /* http_hooks for the server (see http.h). */
 int app_authenticate(void *app, enum http_auth auth, struct http_req *req, struct sh_err *err);
 void app_denied(void *app, struct http_req *req, const struct sh_err *why);
+/* The finished hook: a relying party's nonce that no committed write
+ * recorded (the handler failed, or never wrote) is recorded now, so that
+ * every signed request is used once. */
+int app_finished(void *app, struct http_req *req, int status, struct sh_err *err);
+
+/* Begin the request's write transaction. A relying party's request records
+ * its nonce first, in this same transaction: a replay fails here
+ * (PARTY_REPLAY) and changes nothing, and a verification costs one commit,
+ * not two. */
+int app_write_begin(struct http_req *req, store_tx **tx, struct sh_err *err)
+	__attribute__((warn_unused_result));
 
 /* Apply every module's schema migrations, in dependency order. */
 int app_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));

@@ -130,7 +130,8 @@ int cli_serve(int argc, char **argv)
 		.max_body = o.max_body,
 		.static_dir = o.web_dir,
 	};
-	struct http_hooks hooks = {.authenticate = app_authenticate, .denied = app_denied};
+	struct http_hooks hooks = {
+		.authenticate = app_authenticate, .denied = app_denied, .finished = app_finished};
 	size_t nroutes;
 	const struct http_route *routes = app_routes(&nroutes);
 	if (http_server_start(&cfg, routes, nroutes, &hooks, &app, &srv, &err) != SH_OK) {

@@ -250,80 +250,13 @@ static void pool_release(store *db, struct store_slot *s)
 	pthread_mutex_unlock(&db->mu);
 }
 
-/* SQLite writers take the gate before a pooled connection, so that writers
- * waiting for it never hold connections that readers need. */
-static int gate_enter(store *db, struct sh_err *err)
-{
-	pthread_mutex_lock(&db->gate_mu);
-	if (!db->gate_held && !db->gate_head) {
-		db->gate_held = 1;
-		pthread_mutex_unlock(&db->gate_mu);
-		return SH_OK;
-	}
-	pthread_mutex_lock(&db->mu);
-	int ms = db->busy_ms;
-	pthread_mutex_unlock(&db->mu);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	struct store_gate_waiter w = {.next = NULL, .granted = 0};
-	pthread_cond_init(&w.cv, NULL);
-	if (db->gate_tail)
-		db->gate_tail->next = &w;
-	else
-		db->gate_head = &w;
-	db->gate_tail = &w;
-	while (!w.granted)
-		if (pthread_cond_timedwait(&w.cv, &db->gate_mu, &until) == ETIMEDOUT && !w.granted)
-			break;
-	if (!w.granted) { /* give up our place in the queue */
-		struct store_gate_waiter **pp = &db->gate_head, *prev = NULL;
-		while (*pp != &w) {
-			prev = *pp;
-			pp = &(*pp)->next;
-		}
-		*pp = w.next;
-		if (db->gate_tail == &w)
-			db->gate_tail = prev;
-		pthread_mutex_unlock(&db->gate_mu);
-		pthread_cond_destroy(&w.cv);
-		return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
-				  "the database is locked by another writer (waited %d ms)", ms);
-	}
-	pthread_mutex_unlock(&db->gate_mu);
-	pthread_cond_destroy(&w.cv);
-	return SH_OK;
-}
-
-/* Hand the gate to the longest waiter, or open it. */
-static void gate_leave(store *db)
-{
-	pthread_mutex_lock(&db->gate_mu);
-	struct store_gate_waiter *w = db->gate_head;
-	if (w) {
-		db->gate_head = w->next;
-		if (!db->gate_head)
-			db->gate_tail = NULL;
-		w->granted = 1; /* the gate stays held, now by w */
-		pthread_cond_signal(&w->cv);
-	} else {
-		db->gate_held = 0;
-	}
-	pthread_mutex_unlock(&db->gate_mu);
-}
-
 int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *err)
 {
 	struct store_slot *s = NULL;
 	struct sh_err e = {0}; /* ours, to see the code even when err is NULL */
 	*out = NULL;
 	int gated = mode == STORE_WRITE && db->backend == STORE_SQLITE;
-	int rc = gated ? gate_enter(db, &e) : SH_OK;
+	int rc = gated ? store_gate_enter(db, &e) : SH_OK;
 	if (rc != SH_OK) {
 		gated = 0;
 		goto out;
@@ -344,6 +277,16 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 		s->busy_ms = -1;
 	}
 	rc = db->ops->conn_ready(db, s, &e);
+	if (rc == SH_OK && gated && db->has_writer && db->ops->member_begin) {
+		rc = store_group_join(db, &e);
+		if (rc != SH_OK) {
+			store_group_leave(db, 0, NULL); /* hands the gate on */
+			goto out_ungated;
+		}
+		s->tx = (struct store_tx){.db = db, .slot = s, .gated = 1, .grouped = 1};
+		*out = &s->tx;
+		return SH_OK;
+	}
 	if (rc == SH_OK)
 		rc = db->ops->begin(s->conn, mode, &e);
 	/* A server restart shows only when an idle connection is next used:
@@ -363,7 +306,8 @@ fail:
 		pool_release(db, s);
 out:
 	if (gated)
-		gate_leave(db);
+		store_gate_leave(db);
+out_ungated:
 	if (err)
 		*err = e;
 	return rc;
@@ -394,7 +338,18 @@ static void tx_end(store_tx *tx)
 	if (s != &db->slots[db->size])
 		pool_release(db, s);
 	if (gated)
-		gate_leave(db);
+		store_gate_leave(db);
+}
+
+/* A member of the writer's group: its savepoint ends here, and the
+ * group's COMMIT decides (store_writer.c). */
+static int tx_end_grouped(store_tx *tx, int keep, struct sh_err *err)
+{
+	store *db = tx->db;
+	tx->db = NULL;
+	tx->slot = NULL;
+	tx->gated = tx->grouped = 0;
+	return store_group_leave(db, keep, err);
 }
 
 int store_commit(store_tx *tx, struct sh_err *err)
@@ -402,6 +357,13 @@ int store_commit(store_tx *tx, struct sh_err *err)
 	store *db = tx->db;
 	int rc;
 	tx_detach_stmts(tx);
+	if (tx->grouped) {
+		if (!tx->failed)
+			return tx_end_grouped(tx, 1, err);
+		tx_end_grouped(tx, 0, NULL);
+		return sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
+				  "commit of a transaction whose statement failed; rolled back");
+	}
 	if (tx->failed) {
 		db->ops->rollback(tx->slot->conn);
 		rc = sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
@@ -420,6 +382,10 @@ void store_rollback(store_tx *tx)
 	if (!tx || !tx->db)
 		return;
 	tx_detach_stmts(tx);
+	if (tx->grouped) {
+		tx_end_grouped(tx, 0, NULL);
+		return;
+	}
 	tx->db->ops->rollback(tx->slot->conn);
 	tx_end(tx);
 }

@@ -23,6 +23,7 @@ struct store_tx {
 	struct store_slot *slot;
 	int failed;          /* a statement failed: commit refuses */
 	int gated;           /* holds the store's write gate (SQLite) */
+	int grouped;         /* a member of the writer's group commit */
 	store_stmt *stmts;   /* live statements, detached when the tx ends */
 };
 
@@ -71,6 +72,12 @@ struct store_ops {
 	void (*release)(store_stmt *st);
 	/* A passive checkpoint (SQLite; NULL for backends without one). */
 	void (*checkpoint)(void *conn);
+	/* Group commit (SQLite; NULL elsewhere): a member's savepoint inside
+	 * the open transaction, released (keep) or rolled back; and whether
+	 * the connection is still inside a transaction. */
+	int (*member_begin)(void *conn, struct sh_err *err);
+	int (*member_end)(void *conn, int keep, struct sh_err *err);
+	int (*in_tx)(void *conn);
 };
 
 #define STORE_CHECKPOINT_MS 200
@@ -118,7 +125,40 @@ struct store {
 	pthread_mutex_t gate_mu;
 	int gate_held;
 	struct store_gate_waiter *gate_head, *gate_tail;
+	/* Group commit on the writer connection (store_writer.c). The gate's
+	 * holder owns group_open, group_members and group_started_ns; the
+	 * waiters list is under gate_mu. */
+	int group_open;
+	int group_members;
+	int64_t group_started_ns;
+	struct store_group_waiter *group_waiters;
+	uint64_t group_commits;
 };
+
+/* A member waiting for its group's COMMIT (each its own condition: the
+ * COMMIT wakes its own group's members, not those queued for the next). */
+struct store_group_waiter {
+	struct store_group_waiter *next;
+	pthread_cond_t cv;
+	int done, rc;
+	struct sh_err err;
+};
+
+/* A group commits when no writer waits at the gate, or at this many
+ * members, or when it has been open this long: a bound on how long a
+ * member waits for the others. */
+#define STORE_GROUP_MAX 64
+#define STORE_GROUP_MAX_NS (5 * 1000000LL)
+
+int store_gate_enter(store *db, struct sh_err *err);
+void store_gate_leave(store *db);
+/* With the gate held: join (or open) the writer's group. On failure the
+ * caller still holds the gate and leaves with store_group_leave(db, 0). */
+int store_group_join(store *db, struct sh_err *err);
+/* End this member (keep = release its savepoint, else roll it back), then
+ * hand the gate on or commit the group. With keep, returns only when the
+ * group's COMMIT is done, with its outcome. Gives up the gate. */
+int store_group_leave(store *db, int keep, struct sh_err *err);
 
 struct store_gate_waiter {
 	struct store_gate_waiter *next;

@@ -15,9 +15,19 @@
 #include "store/store_int.h"
 
 /* Transaction control runs on every request: prepared once per connection. */
-enum { SQ_BEGIN_READ, SQ_BEGIN_WRITE, SQ_COMMIT, SQ_ROLLBACK, SQ_NCTL };
-static const char *const sq_ctl_sql[SQ_NCTL] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT",
-						"ROLLBACK"};
+enum {
+	SQ_BEGIN_READ,
+	SQ_BEGIN_WRITE,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_SAVEPOINT,
+	SQ_RELEASE,
+	SQ_ROLLBACK_TO,
+	SQ_NCTL
+};
+static const char *const sq_ctl_sql[SQ_NCTL] = {
+	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+	"SAVEPOINT member", "RELEASE member", "ROLLBACK TO member"};
 
 struct sq_conn {
 	sqlite3 *h;
@@ -215,6 +225,32 @@ static void sq_rollback(void *conn)
 		sq_ctl(c, SQ_ROLLBACK, NULL);
 }
 
+/* A group-commit member (store_writer.c). ROLLBACK TO keeps the savepoint
+ * on the stack; the RELEASE after it removes it, having nothing to keep. */
+static int sq_member_begin(void *conn, struct sh_err *err)
+{
+	return sq_ctl(conn, SQ_SAVEPOINT, err);
+}
+
+static int sq_member_end(void *conn, int keep, struct sh_err *err)
+{
+	struct sq_conn *c = conn;
+	if (sqlite3_get_autocommit(c->h))
+		return sh_err_set(err, SH_EDB, "STORE_TX_LOST", "no transaction is open");
+	if (!keep) {
+		int rc = sq_ctl(c, SQ_ROLLBACK_TO, err);
+		if (rc != SH_OK)
+			return rc;
+	}
+	return sq_ctl(c, SQ_RELEASE, err);
+}
+
+static int sq_in_tx(void *conn)
+{
+	struct sq_conn *c = conn;
+	return !sqlite3_get_autocommit(c->h);
+}
+
 static int only_blanks(const char *s)
 {
 	for (; *s; s++)
@@ -389,4 +425,7 @@ const struct store_ops store_sqlite_ops = {
 	.reset = sq_reset,
 	.release = sq_release,
 	.checkpoint = sq_checkpoint,
+	.member_begin = sq_member_begin,
+	.member_end = sq_member_end,
+	.in_tx = sq_in_tx,
 };

@@ -22,18 +22,6 @@ static char alive[14], nomobile[14];
 static char key_id[64], secret[80];
 static int64_t party_id;
 
-/* This test's own actor mapping (the server's lives in src/server/app.c). */
-struct audit_actor app_actor(const struct http_req *req)
-{
-	static const char *kinds[] = {"anonymous", "operator", "party", "citizen"};
-	struct audit_actor a = {.kind = kinds[req->principal.kind]};
-	a.id = req->principal.id;
-	a.name = req->principal.name[0] ? req->principal.name : NULL;
-	a.request_id = req->request_id;
-	a.client_addr = req->client_addr;
-	return a;
-}
-
 static int authenticate(void *ctx, enum http_auth auth, struct http_req *req,
 			struct sh_err *err)
 {
@@ -116,7 +104,7 @@ static void setup(void)
 		for (size_t i = 0; i < counts[t]; i++)
 			routes[n++] = tables[t][i];
 	struct http_config cfg = {.listen = "127.0.0.1:0", .threads = 2};
-	struct http_hooks hooks = {.authenticate = authenticate};
+	struct http_hooks hooks = {.authenticate = authenticate, .finished = app_finished};
 	cr_assert_eq(http_server_start(&cfg, routes, n, &hooks, &app, &srv, &err), SH_OK, "%s",
 		     err.msg);
 	snprintf(s.base, sizeof s.base, "http://127.0.0.1:%u", http_server_port(srv));
@@ -201,6 +189,17 @@ Test(api, unsigned_replayed_and_forged_requests_are_refused)
 		     202);
 	e2e_resp_free(&r);
 	cr_assert_eq(signed_req("POST", "/api/v1/consents", body, "fixed-nonce-for-replay-1", &r),
+		     401);
+	cr_assert_str_eq(e2e_error_code(&r), "PARTY_REPLAY");
+	e2e_resp_free(&r);
+	/* A failed request is used up too: its transaction rolled back with
+	 * the nonce in it, and the finished hook records it on its own. */
+	const char *bad = "{\"id_number\":\"3520112345671\",\"purpose\":\"\"}";
+	cr_assert_eq(signed_req("POST", "/api/v1/consents", bad, "fixed-nonce-for-replay-2", &r),
+		     400, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "PURPOSE");
+	e2e_resp_free(&r);
+	cr_assert_eq(signed_req("POST", "/api/v1/consents", bad, "fixed-nonce-for-replay-2", &r),
 		     401);
 	cr_assert_str_eq(e2e_error_code(&r), "PARTY_REPLAY");
 	e2e_resp_free(&r);

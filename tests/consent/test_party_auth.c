@@ -17,7 +17,8 @@ static void teardown(void)
 
 static const char BODY[] = "{\"id_number\":\"3520112345671\",\"purpose\":\"account opening\"}";
 
-/* Sign with `secret` and authenticate at `now`. */
+/* Sign with `secret`, authenticate at `now`, then record the nonce as the
+ * request's write would (app_write_begin / app_finished). */
 static int call(const char *key_id, const char *secret, const char *method, const char *path,
 		int64_t ts, const char *nonce, const char *body, int64_t now,
 		struct http_principal *who, struct sh_err *err)
@@ -25,8 +26,12 @@ static int call(const char *key_id, const char *secret, const char *method, cons
 	char tsbuf[24], sig[PARTY_SIG_HEX];
 	snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)ts);
 	party_signature(secret, method, path, tsbuf, nonce, body, strlen(body), sig);
-	return party_authenticate(f.db, f.kr, method, path, key_id, tsbuf, nonce, sig, body,
-				  strlen(body), now, who, err);
+	int rc = party_authenticate(f.db, f.kr, method, path, key_id, tsbuf, nonce, sig, body,
+				    strlen(body), now, who, err);
+	if (rc != SH_OK)
+		return rc;
+	cr_assert_str_eq(who->replay_nonce, nonce);
+	return party_nonce_record_alone(f.db, who->id, nonce, now, err);
 }
 
 TestSuite(party_auth, .init = setup, .fini = teardown);

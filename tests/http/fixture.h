@@ -144,7 +144,7 @@ static const struct http_route test_routes[] = {
 	{"GET", "/api/v1/oom", h_oom, HTTP_AUTH_NONE, 0},
 };
 
-static const struct http_hooks test_hooks = {fake_auth, fake_denied};
+static const struct http_hooks test_hooks = {.authenticate = fake_auth, .denied = fake_denied};
 
 static void start_with(struct http_config cfg)
 {
