@@ -88,7 +88,7 @@ void fp_match_probe_init(struct fp_match_probe *p, const struct fp_mtemplate *t)
 float fp_match_probed(const struct fp_match_probe *p, const struct fp_mtemplate *g);
 
 /* Similarity of two prepared templates, in [0, 1]. Pure, thread-safe, no
- * allocation (about 70 KB of stack). Uses AVX-512
+ * allocation (about 78 KB of stack). Uses AVX-512
  * VPOPCNTDQ where the CPU has it, plain popcount otherwise (same scores). */
 float fp_match(const struct fp_mtemplate *a, const struct fp_mtemplate *b);
 
