@@ -272,8 +272,6 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 	}
 	if (!s->conn) {
 		rc = db->ops->conn_open(db, &s->conn, &e);
-		if (rc == SH_OK && s == &db->slots[db->size] && db->ops->writer_setup)
-			rc = db->ops->writer_setup(s->conn, &e);
 		if (rc != SH_OK)
 			goto fail;
 		s->busy_ms = -1;

@@ -78,8 +78,6 @@ struct store_ops {
 	int (*member_begin)(void *conn, struct sh_err *err);
 	int (*member_end)(void *conn, int keep, struct sh_err *err);
 	int (*in_tx)(void *conn);
-	/* Once, on the writer connection when it opens (SQLite; may be NULL). */
-	int (*writer_setup)(void *conn, struct sh_err *err);
 };
 
 #define STORE_CHECKPOINT_MS 200

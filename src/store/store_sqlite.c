@@ -29,10 +29,6 @@ static const char *const sq_ctl_sql[SQ_NCTL] = {
 	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
 	"SAVEPOINT member", "RELEASE member", "ROLLBACK TO member"};
 
-/* 64 GiB of address space (SQLite caps it at SQLITE_MAX_MMAP_SIZE, 2 GiB in
- * Debian's build unless raised; the pragma then takes the cap). */
-#define SQ_WRITER_MMAP_BYTES "68719476736"
-
 struct sq_conn {
 	sqlite3 *h;
 	struct store_cache cache;
@@ -255,19 +251,6 @@ static int sq_in_tx(void *conn)
 	return !sqlite3_get_autocommit(c->h);
 }
 
-/* The writer connection alone maps the database file. It is the one
- * connection that never finds the WAL changed by someone else (every
- * commit is its own), so it keeps its mapping, where the readers would
- * drop theirs after each commit (see sq_conn_open). Its reads of the pages
- * a verification touches (the person, the consent, the random leaves of
- * the ledger's and the audit's indexes) then cost no pread each. */
-static int sq_writer_setup(void *conn, struct sh_err *err)
-{
-	struct sq_conn *c = conn;
-	int rc = sqlite3_exec(c->h, "PRAGMA mmap_size=" SQ_WRITER_MMAP_BYTES, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? SH_OK : sq_err(c->h, rc, err, "cannot map the database");
-}
-
 static int only_blanks(const char *s)
 {
 	for (; *s; s++)
@@ -445,5 +428,4 @@ const struct store_ops store_sqlite_ops = {
 	.member_begin = sq_member_begin,
 	.member_end = sq_member_end,
 	.in_tx = sq_in_tx,
-	.writer_setup = sq_writer_setup,
 };
