@@ -301,6 +301,11 @@ int main(int argc, char **argv)
 		pause();
 	http_server_stop(srv);
 	sms_sender_stop(sender);
+	struct store_pool_stats ps;
+	store_pool_stats(app.db, &ps);
+	printf("write transactions %llu in %llu commits (%.2f per group commit)\n",
+	       (unsigned long long)ps.group_members, (unsigned long long)ps.group_commits,
+	       ps.group_commits ? (double)ps.group_members / (double)ps.group_commits : 0.0);
 	struct sms_outbox_counts oc;
 	if (sms_outbox_counts(app.db, &oc, &err) == SH_OK)
 		printf("outbox: %lld pending, %lld sent, %lld expired\n", (long long)oc.pending,

@@ -205,6 +205,10 @@ void store_pool_stats(store *db, struct store_pool_stats *out)
 	out->timeouts = db->timeouts;
 	out->waiting = db->waiting;
 	pthread_mutex_unlock(&db->mu);
+	pthread_mutex_lock(&db->gate_mu);
+	out->group_commits = db->group_commits;
+	out->group_members = db->group_members_total;
+	pthread_mutex_unlock(&db->gate_mu);
 }
 
 /* Take an idle slot, waiting up to the busy timeout. */

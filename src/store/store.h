@@ -122,6 +122,9 @@ struct store_pool_stats {
 	int size, in_use;
 	uint64_t acquired, waited, timeouts; /* acquired: also SQLite writer-connection uses */
 	int waiting; /* threads waiting for a connection now */
+	/* SQLite group commit: COMMITs of the writer connection, and the
+	 * write transactions they carried (members / commits = group size). */
+	uint64_t group_commits, group_members;
 };
 void store_pool_stats(store *db, struct store_pool_stats *out);
 

@@ -132,7 +132,7 @@ struct store {
 	int group_members;
 	int64_t group_started_ns;
 	struct store_group_waiter *group_waiters;
-	uint64_t group_commits;
+	uint64_t group_commits, group_members_total;
 };
 
 /* A member waiting for its group's COMMIT (each its own condition: the

@@ -153,6 +153,7 @@ static void group_finish(store *db, int intact)
 	pthread_mutex_lock(&db->gate_mu);
 	db->group_open = 0;
 	db->group_commits++;
+	db->group_members_total += (uint64_t)db->group_members;
 	while (w) {
 		struct store_group_waiter *next = w->next; /* w may go once done */
 		w->rc = rc;

@@ -277,3 +277,110 @@ Test(pool, a_timed_out_writer_leaves_the_queue_usable)
 	pthread_join(tc, NULL);
 	cr_assert_eq(c.rc, SH_OK);
 }
+
+/* Group commit (SQLite: members of one COMMIT; PostgreSQL: plain
+ * transactions, the same contract). Each writer inserts its own rows; every
+ * fifth transaction also breaks a unique key and so cannot commit, every
+ * seventh is rolled back. What committed is visible to a fresh read at
+ * once; what failed or rolled back is absent; the others in its group are
+ * untouched by it. */
+#define GROUP_THREADS 8
+#define GROUP_ROUNDS 150
+
+static int row_visible(int64_t id, struct sh_err *err)
+{
+	store_tx *tx;
+	store_stmt *st;
+	if (store_begin(db, STORE_READ, &tx, err) != SH_OK)
+		return -1;
+	int rc = store_query(tx, &st, err, "SELECT 1 FROM g WHERE id = ?", "i", id);
+	if (rc == SH_OK) {
+		rc = store_step(st, err);
+		store_finalize(st);
+	}
+	store_rollback(tx);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
+}
+
+static void *group_writer(void *arg)
+{
+	int64_t who = (int64_t)(intptr_t)arg;
+	for (int i = 1; i <= GROUP_ROUNDS; i++) {
+		struct sh_err err = {0};
+		store_tx *tx;
+		int64_t id = who * 100000 + i;
+		int rc = store_begin(db, STORE_WRITE, &tx, &err);
+		if (rc == SH_EBUSY) {
+			i--;
+			continue;
+		}
+		if (rc != SH_OK)
+			return (void *)(intptr_t)__LINE__;
+		rc = store_run(tx, &err, "INSERT INTO g (id) VALUES (?)", "i", id);
+		if (rc != 1)
+			return (void *)(intptr_t)__LINE__;
+		int want = 1;
+		if (i % 5 == 0) {
+			/* breaks the key: the statement fails, the tx cannot commit */
+			if (store_run(tx, &err, "INSERT INTO g (id) VALUES (0)", "") >= 0)
+				return (void *)(intptr_t)__LINE__;
+			rc = store_commit(tx, &err);
+			if (rc == SH_OK)
+				return (void *)(intptr_t)__LINE__;
+			want = 0;
+		} else if (i % 7 == 0) {
+			store_rollback(tx);
+			want = 0;
+		} else if (store_commit(tx, &err) != SH_OK) {
+			return (void *)(intptr_t)__LINE__;
+		}
+		if (row_visible(id, &err) != want)
+			return (void *)(intptr_t)__LINE__;
+	}
+	return NULL;
+}
+
+Test(pool, group_commit_keeps_each_writer_whole)
+{
+	struct sh_err err = {0};
+	store_tx *tx;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_exec(tx, "CREATE TABLE g (id BIGINT PRIMARY KEY);"
+				    "INSERT INTO g VALUES (0)",
+				&err),
+		     SH_OK, "%s", err.msg);
+	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
+	struct store_pool_stats before;
+	store_pool_stats(db, &before);
+
+	pthread_t t[GROUP_THREADS];
+	for (intptr_t i = 0; i < GROUP_THREADS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, group_writer, (void *)(i + 1)), 0);
+	for (int i = 0; i < GROUP_THREADS; i++) {
+		void *line = NULL;
+		pthread_join(t[i], &line);
+		cr_assert_null(line, "writer %d failed at test_pool.c line %d", i + 1,
+			       (int)(intptr_t)line);
+	}
+
+	int kept = 0;
+	for (int i = 1; i <= GROUP_ROUNDS; i++)
+		kept += i % 5 != 0 && i % 7 != 0;
+	cr_assert_eq(store_begin(db, STORE_READ, &tx, &err), SH_OK, "%s", err.msg);
+	store_stmt *st;
+	cr_assert_eq(store_query(tx, &st, &err, "SELECT COUNT(*) FROM g WHERE id > 0", ""), SH_OK);
+	cr_assert_eq(store_step(st, &err), STORE_ROW, "%s", err.msg);
+	cr_assert_eq(store_col_int(st, 0), GROUP_THREADS * kept);
+	store_finalize(st);
+	store_rollback(tx);
+
+	struct store_pool_stats after;
+	store_pool_stats(db, &after);
+	if (store_backend_of(db) == STORE_SQLITE) {
+		/* every write transaction was a member of exactly one group */
+		cr_assert_eq(after.group_members - before.group_members,
+			     (uint64_t)GROUP_THREADS * GROUP_ROUNDS);
+		cr_assert_leq(after.group_commits - before.group_commits,
+			      (uint64_t)GROUP_THREADS * GROUP_ROUNDS);
+	}
+}
