@@ -4,7 +4,7 @@
 # pre-issued consents and for consent issuance. Load persons first with
 # build/bench/registry/gen_persons URL 1000000.
 set -euo pipefail
-url=$1 threads=${2:-2} secs=${3:-10}
+url=$1 threads=${2:-8} secs=${3:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${BENCH_VERIFY:-$here/../../build/bench/verify/bench_verify}
 dir=$(mktemp -d /tmp/bench-verify-XXXXXX)

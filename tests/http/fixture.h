@@ -144,7 +144,21 @@ static const struct http_route test_routes[] = {
 	{"GET", "/api/v1/oom", h_oom, HTTP_AUTH_NONE, 0},
 };
 
-static const struct http_hooks test_hooks = {.authenticate = fake_auth, .denied = fake_denied};
+/* The finished hook: remembers the handler's status; a request saying
+ * "X-Test-Finish: refuse" has its reply replaced by the hook's error. */
+static atomic_int finished_status;
+static int fake_finished(void *app, struct http_req *req, int status, struct sh_err *err)
+{
+	(void)app;
+	atomic_store(&finished_status, status);
+	const char *f = http_header(req, "X-Test-Finish");
+	if (f && strcmp(f, "refuse") == 0)
+		return sh_err_set(err, SH_EUNAUTH, "FINISH_REFUSED", "refused after the handler");
+	return SH_OK;
+}
+
+static const struct http_hooks test_hooks = {
+	.authenticate = fake_auth, .denied = fake_denied, .finished = fake_finished};
 
 static void start_with(struct http_config cfg)
 {

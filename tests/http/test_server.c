@@ -302,6 +302,23 @@ Test(http, auth_401_403_and_denied_hook)
 	tc_free(&r);
 }
 
+Test(http, finished_hook_sees_the_status_and_may_replace_the_reply)
+{
+	struct tresp r;
+	tc_request(port, "POST", "/api/v1/items", "{\"name\":\"x\"}", -1, json_ct, &r);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	cr_assert_eq(atomic_load(&finished_status), 201);
+	tc_free(&r);
+	const char *const refuse[] = {"X-Test-Finish: refuse", NULL};
+	tc_request(port, "GET", "/api/v1/ping", NULL, 0, refuse, &r);
+	assert_error(&r, 401, "FINISH_REFUSED");
+	cr_assert_eq(atomic_load(&finished_status), 200);
+	char *id = tc_header(&r, "X-Request-Id");
+	cr_assert_not_null(id);
+	free(id);
+	tc_free(&r);
+}
+
 Test(http, keep_alive_serves_many)
 {
 	/* Two requests on one connection: the first's state is freed, the
