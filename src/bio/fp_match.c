@@ -85,19 +85,18 @@ static void tables_init(void)
 #endif
 }
 
-/* A candidate pair packed in one word: the local similarity (16 bits) at
- * 32..47, then i and j; after distinct_pairs, the key it is ordered by at
- * 32..47 and the similarity at 16..31. Candidates are generated in (i, j)
+/* A candidate pair packed in one 32-bit word: the key it is ordered by
+ * (distinct_pairs, 16 bits) at 16..31, then i and j; the similarity itself
+ * is read back from the matrix for the few pairs taken. Candidates are generated in (i, j)
  * order and the bucket pass keeps that order among keys of the same 1/512
  * bucket; fp_match puts its arguments in a canonical order first, so the
  * result does not depend on which template is called the probe. */
-typedef uint64_t cand_t;
+typedef uint32_t cand_t;
 #define CAND_I(c) ((int)(((c) >> 8) & 255))
 #define CAND_J(c) ((int)((c) & 255))
-#define CAND_SIM(c) ((float)(((c) >> 16) & 0xffff) / 65535.0f)
 #define NBUCKET_BITS 9
 #define NBUCKET (1 << NBUCKET_BITS)
-#define CAND_BUCKET(c) ((int)(((c) >> (48 - NBUCKET_BITS)) & (NBUCKET - 1)))
+#define CAND_BUCKET(c) ((int)(((c) >> (32 - NBUCKET_BITS)) & (NBUCKET - 1)))
 
 /* Orientation-descriptor similarity of minutiae i of a and j of b (fp.h):
  * 1 - mean |orientation difference| / 45 degrees over the samples valid in
@@ -343,10 +342,10 @@ static int distinct_keys_avx512(const struct lsim *l, int na, const float *hr,
 				const float *hc, cand_t *out)
 {
 	int n = 0;
-	const __m512i jidx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+	const __m256i jidx = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
 	for (int i = 0; i < na; i++) {
 		const __m256 h = _mm256_set1_ps(hr[i]);
-		const __m512i hi = _mm512_set1_epi64((long long)((uint64_t)i << 8));
+		const __m256i hi = _mm256_set1_epi32(i << 8);
 		for (unsigned m = l->blk[i]; m; m &= m - 1) {
 			const int j0 = 8 * __builtin_ctz(m);
 			__m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)&l->q[i][j0]));
@@ -356,11 +355,9 @@ static int distinct_keys_avx512(const struct lsim *l, int na, const float *hr,
 			__mmask8 keep = _mm256_cmpgt_epi32_mask(k, _mm256_setzero_si256());
 			if (!keep)
 				continue;
-			__m512i key = _mm512_or_si512(_mm512_slli_epi64(_mm512_cvtepu32_epi64(k), 32),
-						      _mm512_slli_epi64(_mm512_cvtepu32_epi64(v), 16));
-			key = _mm512_or_si512(key, hi);
-			key = _mm512_or_si512(key, _mm512_add_epi64(jidx, _mm512_set1_epi64(j0)));
-			_mm512_mask_compressstoreu_epi64(out + n, keep, key);
+			__m256i key = _mm256_or_si256(_mm256_slli_epi32(k, 16), hi);
+			key = _mm256_or_si256(key, _mm256_add_epi32(jidx, _mm256_set1_epi32(j0)));
+			_mm256_mask_compressstoreu_epi32(out + n, keep, key);
 			n += __builtin_popcount(keep);
 		}
 	}
@@ -441,8 +438,7 @@ static int distinct_pairs(const struct lsim *l, int na, int nb, cand_t *out)
 			int32_t k = (int32_t)d; /* |d| < 65536 */
 			if (k <= 0)
 				continue; /* also every non-candidate: v = 0 */
-			out[n++] = (uint64_t)(uint32_t)k << 32 | (uint64_t)v << 16 |
-				   (uint64_t)i << 8 | (uint64_t)j;
+			out[n++] = (uint32_t)k << 16 | (uint32_t)i << 8 | (uint32_t)j;
 		}
 	return n;
 }
@@ -455,7 +451,7 @@ static int distinct_pairs(const struct lsim *l, int na, int nb, cand_t *out)
  * similarity spread out, and 1/512 scores as 1/1024 did (pooled EER 1.79%
  * against 1.77%; 1/256: 1.88%) while the bucket loops cost half: 1:N
  * comparisons ~15% faster. */
-static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
+static int select_pairs(const struct lsim *l, const cand_t *c, int n, cand_t *sorted, int nr_max,
 			uint8_t *si, uint8_t *sj, float *sim)
 {
 	uint16_t count[NBUCKET];
@@ -484,7 +480,7 @@ static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 			used_b |= bj;
 			si[nr] = (uint8_t)i;
 			sj[nr] = (uint8_t)j;
-			sim[nr] = CAND_SIM(sorted[p]);
+			sim[nr] = (float)l->q[i][j] / 65535.0f;
 			nr++;
 		}
 	}
@@ -650,7 +646,7 @@ static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate 
 	int nr_max = nmin < NR_MAX ? nmin : NR_MAX;
 	uint8_t si[NR_MAX], sj[NR_MAX];
 	float lam0[NR_MAX], lam[NR_MAX], nxt[NR_MAX];
-	int nr = select_pairs(c, n, sorted, nr_max, si, sj, lam0);
+	int nr = select_pairs(&ls, c, n, sorted, nr_max, si, sj, lam0);
 	int np = (int)np_tab[nmin];
 
 	/* Relaxation (paper, section 4.3.2): a pair's similarity is reinforced
