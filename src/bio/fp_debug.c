@@ -56,6 +56,7 @@ int fp_debug_png(const struct fp_image *img, const char *path, struct fp_templat
 		fp_freq_estimate(&wk);
 		fp_quality_blocks(&wk);
 		fp_enhance_gabor(&wk);
+		fp_orient_refine(&wk);
 		fp_thin(&wk);
 	}
 	int W = 2 * w;

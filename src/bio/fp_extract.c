@@ -32,6 +32,7 @@ void fp_work_free(struct fp_work *wk)
 	free(wk->bmean);
 	free(wk->bstd);
 	free(wk->orient);
+	free(wk->orient_d);
 	free(wk->coh);
 	free(wk->period);
 	free(wk->clarity);
@@ -63,6 +64,7 @@ int fp_work_init(struct fp_work *wk, const uint8_t *gray, int w, int h,
 	wk->bmean = malloc(nb * sizeof(float));
 	wk->bstd = malloc(nb * sizeof(float));
 	wk->orient = malloc(nb * sizeof(float));
+	wk->orient_d = malloc(nb * sizeof(float));
 	wk->coh = malloc(nb * sizeof(float));
 	wk->period = malloc(nb * sizeof(float));
 	wk->clarity = malloc(nb * sizeof(float));
@@ -72,7 +74,7 @@ int fp_work_init(struct fp_work *wk, const uint8_t *gray, int w, int h,
 	wk->tmpb = malloc((nb * 2 + 16) * sizeof(float));
 	if (!wk->norm || !wk->gx || !wk->gy || !wk->enh || !wk->pad ||
 	    !wk->bin || !wk->cn || !wk->idmap || !wk->mask || !wk->bmean ||
-	    !wk->bstd || !wk->orient || !wk->coh || !wk->period ||
+	    !wk->bstd || !wk->orient || !wk->orient_d || !wk->coh || !wk->period ||
 	    !wk->clarity || !wk->quality || !wk->tmpb) {
 		fp_work_free(wk);
 		return sh_err_set(err, SH_ENOMEM, "FP_EXTRACT_NOMEM",
@@ -132,6 +134,7 @@ int fp_extract_timed(const struct fp_image *img, struct fp_template *out,
 	fp_quality_blocks(&wk);
 	t[5] = now_us();
 	fp_enhance_gabor(&wk);
+	fp_orient_refine(&wk);
 	t[6] = now_us();
 	fp_thin(&wk);
 	t[7] = now_us();

@@ -36,6 +36,8 @@ struct fp_work {
 	float *bmean, *bstd;  /* gray statistics over 3x3 blocks */
 	float *orient;   /* ridge direction in [0, pi), image coordinates:
 			    the ridge runs along (cos t, sin t), y down */
+	float *orient_d; /* the same for the orientation descriptors,
+			    estimated again on enh (fp_orient_refine) */
 	float *coh;      /* orientation coherence 0..1 (raw, 3x3 blocks) */
 	float *period;   /* ridge period in pixels */
 	float *clarity;  /* 0..1, how sinusoidal the ridges look */
@@ -54,6 +56,7 @@ void fp_orient_estimate(struct fp_work *wk);   /* orient, coh */
 void fp_segment_mask(struct fp_work *wk);      /* mask */
 void fp_freq_estimate(struct fp_work *wk);     /* period, clarity */
 void fp_enhance_gabor(struct fp_work *wk);     /* enh, bin */
+void fp_orient_refine(struct fp_work *wk);     /* orient_d from enh */
 void fp_thin(struct fp_work *wk);              /* bin -> skeleton */
 /* Crossing number of the skeleton pixel at p (row stride w; p must not be
  * on the image frame). */
@@ -79,6 +82,8 @@ float fp_block_sample(const struct fp_work *wk, const float *field, float x,
 /* Orientation (ridge direction) at a pixel, interpolated as a doubled-angle
  * vector so that 0 and pi blend correctly. */
 float fp_orient_at(const struct fp_work *wk, float x, float y);
+/* The same on the descriptors' field (orient_d). */
+float fp_orient_desc_at(const struct fp_work *wk, float x, float y);
 /* Is pixel (x, y) inside the foreground mask? */
 static inline int fp_in_mask(const struct fp_work *wk, int x, int y)
 {

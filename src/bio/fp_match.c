@@ -85,19 +85,18 @@ static void tables_init(void)
 #endif
 }
 
-/* A candidate pair packed in one word: the local similarity (16 bits) at
- * 32..47, then i and j; after distinct_pairs, the key it is ordered by at
- * 32..47 and the similarity at 16..31. Candidates are generated in (i, j)
+/* A candidate pair packed in one 32-bit word: the key it is ordered by
+ * (distinct_pairs, 16 bits) at 16..31, then i and j; the similarity itself
+ * is read back from the matrix for the few pairs taken. Candidates are generated in (i, j)
  * order and the bucket pass keeps that order among keys of the same 1/512
  * bucket; fp_match puts its arguments in a canonical order first, so the
  * result does not depend on which template is called the probe. */
-typedef uint64_t cand_t;
+typedef uint32_t cand_t;
 #define CAND_I(c) ((int)(((c) >> 8) & 255))
 #define CAND_J(c) ((int)((c) & 255))
-#define CAND_SIM(c) ((float)(((c) >> 16) & 0xffff) / 65535.0f)
 #define NBUCKET_BITS 9
 #define NBUCKET (1 << NBUCKET_BITS)
-#define CAND_BUCKET(c) ((int)(((c) >> (48 - NBUCKET_BITS)) & (NBUCKET - 1)))
+#define CAND_BUCKET(c) ((int)(((c) >> (32 - NBUCKET_BITS)) & (NBUCKET - 1)))
 
 /* Orientation-descriptor similarity of minutiae i of a and j of b (fp.h):
  * 1 - mean |orientation difference| / 45 degrees over the samples valid in
@@ -140,17 +139,31 @@ static inline float combine(float s, float o)
 /* Local similarity of every compatible cylinder pair (paper eq. 16, bit
  * version: 1 - ||a^b|| / (||a|| + ||b||) on the common valid cells, with
  * ||v|| = sqrt(popcount v)), times the descriptor similarity, quantized to
- * 1/65535 into q[i][j] (0: not a candidate). Rows i < a->count are written
- * in full (64 columns). */
-typedef uint16_t simq_t[FP_MATCH_MAX][FP_MATCH_MAX];
+ * 1/65535 into q[i][j] (0: not a candidate). While the matrix is filled, the
+ * sums and counts of candidates per row and per column (distinct_pairs)
+ * are taken in the same pass, and blk[i] marks the 8-column blocks of row
+ * i that were written: the others hold stale data and are never read.
+ * Columns past b->count are 0 in every written block. */
+#define NBLK (FP_MATCH_MAX / 8)
+struct lsim {
+	uint16_t q[FP_MATCH_MAX][FP_MATCH_MAX];
+	uint32_t rs[FP_MATCH_MAX], rn[FP_MATCH_MAX], cs[FP_MATCH_MAX], cn[FP_MATCH_MAX];
+	uint8_t blk[FP_MATCH_MAX];
+};
+
 __attribute__((target_clones("popcnt", "default")))
 static void local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-			       simq_t q)
+			       struct lsim *l)
 {
 	const int na = a->count, nb = b->count, me = min_me_cells;
+	memset(l->cs, 0, sizeof l->cs);
+	memset(l->cn, 0, sizeof l->cn);
 	for (int i = 0; i < na; i++) {
 		const int aa = a->angle[i];
-		memset(q[i], 0, sizeof q[i]);
+		uint16_t *q = l->q[i];
+		uint32_t rs = 0, rn = 0;
+		memset(q, 0, sizeof l->q[i]);
+		l->blk[i] = (uint8_t)((1u << ((nb + 7) / 8)) - 1);
 		for (int j = 0; j < nb; j++) {
 			int dth = (int8_t)(uint8_t)(aa - b->angle[j]);
 			if (dth > DTHETA_Q8 || dth < -DTHETA_Q8)
@@ -177,8 +190,15 @@ static void local_pairs_scalar(const struct fp_mtemplate *a, const struct fp_mte
 			s = combine(s, osim_scalar(a, i, b, j));
 			if (!(s > 0.0f))
 				continue;
-			q[i][j] = (uint16_t)(uint32_t)(s * 65535.0f);
+			uint32_t v = (uint32_t)(s * 65535.0f);
+			q[j] = (uint16_t)v;
+			rs += v;
+			rn += v > 0;
+			l->cs[j] += v;
+			l->cn[j] += v > 0;
 		}
+		l->rs[i] = rs;
+		l->rn[i] = rn;
 	}
 }
 
@@ -237,15 +257,20 @@ static inline __m256 osim8_apply(const struct fp_mtemplate *a, int i,
 
 __attribute__((target(AVX512_TARGET)))
 static void local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-			       simq_t q)
+			       struct lsim *l)
 {
 	const int na = a->count, nb = b->count;
 	const __m512i me = _mm512_set1_epi64(min_me_cells);
 	const __m512i c255 = _mm512_set1_epi64(255), c128 = _mm512_set1_epi64(128);
 	const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
 	const __m256 q16 = _mm256_set1_ps(65535.0f);
+	const __m256i ione = _mm256_set1_epi32(1);
+	__m256i cs[NBLK], cn[NBLK];
+	for (int v = 0; v < NBLK; v++)
+		cs[v] = cn[v] = _mm256_setzero_si256();
 	for (int i = 0; i < na; i++) {
-		memset(q[i], 0, sizeof q[i]);
+		__m256i rs = _mm256_setzero_si256();
+		unsigned rn = 0, blk = 0;
 		const __m512i va = _mm512_set1_epi64((long long)a->valid[0][i]);
 		const __m512i aa = _mm512_set1_epi64(a->angle[i] + DTHETA_Q8);
 		__m512i ca[FP_MCC_ND];
@@ -282,54 +307,94 @@ static void local_pairs_avx512(const struct fp_mtemplate *a, const struct fp_mte
 			ok &= _mm256_cmp_ps_mask(s, zero, _CMP_GT_OQ);
 			if (!ok)
 				continue;
-			__m256i qv = _mm256_maskz_mov_epi32(ok, _mm256_cvttps_epi32(_mm256_mul_ps(s, q16)));
-			_mm_storeu_si128((__m128i *)&q[i][j0], _mm256_cvtepi32_epi16(qv));
+			/* ok now also excludes s * 65535 < 1 (a 0 in the matrix) */
+			__m256i qv = _mm256_cvttps_epi32(_mm256_mul_ps(s, q16));
+			ok &= _mm256_cmpgt_epi32_mask(qv, _mm256_setzero_si256());
+			if (!ok)
+				continue;
+			qv = _mm256_maskz_mov_epi32(ok, qv);
+			_mm_storeu_si128((__m128i *)&l->q[i][j0], _mm256_cvtepi32_epi16(qv));
+			const int v = j0 >> 3;
+			blk |= 1u << v;
+			rs = _mm256_add_epi32(rs, qv);
+			rn += (unsigned)__builtin_popcount(ok);
+			cs[v] = _mm256_add_epi32(cs[v], qv);
+			cn[v] = _mm256_mask_add_epi32(cn[v], ok, cn[v], ione);
 		}
+		__m128i r4 = _mm_add_epi32(_mm256_castsi256_si128(rs), _mm256_extracti128_si256(rs, 1));
+		r4 = _mm_add_epi32(r4, _mm_shuffle_epi32(r4, _MM_SHUFFLE(1, 0, 3, 2)));
+		r4 = _mm_add_epi32(r4, _mm_shuffle_epi32(r4, _MM_SHUFFLE(2, 3, 0, 1)));
+		l->rs[i] = (uint32_t)_mm_cvtsi128_si32(r4);
+		l->rn[i] = rn;
+		l->blk[i] = (uint8_t)blk;
+	}
+	for (int v = 0; v < NBLK; v++) {
+		_mm256_storeu_si256((__m256i *)&l->cs[8 * v], cs[v]);
+		_mm256_storeu_si256((__m256i *)&l->cn[8 * v], cn[v]);
 	}
 }
 
-/* distinct_keys (below) for eight columns at a time; bit-equal to the
- * scalar loop (the same IEEE operations in the same order). */
+/* distinct_pairs' keys for the written blocks (eight columns each) of
+ * each row; bit-equal to the scalar loop (the same IEEE operations in the
+ * same order). */
 __attribute__((target(AVX512_TARGET)))
-static int distinct_keys_avx512(const simq_t q, int na, int nb, const float *hr,
+static int distinct_keys_avx512(const struct lsim *l, int na, const float *hr,
 				const float *hc, cand_t *out)
 {
 	int n = 0;
-	const __m512i jidx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+	const __m256i jidx = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
 	for (int i = 0; i < na; i++) {
 		const __m256 h = _mm256_set1_ps(hr[i]);
-		const __m512i hi = _mm512_set1_epi64((long long)((uint64_t)i << 8));
-		for (int j0 = 0; j0 < nb; j0 += 8) {
-			__m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)&q[i][j0]));
+		const __m256i hi = _mm256_set1_epi32(i << 8);
+		for (unsigned m = l->blk[i]; m; m &= m - 1) {
+			const int j0 = 8 * __builtin_ctz(m);
+			__m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)&l->q[i][j0]));
 			__m256 d = _mm256_sub_ps(_mm256_sub_ps(_mm256_cvtepi32_ps(v), h),
 						 _mm256_loadu_ps(&hc[j0]));
 			__m256i k = _mm256_cvttps_epi32(d);
 			__mmask8 keep = _mm256_cmpgt_epi32_mask(k, _mm256_setzero_si256());
 			if (!keep)
 				continue;
-			__m512i key = _mm512_or_si512(_mm512_slli_epi64(_mm512_cvtepu32_epi64(k), 32),
-						      _mm512_slli_epi64(_mm512_cvtepu32_epi64(v), 16));
-			key = _mm512_or_si512(key, hi);
-			key = _mm512_or_si512(key, _mm512_add_epi64(jidx, _mm512_set1_epi64(j0)));
-			_mm512_mask_compressstoreu_epi64(out + n, keep, key);
+			__m256i key = _mm256_or_si256(_mm256_slli_epi32(k, 16), hi);
+			key = _mm256_or_si256(key, _mm256_add_epi32(jidx, _mm256_set1_epi32(j0)));
+			_mm256_mask_compressstoreu_epi32(out + n, keep, key);
 			n += __builtin_popcount(keep);
 		}
 	}
 	return n;
 }
 
+/* Half the mean of each row and column (distinct_pairs), sixteen at a
+ * time; IEEE division, so equal to the scalar loop. */
+__attribute__((target(AVX512_TARGET)))
+static void half_means_avx512(const uint32_t *sum, const uint32_t *cnt, int n, float *h)
+{
+	for (int k = 0; k < n; k += 16) {
+		__m512i c = _mm512_loadu_si512(&cnt[k]);
+		__mmask16 nz = _mm512_test_epi32_mask(c, c);
+		if (n - k < 16)
+			nz &= (__mmask16)((1u << (n - k)) - 1);
+		__m512 s = _mm512_mul_ps(_mm512_set1_ps(0.5f),
+					 _mm512_cvtepu32_ps(_mm512_loadu_si512(&sum[k])));
+		__m512 v = _mm512_maskz_div_ps(nz, s, _mm512_cvtepu32_ps(c));
+		_mm512_storeu_ps(&h[k], v);
+	}
+	for (int k = (n + 15) / 16 * 16; k < FP_MATCH_MAX; k++)
+		h[k] = 0.0f;
+}
+
 #endif
 
 static void local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
-			simq_t q)
+			struct lsim *l)
 {
 #if defined(HAVE_AVX512_PATH)
 	if (use_avx512) {
-		local_pairs_avx512(a, b, q);
+		local_pairs_avx512(a, b, l);
 		return;
 	}
 #endif
-	local_pairs_scalar(a, b, q);
+	local_pairs_scalar(a, b, l);
 }
 
 /* Distinctiveness of each candidate pair: its local similarity minus the
@@ -349,44 +414,31 @@ static void local_pairs(const struct fp_mtemplate *a, const struct fp_mtemplate 
  * larger of the two means: 1.69%; keeping the pairs under the mean at the
  * bottom of the order: 1.61% (docs/fingerprint-matching.md). Returns the
  * candidates kept, compacted in their (i, j) order. */
-static int distinct_pairs(const simq_t q, int na, int nb, cand_t *out)
+static int distinct_pairs(const struct lsim *l, int na, int nb, cand_t *out)
 {
-	/* candidates (q > 0) and their sums per row and column; columns past
-	 * nb are 0 and stay out of every sum */
-	uint32_t rs[FP_MATCH_MAX], rn[FP_MATCH_MAX], cs[FP_MATCH_MAX] = {0},
-		 cn[FP_MATCH_MAX] = {0};
-	for (int i = 0; i < na; i++) {
-		uint32_t sum = 0, cnt = 0;
-		for (int j = 0; j < FP_MATCH_MAX; j++) {
-			uint32_t v = q[i][j];
-			sum += v;
-			cnt += v > 0;
-			cs[j] += v;
-			cn[j] += v > 0;
-		}
-		rs[i] = sum;
-		rn[i] = cnt;
-	}
-	/* half the mean of each row and column, in 1/65535 units */
+	/* half the mean of each row and column, in 1/65535 units (the sums
+	 * and counts were taken by local_pairs) */
 	float hr[FP_MATCH_MAX], hc[FP_MATCH_MAX];
-	for (int k = 0; k < FP_MATCH_MAX; k++) {
-		hr[k] = k < na && rn[k] ? 0.5f * (float)rs[k] / (float)rn[k] : 0.0f;
-		hc[k] = cn[k] ? 0.5f * (float)cs[k] / (float)cn[k] : 0.0f;
-	}
 #if defined(HAVE_AVX512_PATH)
-	if (use_avx512)
-		return distinct_keys_avx512(q, na, nb, hr, hc, out);
+	if (use_avx512) {
+		half_means_avx512(l->rs, l->rn, na, hr);
+		half_means_avx512(l->cs, l->cn, nb, hc);
+		return distinct_keys_avx512(l, na, hr, hc, out);
+	}
 #endif
+	for (int k = 0; k < FP_MATCH_MAX; k++) {
+		hr[k] = k < na && l->rn[k] ? 0.5f * (float)l->rs[k] / (float)l->rn[k] : 0.0f;
+		hc[k] = k < nb && l->cn[k] ? 0.5f * (float)l->cs[k] / (float)l->cn[k] : 0.0f;
+	}
 	int n = 0;
 	for (int i = 0; i < na; i++)
 		for (int j = 0; j < nb; j++) {
-			uint32_t v = q[i][j];
+			uint32_t v = l->q[i][j];
 			float d = (float)v - hr[i] - hc[j];
 			int32_t k = (int32_t)d; /* |d| < 65536 */
 			if (k <= 0)
 				continue; /* also every non-candidate: v = 0 */
-			out[n++] = (uint64_t)(uint32_t)k << 32 | (uint64_t)v << 16 |
-				   (uint64_t)i << 8 | (uint64_t)j;
+			out[n++] = (uint32_t)k << 16 | (uint32_t)i << 8 | (uint32_t)j;
 		}
 	return n;
 }
@@ -399,7 +451,7 @@ static int distinct_pairs(const simq_t q, int na, int nb, cand_t *out)
  * similarity spread out, and 1/512 scores as 1/1024 did (pooled EER 1.79%
  * against 1.77%; 1/256: 1.88%) while the bucket loops cost half: 1:N
  * comparisons ~15% faster. */
-static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
+static int select_pairs(const struct lsim *l, const cand_t *c, int n, cand_t *sorted, int nr_max,
 			uint8_t *si, uint8_t *sj, float *sim)
 {
 	uint16_t count[NBUCKET];
@@ -428,7 +480,7 @@ static int select_pairs(const cand_t *c, int n, cand_t *sorted, int nr_max,
 			used_b |= bj;
 			si[nr] = (uint8_t)i;
 			sj[nr] = (uint8_t)j;
-			sim[nr] = CAND_SIM(sorted[p]);
+			sim[nr] = (float)l->q[i][j] / 65535.0f;
 			nr++;
 		}
 	}
@@ -582,11 +634,11 @@ static int overlap_count(const struct fp_mtemplate *a, const struct fp_mtemplate
 static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate *b,
 			const struct fp_match_probe *pa, const struct fp_match_probe *pb)
 {
-	simq_t lq;
+	struct lsim ls;
 	cand_t c[FP_MATCH_MAX * FP_MATCH_MAX];
 	cand_t sorted[FP_MATCH_MAX * FP_MATCH_MAX];
-	local_pairs(a, b, lq);
-	int n = distinct_pairs((const uint16_t (*)[FP_MATCH_MAX])lq, a->count, b->count, c);
+	local_pairs(a, b, &ls);
+	int n = distinct_pairs(&ls, a->count, b->count, c);
 	if (n == 0)
 		return 0.0f;
 
@@ -594,7 +646,7 @@ static float match_core(const struct fp_mtemplate *a, const struct fp_mtemplate 
 	int nr_max = nmin < NR_MAX ? nmin : NR_MAX;
 	uint8_t si[NR_MAX], sj[NR_MAX];
 	float lam0[NR_MAX], lam[NR_MAX], nxt[NR_MAX];
-	int nr = select_pairs(c, n, sorted, nr_max, si, sj, lam0);
+	int nr = select_pairs(&ls, c, n, sorted, nr_max, si, sj, lam0);
 	int np = (int)np_tab[nmin];
 
 	/* Relaxation (paper, section 4.3.2): a pair's similarity is reinforced

@@ -209,7 +209,7 @@ static void describe(const struct fp_work *wk, struct fp_minutia *m)
 		m->odesc[k] = 0;
 		if (!fp_in_mask(wk, (int)lrintf(x), (int)lrintf(y)))
 			continue;
-		float rel = fp_orient_at(wk, x, y) - d;
+		float rel = fp_orient_desc_at(wk, x, y) - d;
 		int q = (int)lrintf(rel * (256.0f / PI_F));
 		m->odesc[k] = (uint8_t)(q & 255);
 		m->omask |= 1u << k;
