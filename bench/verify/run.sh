@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# run.sh URL [THREADS] [SECONDS] — the verification benchmark end to end:
+# run.sh URL [THREADS=32, serve's default on 2 cores] [SECONDS] — the verification benchmark end to end:
 # prepare (bench_verify), then wrk on loopback for yes/no verifications with
 # pre-issued consents and for consent issuance. Load persons first with
 # build/bench/registry/gen_persons URL 1000000.
 set -euo pipefail
-url=$1 threads=${2:-8} secs=${3:-10}
+url=$1 threads=${2:-32} secs=${3:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${BENCH_VERIFY:-$here/../../build/bench/verify/bench_verify}
 dir=$(mktemp -d /tmp/bench-verify-XXXXXX)
