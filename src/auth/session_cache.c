@@ -6,9 +6,9 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth/sessions.h"
+#include "lib/parse.h"
 
 struct slot {
 	unsigned char th[32];
@@ -23,9 +23,7 @@ static atomic_uint_fast64_t epoch_now = 1;
 
 static int64_t mono_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return sh_mono_ns() / 1000000;
 }
 
 /* The hash is keyed (KEY_TOKEN_PEPPER), so its bytes are uniform. */

@@ -7,7 +7,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "consent/config.h"
 #include "consent/party.h"
@@ -131,13 +130,6 @@ static struct {
 	struct key_cached slot[KEY_CACHE_SLOTS];
 } key_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-static int64_t mono_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
 void party_keys_changed(void)
 {
 	pthread_mutex_lock(&key_cache.mu);
@@ -157,7 +149,7 @@ static int key_load(store *db, const struct keyring *kr, const char *key_id, str
 		    struct sh_err *err)
 {
 	size_t i = key_slot(key_id);
-	int64_t now = mono_ns();
+	int64_t now = sh_mono_ns();
 	pthread_mutex_lock(&key_cache.mu);
 	struct key_cached *c = &key_cache.slot[i];
 	unsigned gen = key_cache.generation;
@@ -182,7 +174,6 @@ static int key_load(store *db, const struct keyring *kr, const char *key_id, str
 	pthread_mutex_unlock(&key_cache.mu);
 	return SH_OK;
 }
-
 
 int party_nonce_record(store_tx *tx, int64_t party_id, const char *nonce, int64_t now,
 		       struct sh_err *err)

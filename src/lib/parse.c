@@ -110,6 +110,13 @@ int64_t sh_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t sh_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 void sh_time_format(int64_t t, char *buf, size_t n)
 {
 	time_t tt = (time_t)t;

@@ -28,6 +28,8 @@ int sh_date_years_between(struct sh_date birth, struct sh_date on);
 
 /* Wall-clock now, Unix seconds and RFC 3339 UTC ("2026-11-23T09:30:00Z"). */
 int64_t sh_now(void);
+/* Monotonic clock, nanoseconds: for ages and timeouts, never for dates. */
+int64_t sh_mono_ns(void);
 void sh_time_format(int64_t unix_seconds, char *buf, size_t n);
 
 #endif

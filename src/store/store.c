@@ -356,6 +356,12 @@ static int tx_end_grouped(store_tx *tx, int keep, struct sh_err *err)
 	return store_group_leave(db, keep, err);
 }
 
+static int tx_failed_err(struct sh_err *err)
+{
+	return sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
+			  "commit of a transaction whose statement failed; rolled back");
+}
+
 int store_commit(store_tx *tx, struct sh_err *err)
 {
 	store *db = tx->db;
@@ -365,13 +371,11 @@ int store_commit(store_tx *tx, struct sh_err *err)
 		if (!tx->failed)
 			return tx_end_grouped(tx, 1, err);
 		tx_end_grouped(tx, 0, NULL);
-		return sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
-				  "commit of a transaction whose statement failed; rolled back");
+		return tx_failed_err(err);
 	}
 	if (tx->failed) {
 		db->ops->rollback(tx->slot->conn);
-		rc = sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
-				"commit of a transaction whose statement failed; rolled back");
+		rc = tx_failed_err(err);
 	} else {
 		rc = db->ops->commit(tx->slot->conn, err);
 		if (rc != SH_OK)

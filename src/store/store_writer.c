@@ -27,7 +27,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/parse.h"
 #include "store/store_int.h"
+
+static int tx_lost(struct sh_err *err)
+{
+	return sh_err_set(err, SH_EDB, "STORE_TX_LOST",
+			  "the database rolled the write transaction back (I/O error or full "
+			  "disk); nothing of it was kept");
+}
 
 /* SQLite writers take the gate before a pooled connection, so that writers
  * waiting for it never hold connections that readers need. */
@@ -101,13 +109,6 @@ void store_gate_leave(store *db)
 	pthread_mutex_unlock(&db->gate_mu);
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
 int store_group_join(store *db, struct sh_err *err)
 {
 	void *conn = db->slots[db->size].conn;
@@ -117,7 +118,7 @@ int store_group_join(store *db, struct sh_err *err)
 			return rc;
 		db->group_open = 1;
 		db->group_members = 0;
-		db->group_started_ns = mono_ns();
+		db->group_started_ns = sh_mono_ns();
 	}
 	rc = db->ops->member_begin(conn, err);
 	if (rc != SH_OK)
@@ -140,9 +141,7 @@ static void group_finish(store *db, int intact)
 	pthread_mutex_unlock(&db->gate_mu);
 	if (!intact) {
 		db->ops->rollback(conn);
-		rc = sh_err_set(&e, SH_EDB, "STORE_TX_LOST",
-				"the database rolled the write transaction back (I/O error or full "
-				"disk); nothing of it was kept");
+		rc = tx_lost(&e);
 	} else if (w) {
 		rc = db->ops->commit(conn, &e);
 		if (rc != SH_OK)
@@ -186,9 +185,7 @@ int store_group_leave(store *db, int keep, struct sh_err *err)
 	int intact = db->ops->in_tx(conn);
 	if (!intact && keep) {
 		keep = 0;
-		rc = sh_err_set(err, SH_EDB, "STORE_TX_LOST",
-				"the database rolled the write transaction back (I/O error or full "
-				"disk); nothing of it was kept");
+		rc = tx_lost(err);
 	}
 	pthread_mutex_lock(&db->gate_mu);
 	if (keep) {
@@ -196,7 +193,7 @@ int store_group_leave(store *db, int keep, struct sh_err *err)
 		db->group_waiters = &self;
 	}
 	int pass = intact && db->gate_head && db->group_members < STORE_GROUP_MAX &&
-		   mono_ns() - db->group_started_ns < STORE_GROUP_MAX_NS;
+		   sh_mono_ns() - db->group_started_ns < STORE_GROUP_MAX_NS;
 	if (pass) {
 		gate_pass_locked(db); /* the next writer joins the open group */
 		while (keep && !self.done)
@@ -204,7 +201,10 @@ int store_group_leave(store *db, int keep, struct sh_err *err)
 		pthread_mutex_unlock(&db->gate_mu);
 	} else {
 		pthread_mutex_unlock(&db->gate_mu);
-		group_finish(db, intact);
+		/* Not open when this was a join whose BEGIN failed: nothing
+		 * to finish, and no COMMIT to count. */
+		if (db->group_open)
+			group_finish(db, intact);
 		store_gate_leave(db);
 	}
 	pthread_cond_destroy(&self.cv);
