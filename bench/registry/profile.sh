@@ -6,6 +6,7 @@
 # request path. BUILD=dir picks the build tree (default build-bench, Release).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/registry/serve_wait.sh
 N=${1:-20000}
 REQS=${2:-500}
 BUILD=${BUILD:-build-bench}
@@ -26,12 +27,8 @@ valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out.%p" \
   "$bin" serve --db "$url" --keys "$work/keys" --var "$work/var" --listen 127.0.0.1:0 \
   ${SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
-port=""
-for _ in $(seq 1 300); do
-  port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/serve.out"); [ -n "$port" ] && break; sleep 0.2
-done
-token=$(curl -s "http://127.0.0.1:$port/api/v1/session" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$SHANAKHT_ADMIN_PASSWORD\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+port=$(serve_port "$work/serve.out" 300)
+token=$(admin_token "$port")
 args=()
 while read -r id; do args+=(-o /dev/null "http://127.0.0.1:$port/api/v1/persons/$id"); done <"$work/ids.txt"
 curl -s -f -H "Authorization: Bearer $token" "${args[@]}"

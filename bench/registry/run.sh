@@ -14,6 +14,7 @@
 # BUILD=build-bench; BIN (a shanakht binary to serve with, default BUILD's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/registry/serve_wait.sh
 N=${1:-1000000}
 DURATION=${DURATION:-20}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
@@ -77,12 +78,8 @@ for backend in $BACKENDS; do
   "$bin" serve --db "$url" --keys "$WORK/keys-$backend" --var "$WORK/var-$backend" \
     --listen 127.0.0.1:0 ${SERVE_ARGS:-} >"$WORK/serve.out" 2>"$WORK/serve.err" &
   pid=$!
-  port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$WORK/serve.out"); [ -n "$port" ] && break; sleep 0.2
-  done
-  token=$(curl -s "http://127.0.0.1:$port/api/v1/session" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$SHANAKHT_ADMIN_PASSWORD\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  port=$(serve_port "$WORK/serve.out" 100)
+  token=$(admin_token "$port")
   export SHANAKHT_TOKEN=$token SHANAKHT_IDS=$WORK/ids-$backend.txt SHANAKHT_NAMES=$WORK/names-$backend.txt
   echo "$backend load average before GET: $(cut -d' ' -f1-3 /proc/loadavg)"
   read_line=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s bench/registry/get_person.lua \

@@ -34,6 +34,17 @@ static int parse_url(const char *url, enum store_backend *backend, const char **
 			  colon ? (int)(colon - url) : 16, url);
 }
 
+/* Timed waits here measure against the monotonic clock: a wall-clock
+ * step must not cut a wait short or stretch it. */
+static void cond_init_monotonic(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 static void *ckpt_main(void *arg)
 {
 	store *db = arg;
@@ -62,11 +73,7 @@ static int ckpt_start(store *db, struct sh_err *err)
 	int rc = db->ops->conn_open(db, &db->ckpt_conn, err);
 	if (rc != SH_OK)
 		return rc;
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&db->ckpt_cv, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_monotonic(&db->ckpt_cv);
 	pthread_mutex_init(&db->ckpt_mu, NULL);
 	int e = pthread_create(&db->ckpt_thread, NULL, ckpt_main, db);
 	if (e != 0) {
@@ -133,11 +140,7 @@ int store_open(const char *url, int pool_size, store **out, struct sh_err *err)
 		rc = sh_err_set(err, SH_ENOMEM, "STORE_NOMEM", "out of memory");
 		goto fail;
 	}
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&db->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_monotonic(&db->cv);
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_mutex_init(&db->gate_mu, NULL);
 	/* Stack order: slot 0 is handed out first, and it is opened now so
