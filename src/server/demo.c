@@ -62,11 +62,19 @@ static void set_name(char *out, const struct name2 *first, const struct name2 *l
 	snprintf(out, PERSON_NAME_MAX, "%s %s", ur ? first->ur : first->en, ur ? last->ur : last->en);
 }
 
+/* A uniformly random day from 1 January of from_year through the end of
+ * from_year + span_years - 1, but never after yesterday: the registry
+ * rightly refuses a dob in the future, and the demo must load on any date. */
 static struct sh_date random_date(int from_year, int span_years)
 {
-	struct sh_date d = {from_year + (int)randombytes_uniform((uint32_t)span_years),
-			    1 + (int)randombytes_uniform(12), 1 + (int)randombytes_uniform(28)};
-	return d;
+	int64_t first = sh_date_to_days((struct sh_date){from_year, 1, 1});
+	int64_t last = sh_date_to_days((struct sh_date){from_year + span_years, 1, 1}) - 1;
+	int64_t yesterday = sh_date_to_days(sh_date_today()) - 1;
+	if (last > yesterday)
+		last = yesterday;
+	if (last < first)
+		last = first;
+	return sh_days_to_date(first + (int64_t)randombytes_uniform((uint32_t)(last - first + 1)));
 }
 
 static void random_mobile(char *out)
