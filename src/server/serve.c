@@ -51,11 +51,15 @@ static void pool_metrics(void *ctx, struct sh_buf *out)
 			       "shanakht_db_group_commits_total %llu\n"
 			       "# HELP shanakht_db_group_members_total Write transactions those COMMITs carried.\n"
 			       "# TYPE shanakht_db_group_members_total counter\n"
-			       "shanakht_db_group_members_total %llu\n",
+			       "shanakht_db_group_members_total %llu\n"
+			       "# HELP shanakht_db_wal_restarts_total Times the SQLite WAL was started over.\n"
+			       "# TYPE shanakht_db_wal_restarts_total counter\n"
+			       "shanakht_db_wal_restarts_total %llu\n",
 			       st.size, st.in_use, (unsigned long long)st.acquired,
 			       (unsigned long long)st.waited, (unsigned long long)st.timeouts,
 			       (unsigned long long)st.group_commits,
-			       (unsigned long long)st.group_members);
+			       (unsigned long long)st.group_members,
+			       (unsigned long long)st.wal_restarts);
 	(void)rc; /* a full metrics buffer only truncates the page */
 }
 

@@ -125,6 +125,8 @@ struct store_pool_stats {
 	/* SQLite group commit: COMMITs of the writer connection, and the
 	 * write transactions they carried (members / commits = group size). */
 	uint64_t group_commits, group_members;
+	/* SQLite: times the checkpointer started the WAL over. */
+	uint64_t wal_restarts;
 };
 void store_pool_stats(store *db, struct store_pool_stats *out);
 

@@ -70,8 +70,12 @@ struct store_ops {
 	/* Give back the backend's resources (the prepared statement goes back
 	 * to the connection's cache); the common code then free()s st. */
 	void (*release)(store_stmt *st);
-	/* A passive checkpoint (SQLite; NULL for backends without one). */
-	void (*checkpoint)(void *conn);
+	/* A checkpoint (SQLite; NULL for backends without one): passive, or
+	 * with restart, one that also starts the WAL over (the caller holds
+	 * the write gate). Returns the frames the WAL still holds that are not
+	 * yet in the database file, or -1 when the checkpoint failed; after a
+	 * passive one, *log_frames is the WAL's length in frames. */
+	int (*checkpoint)(void *conn, int restart, int *log_frames);
 	/* Group commit (SQLite; NULL elsewhere): a member's savepoint inside
 	 * the open transaction, released (keep) or rolled back; and whether
 	 * the connection is still inside a transaction. */
@@ -81,6 +85,14 @@ struct store_ops {
 };
 
 #define STORE_CHECKPOINT_MS 200
+/* When the WAL has reached this many frames (16 MiB of 4 KiB pages) and a
+ * passive checkpoint has copied all of them, the checkpointer starts it
+ * over (store.c says why); SQLite then truncates a longer file to
+ * STORE_WAL_LIMIT_BYTES at the next commit. */
+#define STORE_WAL_RESTART_FRAMES 4096
+#define STORE_WAL_LIMIT_BYTES (64L << 20)
+/* How long a restart waits for readers of older snapshots to finish. */
+#define STORE_WAL_RESTART_WAIT_MS 10
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
@@ -133,6 +145,7 @@ struct store {
 	int64_t group_started_ns;
 	struct store_group_waiter *group_waiters;
 	uint64_t group_commits, group_members_total;
+	uint64_t wal_restarts; /* under gate_mu */
 };
 
 /* A member waiting for its group's COMMIT (each its own condition: the
@@ -159,6 +172,9 @@ int store_group_join(store *db, struct sh_err *err);
  * hand the gate on or commit the group. With keep, returns only when the
  * group's COMMIT is done, with its outcome. Gives up the gate. */
 int store_group_leave(store *db, int keep, struct sh_err *err);
+/* With the gate held by a non-member (the checkpointer): commit a group
+ * the gate was handed over with, for its waiting members. */
+void store_group_close(store *db);
 
 struct store_gate_waiter {
 	struct store_gate_waiter *next;

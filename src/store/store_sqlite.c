@@ -160,6 +160,12 @@ static int sq_conn_open(store *db, void **out, struct sh_err *err)
 			  " PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY;"
 			  " PRAGMA wal_autocheckpoint=0;",
 			  NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		char limit[64];
+		snprintf(limit, sizeof limit, "PRAGMA journal_size_limit=%ld;",
+			 (long)STORE_WAL_LIMIT_BYTES);
+		rc = sqlite3_exec(c->h, limit, NULL, NULL, NULL);
+	}
 	for (int i = 0; i < SQ_NCTL && rc == SQLITE_OK; i++)
 		rc = sqlite3_prepare_v3(c->h, sq_ctl_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 					&c->ctl[i], NULL);
@@ -397,13 +403,29 @@ static void sq_release(store_stmt *base)
 	st->ce = NULL;
 }
 
-/* Copy what the WAL holds into the database, as far as readers allow,
- * without blocking anyone (sqlite.org/c3ref/wal_checkpoint_v2.html); the
- * next writer then starts the WAL over. Errors are left to the next pass. */
-static void sq_checkpoint(void *conn)
+/* Passive: copy what the WAL holds into the database, as far as readers
+ * allow, without blocking anyone (sqlite.org/c3ref/wal_checkpoint_v2.html).
+ * Restart: the same, then wait (briefly: the busy timeout) until no reader
+ * reads from the WAL, and start it over (store.c wal_restart says why).
+ * Errors are left to the next pass. */
+static int sq_checkpoint(void *conn, int restart, int *log_frames)
 {
 	struct sq_conn *c = conn;
-	(void)sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	int nlog = 0, ncopied = 0, rc;
+	if (restart) {
+		sqlite3_busy_timeout(c->h, STORE_WAL_RESTART_WAIT_MS);
+		rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_RESTART, &nlog,
+					       &ncopied);
+		sqlite3_busy_timeout(c->h, STORE_DEFAULT_BUSY_MS);
+	} else {
+		rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog,
+					       &ncopied);
+	}
+	if (log_frames)
+		*log_frames = nlog;
+	if (rc != SQLITE_OK || nlog < 0)
+		return -1;
+	return nlog - ncopied;
 }
 
 const struct store_ops store_sqlite_ops = {

@@ -164,6 +164,12 @@ static void group_finish(store *db, int intact)
 	pthread_mutex_unlock(&db->gate_mu);
 }
 
+void store_group_close(store *db)
+{
+	if (db->group_open)
+		group_finish(db, db->ops->in_tx(db->slots[db->size].conn));
+}
+
 int store_group_leave(store *db, int keep, struct sh_err *err)
 {
 	void *conn = db->slots[db->size].conn;

@@ -4,8 +4,13 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "store/store.h"
+#include "store/store_int.h" /* STORE_WAL_RESTART_FRAMES */
 #include "testdb.h"
 
 static char *url;
@@ -383,4 +388,102 @@ Test(pool, group_commit_keeps_each_writer_whole)
 		cr_assert_leq(after.group_commits - before.group_commits,
 			      (uint64_t)GROUP_THREADS * GROUP_ROUNDS);
 	}
+}
+
+/* --- The checkpointer starts a busy WAL over (SQLite) --- */
+
+#define WAL_READERS 3
+#define WAL_BLOB (32 * 1024)
+static atomic_int wal_stop;
+
+static void *wal_reader(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&wal_stop)) {
+		struct sh_err err = {0};
+		store_tx *tx;
+		store_stmt *st;
+		if (store_begin(db, STORE_READ, &tx, &err) != SH_OK)
+			return (void *)(intptr_t)__LINE__;
+		if (store_query(tx, &st, &err, "SELECT length(v) FROM w", "") != SH_OK)
+			return (void *)(intptr_t)__LINE__;
+		int rc = store_step(st, &err);
+		store_finalize(st);
+		store_rollback(tx);
+		if (rc != STORE_ROW)
+			return (void *)(intptr_t)__LINE__;
+	}
+	return NULL;
+}
+
+static int write_blob(const unsigned char *blob, struct sh_err *err)
+{
+	store_tx *tx;
+	int rc = store_begin(db, STORE_WRITE, &tx, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = store_run(tx, err, "UPDATE w SET v = ? WHERE id = 1", "b", blob, (size_t)WAL_BLOB);
+	if (rc != 1) {
+		store_rollback(tx);
+		return rc < 0 ? rc : SH_EINTERNAL;
+	}
+	return store_commit(tx, err);
+}
+
+/* With readers always in flight, SQLite's own restart of the WAL (by the
+ * next writer after a complete checkpoint) almost never finds the readers
+ * gone, and the WAL grew without bound; the checkpointer now restarts it
+ * under the write gate. Writes ten times the restart threshold while
+ * three readers loop, then expects restarts and a WAL file that was
+ * reused rather than grown to everything written. */
+Test(pool, a_wal_under_constant_reads_is_started_over)
+{
+	if (strncmp(url, "sqlite:", 7) != 0)
+		cr_skip_test("SQLite only: PostgreSQL has no WAL of ours to restart");
+	struct sh_err err = {0};
+	store_tx *tx;
+	static unsigned char blob[WAL_BLOB];
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_exec(tx, "CREATE TABLE w (id BIGINT PRIMARY KEY, v BLOB)", &err), SH_OK);
+	cr_assert_eq(store_run(tx, &err, "INSERT INTO w VALUES (1, ?)", "b", blob, sizeof blob), 1);
+	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
+
+	atomic_store(&wal_stop, 0);
+	pthread_t t[WAL_READERS];
+	for (int i = 0; i < WAL_READERS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, wal_reader, NULL), 0);
+	/* Each update writes the blob's 8 overflow pages and the row's page. */
+	long frames_per_write = WAL_BLOB / 4096 + 1;
+	long writes = 10L * STORE_WAL_RESTART_FRAMES / frames_per_write;
+	int failed = 0;
+	for (long i = 0; i < writes && !failed; i++) {
+		memset(blob, (int)(i & 0xff), sizeof blob);
+		failed = write_blob(blob, &err) != SH_OK;
+	}
+	/* The last restart may still be due: give the checkpointer a few passes. */
+	struct store_pool_stats stats;
+	for (int i = 0; i < 50; i++) {
+		store_pool_stats(db, &stats);
+		if (stats.wal_restarts >= 2)
+			break;
+		struct timespec ms100 = {0, 100 * 1000000L};
+		nanosleep(&ms100, NULL);
+	}
+	atomic_store(&wal_stop, 1);
+	for (int i = 0; i < WAL_READERS; i++) {
+		void *line = NULL;
+		pthread_join(t[i], &line);
+		cr_assert_null(line, "reader %d failed at test_pool.c line %d", i + 1,
+			       (int)(intptr_t)line);
+	}
+	cr_assert_not(failed, "a write failed: %s", err.msg);
+	cr_assert_geq(stats.wal_restarts, 2, "the WAL was started over %llu times",
+		      (unsigned long long)stats.wal_restarts);
+	char wal[4096];
+	snprintf(wal, sizeof wal, "%s-wal", url + 7);
+	struct stat sb;
+	cr_assert_eq(stat(wal, &sb), 0);
+	long written = writes * frames_per_write * (4096 + 24);
+	cr_assert_lt((long)sb.st_size, written / 3, "WAL is %lld bytes after %ld written",
+		     (long long)sb.st_size, written);
 }
