@@ -46,6 +46,12 @@ struct store_stmt {
 
 enum store_val { STORE_V_NULL, STORE_V_INT, STORE_V_TEXT, STORE_V_BLOB };
 
+enum store_ckpt {
+	STORE_CKPT_PASSIVE, /* copy what readers allow; blocks nobody */
+	STORE_CKPT_SYNC,    /* flush the database file: what passes copied */
+	STORE_CKPT_RESTART, /* copy the rest, then start the WAL over (gate held) */
+};
+
 struct store_ops {
 	/* Open a connection to db->target. */
 	int (*conn_open)(store *db, void **out, struct sh_err *err);
@@ -70,12 +76,11 @@ struct store_ops {
 	/* Give back the backend's resources (the prepared statement goes back
 	 * to the connection's cache); the common code then free()s st. */
 	void (*release)(store_stmt *st);
-	/* A checkpoint (SQLite; NULL for backends without one): passive, or
-	 * with restart, one that also starts the WAL over (the caller holds
-	 * the write gate). Returns the frames the WAL still holds that are not
-	 * yet in the database file, or -1 when the checkpoint failed; after a
-	 * passive one, *log_frames is the WAL's length in frames. */
-	int (*checkpoint)(void *conn, int restart, int *log_frames);
+	/* A checkpoint (SQLite; NULL for backends without one): see enum
+	 * store_ckpt. Returns the frames the WAL still holds that are not yet
+	 * in the database file (0 for STORE_CKPT_SYNC), or -1 when it failed;
+	 * *log_frames (may be NULL) is the WAL's length in frames. */
+	int (*checkpoint)(void *conn, enum store_ckpt mode, int *log_frames);
 	/* Group commit (SQLite; NULL elsewhere): a member's savepoint inside
 	 * the open transaction, released (keep) or rolled back; and whether
 	 * the connection is still inside a transaction. */
@@ -85,12 +90,18 @@ struct store_ops {
 };
 
 #define STORE_CHECKPOINT_MS 200
-/* When the WAL has reached this many frames (16 MiB of 4 KiB pages) and a
- * passive checkpoint has copied all of them, the checkpointer starts it
- * over (store.c says why); SQLite then truncates a longer file to
- * STORE_WAL_LIMIT_BYTES at the next commit. */
-#define STORE_WAL_RESTART_FRAMES 4096
-#define STORE_WAL_LIMIT_BYTES (64L << 20)
+/* When the WAL has reached this many frames (64 MiB of 4 KiB pages), the
+ * checkpointer starts it over (store.c says why); SQLite then truncates a
+ * longer file to STORE_WAL_LIMIT_BYTES at the next commit. A restart makes
+ * writers wait for its last copy and fsync (tens of milliseconds here), so
+ * it should be rare: under the verification benchmark's writes (~80 MB of
+ * WAL per second) this is about once a second, under GETs once in minutes. */
+#define STORE_WAL_RESTART_FRAMES 16384
+#define STORE_WAL_LIMIT_BYTES (128L << 20)
+/* A restart waits for passive passes to leave at most this many frames
+ * (2 MiB) to copy, trying at most this many passes (store.c). */
+#define STORE_WAL_CATCHUP_FRAMES 512
+#define STORE_WAL_CATCHUP_PASSES 4
 /* How long a restart waits for readers of older snapshots to finish. */
 #define STORE_WAL_RESTART_WAIT_MS 10
 
@@ -134,6 +145,8 @@ struct store {
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_cv;
 	void *ckpt_conn;
+	int ckpt_restarted_log; /* the WAL length at the last restart */
+	_Atomic int wal_restart_frames; /* STORE_WAL_RESTART_FRAMES; tests set less */
 	pthread_mutex_t gate_mu;
 	int gate_held;
 	struct store_gate_waiter *gate_head, *gate_tail;

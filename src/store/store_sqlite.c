@@ -405,14 +405,28 @@ static void sq_release(store_stmt *base)
 
 /* Passive: copy what the WAL holds into the database, as far as readers
  * allow, without blocking anyone (sqlite.org/c3ref/wal_checkpoint_v2.html).
- * Restart: the same, then wait (briefly: the busy timeout) until no reader
- * reads from the WAL, and start it over (store.c wal_restart says why).
- * Errors are left to the next pass. */
-static int sq_checkpoint(void *conn, int restart, int *log_frames)
+ * A passive pass that cannot copy everything does not sync the database
+ * file, so the restart's sync would flush everything the passes copied
+ * since the last one, tens of milliseconds with writers waiting: sync
+ * flushes it before, through SQLite's own file handle (closing a second
+ * descriptor of the file would drop SQLite's POSIX locks). Restart: copy
+ * the rest, wait (briefly: the busy timeout) until no reader reads from
+ * the WAL, and start it over (store.c wal_restart says why). Errors are
+ * left to the next pass. */
+static int sq_checkpoint(void *conn, enum store_ckpt mode, int *log_frames)
 {
 	struct sq_conn *c = conn;
 	int nlog = 0, ncopied = 0, rc;
-	if (restart) {
+	if (log_frames)
+		*log_frames = 0;
+	if (mode == STORE_CKPT_SYNC) {
+		sqlite3_file *f = NULL;
+		rc = sqlite3_file_control(c->h, "main", SQLITE_FCNTL_FILE_POINTER, &f);
+		if (rc != SQLITE_OK || !f || !f->pMethods)
+			return -1;
+		return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+	}
+	if (mode == STORE_CKPT_RESTART) {
 		sqlite3_busy_timeout(c->h, STORE_WAL_RESTART_WAIT_MS);
 		rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_RESTART, &nlog,
 					       &ncopied);

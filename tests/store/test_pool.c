@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "store/store.h"
-#include "store/store_int.h" /* STORE_WAL_RESTART_FRAMES */
+#include "store/store_int.h" /* wal_restart_frames */
 #include "testdb.h"
 
 static char *url;
@@ -433,7 +433,7 @@ static int write_blob(const unsigned char *blob, struct sh_err *err)
 /* With readers always in flight, SQLite's own restart of the WAL (by the
  * next writer after a complete checkpoint) almost never finds the readers
  * gone, and the WAL grew without bound; the checkpointer now restarts it
- * under the write gate. Writes ten times the restart threshold while
+ * under the write gate. Writes forty times a (lowered) restart threshold while
  * three readers loop, then expects restarts and a WAL file that was
  * reused rather than grown to everything written. */
 Test(pool, a_wal_under_constant_reads_is_started_over)
@@ -454,7 +454,8 @@ Test(pool, a_wal_under_constant_reads_is_started_over)
 		cr_assert_eq(pthread_create(&t[i], NULL, wal_reader, NULL), 0);
 	/* Each update writes the blob's 8 overflow pages and the row's page. */
 	long frames_per_write = WAL_BLOB / 4096 + 1;
-	long writes = 10L * STORE_WAL_RESTART_FRAMES / frames_per_write;
+	db->wal_restart_frames = 1024; /* 4 MiB instead of 64 */
+	long writes = 40L * db->wal_restart_frames / frames_per_write;
 	int failed = 0;
 	for (long i = 0; i < writes && !failed; i++) {
 		memset(blob, (int)(i & 0xff), sizeof blob);
