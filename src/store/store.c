@@ -73,6 +73,8 @@ static void wal_restart(store *db)
 	struct sh_err e = {0};
 	if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_SYNC, NULL) != 0)
 		return;
+	/* what was committed during the flush: copied now, not under the gate */
+	(void)db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, NULL);
 	if (store_gate_enter(db, &e) != SH_OK)
 		return;
 	store_group_close(db);

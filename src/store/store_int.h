@@ -99,9 +99,9 @@ struct store_ops {
 #define STORE_WAL_RESTART_FRAMES 16384
 #define STORE_WAL_LIMIT_BYTES (128L << 20)
 /* A restart waits for passive passes to leave at most this many frames
- * (2 MiB) to copy, trying at most this many passes (store.c). */
-#define STORE_WAL_CATCHUP_FRAMES 512
-#define STORE_WAL_CATCHUP_PASSES 4
+ * (512 KiB) to copy, trying at most this many passes (store.c). */
+#define STORE_WAL_CATCHUP_FRAMES 128
+#define STORE_WAL_CATCHUP_PASSES 8
 /* How long a restart waits for readers of older snapshots to finish. */
 #define STORE_WAL_RESTART_WAIT_MS 10
 
