@@ -1,6 +1,7 @@
 /* store.c — store_open/close, the connection pool, transactions, and the
  * statement calls that dispatch to the SQLite or PostgreSQL backend. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,8 @@ static void wal_restart(store *db)
 		db->wal_restarts++;
 		/* SQLite goes on reporting the old length until the next
 		 * commit actually starts the WAL over. */
-		db->ckpt_restarted_log = log_frames;
+		db->ckpt_restart_pending = 1;
+		db->ckpt_restart_commits = db->group_commits;
 	}
 	pthread_mutex_unlock(&db->gate_mu);
 	store_gate_leave(db);
@@ -95,17 +97,32 @@ static void wal_restart(store *db)
  * pass could not copy, and what was committed while it ran, is copied
  * under the gate by the restart, with its fsync, while writers wait. Each
  * pass is shorter than the one before, as it has less to copy. */
-static int wal_caught_up(store *db, int log_frames)
+static int wal_caught_up(store *db, int *log_frames)
 {
 	for (int pass = 0; pass < STORE_WAL_CATCHUP_PASSES; pass++) {
-		int before = log_frames;
-		int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, &log_frames);
+		int before = *log_frames;
+		int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, log_frames);
 		if (left < 0)
 			return 0;
-		if (log_frames - before + left <= STORE_WAL_CATCHUP_FRAMES)
+		if (*log_frames - before + left <= STORE_WAL_CATCHUP_FRAMES)
 			return 1;
 	}
 	return 0;
+}
+
+/* Whether to restart now: a long WAL once the passes have caught up, or
+ * one twice as long in any case, since a writer that outpaces the passes
+ * would otherwise keep the WAL from ever restarting. */
+static int wal_restart_due(store *db, int log_frames)
+{
+	int threshold = atomic_load(&db->wal_restart_frames);
+	pthread_mutex_lock(&db->gate_mu);
+	int pending = db->ckpt_restart_pending && db->group_commits == db->ckpt_restart_commits;
+	db->ckpt_restart_pending = pending;
+	pthread_mutex_unlock(&db->gate_mu);
+	if (log_frames < threshold || pending)
+		return 0;
+	return wal_caught_up(db, &log_frames) || log_frames >= 2 * threshold;
 }
 
 static void *ckpt_main(void *arg)
@@ -126,8 +143,7 @@ static void *ckpt_main(void *arg)
 		pthread_mutex_unlock(&db->ckpt_mu);
 		int log_frames = 0;
 		if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, &log_frames) >= 0 &&
-		    log_frames >= db->wal_restart_frames &&
-		    log_frames != db->ckpt_restarted_log && wal_caught_up(db, log_frames))
+		    wal_restart_due(db, log_frames))
 			wal_restart(db);
 		pthread_mutex_lock(&db->ckpt_mu);
 	}

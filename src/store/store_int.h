@@ -145,7 +145,10 @@ struct store {
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_cv;
 	void *ckpt_conn;
-	int ckpt_restarted_log; /* the WAL length at the last restart */
+	/* A restart SQLite has not acted on yet (no commit since), under
+	 * gate_mu: the WAL still reports its old length until then. */
+	int ckpt_restart_pending;
+	uint64_t ckpt_restart_commits;
 	_Atomic int wal_restart_frames; /* STORE_WAL_RESTART_FRAMES; tests set less */
 	pthread_mutex_t gate_mu;
 	int gate_held;
