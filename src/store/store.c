@@ -84,9 +84,6 @@ static void wal_restart(store *db)
 	pthread_mutex_lock(&db->gate_mu);
 	if (left == 0) {
 		db->wal_restarts++;
-		/* SQLite goes on reporting the old length until the next
-		 * commit actually starts the WAL over. */
-		db->ckpt_restart_pending = 1;
 		db->ckpt_restart_commits = db->group_commits;
 	}
 	pthread_mutex_unlock(&db->gate_mu);
@@ -116,11 +113,14 @@ static int wal_caught_up(store *db, int *log_frames)
 static int wal_restart_due(store *db, int log_frames)
 {
 	int threshold = atomic_load(&db->wal_restart_frames);
+	if (log_frames < threshold)
+		return 0;
+	/* SQLite goes on reporting the old length until a commit after the
+	 * last restart actually starts the WAL over. */
 	pthread_mutex_lock(&db->gate_mu);
-	int pending = db->ckpt_restart_pending && db->group_commits == db->ckpt_restart_commits;
-	db->ckpt_restart_pending = pending;
+	int pending = db->group_commits == db->ckpt_restart_commits;
 	pthread_mutex_unlock(&db->gate_mu);
-	if (log_frames < threshold || pending)
+	if (pending)
 		return 0;
 	return wal_caught_up(db, &log_frames) || log_frames >= 2 * threshold;
 }
@@ -157,6 +157,7 @@ static int ckpt_start(store *db, struct sh_err *err)
 	if (rc != SH_OK)
 		return rc;
 	db->wal_restart_frames = STORE_WAL_RESTART_FRAMES;
+	db->ckpt_restart_commits = UINT64_MAX; /* no restart yet */
 	cond_init_monotonic(&db->ckpt_cv);
 	pthread_mutex_init(&db->ckpt_mu, NULL);
 	int e = pthread_create(&db->ckpt_thread, NULL, ckpt_main, db);

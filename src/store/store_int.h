@@ -145,9 +145,8 @@ struct store {
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_cv;
 	void *ckpt_conn;
-	/* A restart SQLite has not acted on yet (no commit since), under
-	 * gate_mu: the WAL still reports its old length until then. */
-	int ckpt_restart_pending;
+	/* group_commits at the last restart (UINT64_MAX before the first):
+	 * while it is unchanged, SQLite has not yet acted on that restart. */
 	uint64_t ckpt_restart_commits;
 	_Atomic int wal_restart_frames; /* STORE_WAL_RESTART_FRAMES; tests set less */
 	pthread_mutex_t gate_mu;

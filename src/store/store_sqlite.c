@@ -426,15 +426,14 @@ static int sq_checkpoint(void *conn, enum store_ckpt mode, int *log_frames)
 			return -1;
 		return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
 	}
-	if (mode == STORE_CKPT_RESTART) {
+	int restart = mode == STORE_CKPT_RESTART;
+	if (restart)
 		sqlite3_busy_timeout(c->h, STORE_WAL_RESTART_WAIT_MS);
-		rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_RESTART, &nlog,
-					       &ncopied);
+	rc = sqlite3_wal_checkpoint_v2(c->h, NULL,
+				       restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
+				       &nlog, &ncopied);
+	if (restart)
 		sqlite3_busy_timeout(c->h, STORE_DEFAULT_BUSY_MS);
-	} else {
-		rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog,
-					       &ncopied);
-	}
 	if (log_frames)
 		*log_frames = nlog;
 	if (rc != SQLITE_OK || nlog < 0)
