@@ -10,7 +10,8 @@
 #
 # Environment: BACKENDS="sqlite postgres"; DURATION=20 (seconds per wrk run);
 # CONNS=32; WRK_THREADS=2; SERVE_ARGS (extra `shanakht serve` options, e.g.
-# "--threads 4 --pool 8"); BATCH=10000 and CACHE_MIB=3072 for the loader;
+# "--threads 4 --pool 8"); BATCH=100 and CACHE_MIB=3072 for the loader
+# (persons per transaction: see docs/benchmarks.md on why not 10,000);
 # BUILD=build-bench; BIN (a shanakht binary to serve with, default BUILD's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +21,7 @@ DURATION=${DURATION:-20}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 CONNS=${CONNS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
-BATCH=${BATCH:-10000}
+BATCH=${BATCH:-100}
 CACHE_MIB=${CACHE_MIB:-3072}
 BUILD=${BUILD:-build-bench}
 WORK=${WORK:-/tmp/bench-1m}

@@ -18,28 +18,43 @@ static inline const char *hc_str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+struct hc_consent_job {
+	struct app *app;
+	int64_t party_id; /* 0: a citizen signing in */
+	enum consent_kind kind;
+	const struct audit_actor *actor;
+	json_t *body;
+	struct consent_issued *issued;
+};
+
+static inline int hc_consent_job_run(store_tx *tx, void *ctx, struct sh_err *err)
+{
+	struct hc_consent_job *j = ctx;
+	struct party p = {0};
+	int for_party = j->kind == CONSENT_FOR_PARTY;
+	int rc = for_party ? party_get(tx, j->party_id, &p, err) : SH_OK;
+	if (rc == SH_OK)
+		rc = consent_request(tx, j->app->keys, consent_config_env(), j->actor, j->kind,
+				     p.id, for_party ? p.name : NULL, hc_str(j->body, "id_number"),
+				     for_party ? hc_str(j->body, "purpose") : NULL, sh_now(), 0,
+				     j->issued, err);
+	return rc;
+}
+
 /* Issue a passcode for the body's id_number in a write transaction of its
  * own: for the calling relying party and the body's purpose
  * (CONSENT_FOR_PARTY), or for a citizen signing in (CONSENT_FOR_LOGIN). */
 static inline int hc_consent_issue(struct http_req *req, enum consent_kind kind,
 				   struct consent_issued *c, struct sh_err *err)
 {
-	struct app *app = req->app;
-	json_t *body = NULL;
-	store_tx *tx = NULL;
-	struct party p = {0};
 	struct audit_actor actor = app_actor(req);
-	int for_party = kind == CONSENT_FOR_PARTY;
-	int rc = http_json_body(req, &body, err);
+	struct hc_consent_job j = {.app = req->app, .kind = kind, .actor = &actor, .issued = c};
+	if (kind == CONSENT_FOR_PARTY)
+		j.party_id = req->principal.id;
+	int rc = http_json_body(req, &j.body, err);
 	if (rc == SH_OK)
-		rc = app_write_begin(req, &tx, err);
-	if (rc == SH_OK && for_party)
-		rc = party_get(tx, req->principal.id, &p, err);
-	if (rc == SH_OK)
-		rc = consent_request(tx, app->keys, consent_config_env(), &actor, kind, p.id,
-				     for_party ? p.name : NULL, hc_str(body, "id_number"),
-				     for_party ? hc_str(body, "purpose") : NULL, sh_now(), 0, c, err);
-	return h_tx_end(tx, rc, err);
+		rc = app_write(req, hc_consent_job_run, &j, err);
+	return rc;
 }
 
 /* Reply an error; throttling errors carry Retry-After. */

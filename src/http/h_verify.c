@@ -11,14 +11,29 @@
 #include "server/app.h"
 #include "verify/verify.h"
 
+struct verify_job {
+	struct app *app;
+	int64_t party_id;
+	const struct audit_actor *actor;
+	const struct verify_request *request;
+	struct verify_result *result;
+};
+
+static int verify_job_run(store_tx *tx, void *ctx, struct sh_err *err)
+{
+	struct verify_job *j = ctx;
+	struct party p;
+	int rc = party_get(tx, j->party_id, &p, err);
+	if (rc == SH_OK)
+		rc = verify_run(tx, j->app->keys, consent_config_env(), j->actor, &p, j->request,
+				sh_now(), j->result, err);
+	return rc;
+}
+
 static void h_verify(struct http_req *req, struct http_resp *resp)
 {
-	struct app *app = req->app;
-	const struct consent_config *cfg = consent_config_env();
 	struct sh_err err = {0};
 	json_t *body = NULL;
-	store_tx *tx = NULL;
-	struct party p;
 	struct verify_result *r = NULL;
 	struct audit_actor actor = app_actor(req);
 	int rc = http_json_body(req, &body, &err);
@@ -54,13 +69,9 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 		rc = sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
 		goto out;
 	}
-	rc = app_write_begin(req, &tx, &err);
-	if (rc != SH_OK)
-		goto out;
-	rc = party_get(tx, req->principal.id, &p, &err);
-	if (rc == SH_OK)
-		rc = verify_run(tx, app->keys, cfg, &actor, &p, &vr, sh_now(), r, &err);
-	rc = h_tx_end(tx, rc, &err);
+	struct verify_job job = {.app = req->app, .party_id = req->principal.id, .actor = &actor,
+				 .request = &vr, .result = r};
+	rc = app_write(req, verify_job_run, &job, &err);
 	if (rc != SH_OK)
 		goto out;
 	if (!r->ok) {

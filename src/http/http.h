@@ -36,8 +36,8 @@ struct http_principal {
 	char name[64];       /* username, party key id, identity number */
 	char role[32];
 	char council_code[32];
-	/* A relying party's X-Nonce, until the request's first write records
-	 * it (app_write_begin); then NULL. */
+	/* A relying party's X-Nonce, until the request's write takes it to
+	 * record it (app_write); then NULL. */
 	const char *replay_nonce;
 };
 

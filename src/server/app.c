@@ -84,22 +84,35 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 	return rc;
 }
 
-int app_write_begin(struct http_req *req, store_tx **tx, struct sh_err *err)
+struct app_write_job {
+	int64_t party_id;
+	const char *nonce; /* NULL: not a relying party's request */
+	store_write_fn fn;
+	void *ctx;
+};
+
+static int app_write_run(store_tx *tx, void *ctx, struct sh_err *err)
+{
+	struct app_write_job *j = ctx;
+	if (j->nonce) {
+		int rc = party_nonce_record(tx, j->party_id, j->nonce, sh_now(), err);
+		if (rc != SH_OK)
+			return rc;
+	}
+	return j->fn(tx, j->ctx, err);
+}
+
+int app_write(struct http_req *req, store_write_fn fn, void *ctx, struct sh_err *err)
 {
 	struct app *app = req->app;
-	int rc = store_begin(app->db, STORE_WRITE, tx, err);
-	const char *nonce = req->principal.replay_nonce;
-	if (rc != SH_OK || req->principal.kind != HTTP_PARTY || !nonce)
-		return rc;
-	/* From here the nonce is the request's write's business: committed
-	 * with it, or recorded after a failure by app_finished. */
-	req->principal.replay_nonce = NULL;
-	rc = party_nonce_record(*tx, req->principal.id, nonce, sh_now(), err);
-	if (rc != SH_OK) {
-		store_rollback(*tx);
-		*tx = NULL;
+	struct app_write_job j = {.party_id = req->principal.id, .fn = fn, .ctx = ctx};
+	if (req->principal.kind == HTTP_PARTY) {
+		/* From here the nonce is the write's business: committed with
+		 * it, or recorded after a failure by app_finished. */
+		j.nonce = req->principal.replay_nonce;
+		req->principal.replay_nonce = NULL;
 	}
-	return rc;
+	return store_write(app->db, app_write_run, &j, err);
 }
 
 int app_finished(void *ctx, struct http_req *req, int status, struct sh_err *err)

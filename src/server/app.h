@@ -26,11 +26,12 @@ void app_denied(void *app, struct http_req *req, const struct sh_err *why);
  * every signed request is used once. */
 int app_finished(void *app, struct http_req *req, int status, struct sh_err *err);
 
-/* Begin the request's write transaction. A relying party's request records
- * its nonce first, in this same transaction: a replay fails here
- * (PARTY_REPLAY) and changes nothing, and a verification costs one commit,
- * not two. */
-int app_write_begin(struct http_req *req, store_tx **tx, struct sh_err *err)
+/* Run the request's write, fn(tx, ctx), as one transaction (store_write:
+ * fn may run on the thread of another request's write). A relying party's
+ * request records its nonce first, in this same transaction: a replay
+ * fails there (PARTY_REPLAY) and changes nothing, and a verification costs
+ * one commit, not two. */
+int app_write(struct http_req *req, store_write_fn fn, void *ctx, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Apply every module's schema migrations, in dependency order. */

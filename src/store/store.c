@@ -407,7 +407,7 @@ out_ungated:
 }
 
 /* Statements outlive their tx only as empty shells that store_finalize frees. */
-static void tx_detach_stmts(store_tx *tx)
+void store_tx_detach_stmts(store_tx *tx)
 {
 	store_stmt *st = tx->stmts;
 	while (st) {
@@ -445,7 +445,7 @@ static int tx_end_grouped(store_tx *tx, int keep, struct sh_err *err)
 	return store_group_leave(db, keep, err);
 }
 
-static int tx_failed_err(struct sh_err *err)
+int store_tx_failed_err(struct sh_err *err)
 {
 	return sh_err_set(err, SH_EDB, "STORE_TX_FAILED",
 			  "commit of a transaction whose statement failed; rolled back");
@@ -455,16 +455,16 @@ int store_commit(store_tx *tx, struct sh_err *err)
 {
 	store *db = tx->db;
 	int rc;
-	tx_detach_stmts(tx);
+	store_tx_detach_stmts(tx);
 	if (tx->grouped) {
 		if (!tx->failed)
 			return tx_end_grouped(tx, 1, err);
 		tx_end_grouped(tx, 0, NULL);
-		return tx_failed_err(err);
+		return store_tx_failed_err(err);
 	}
 	if (tx->failed) {
 		db->ops->rollback(tx->slot->conn);
-		rc = tx_failed_err(err);
+		rc = store_tx_failed_err(err);
 	} else {
 		rc = db->ops->commit(tx->slot->conn, err);
 		if (rc != SH_OK)
@@ -478,7 +478,7 @@ void store_rollback(store_tx *tx)
 {
 	if (!tx || !tx->db)
 		return;
-	tx_detach_stmts(tx);
+	store_tx_detach_stmts(tx);
 	if (tx->grouped) {
 		tx_end_grouped(tx, 0, NULL);
 		return;
@@ -490,6 +490,37 @@ void store_rollback(store_tx *tx)
 store *store_tx_db(store_tx *tx)
 {
 	return tx->db;
+}
+
+int store_writer_slot_ready(store *db, struct sh_err *err)
+{
+	struct store_slot *s = &db->slots[db->size];
+	pthread_mutex_lock(&db->mu);
+	s->want_ms = db->busy_ms;
+	db->acquired++;
+	pthread_mutex_unlock(&db->mu);
+	if (!s->conn) {
+		int rc = db->ops->conn_open(db, &s->conn, err);
+		if (rc != SH_OK)
+			return rc;
+		s->busy_ms = -1;
+	}
+	return db->ops->conn_ready(db, s, err);
+}
+
+int store_write(store *db, store_write_fn fn, void *ctx, struct sh_err *err)
+{
+	if (db->backend == STORE_SQLITE && db->has_writer && db->ops->member_begin)
+		return store_write_grouped(db, fn, ctx, err);
+	store_tx *tx = NULL;
+	int rc = store_begin(db, STORE_WRITE, &tx, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = fn(tx, ctx, err);
+	if (rc == SH_OK)
+		return store_commit(tx, err);
+	store_rollback(tx);
+	return rc;
 }
 
 static int tx_fail(store_tx *tx, int rc)

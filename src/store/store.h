@@ -62,6 +62,18 @@ int store_commit(store_tx *tx, struct sh_err *err)
 void store_rollback(store_tx *tx);
 store *store_tx_db(store_tx *tx);
 
+/* One write transaction as a function: fn runs in it, and it is committed
+ * when fn returns SH_OK (and no statement failed), rolled back otherwise.
+ * Returns fn's result, or the commit's error. On SQLite fn may run on
+ * another thread: the writer that holds the write gate runs the jobs
+ * queued behind it in its own group commit, one after another, instead of
+ * waking each caller to run its own (docs/store.md, "Combined writes").
+ * So fn must use only tx and what ctx points to, must not begin another
+ * transaction, and its caller waits until it has run and committed. */
+typedef int (*store_write_fn)(store_tx *tx, void *ctx, struct sh_err *err);
+int store_write(store *db, store_write_fn fn, void *ctx, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 /* Statements with no parameters and no result (DDL, several allowed). */
 int store_exec(store_tx *tx, const char *sql, struct sh_err *err)
 	__attribute__((warn_unused_result));

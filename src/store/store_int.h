@@ -152,6 +152,10 @@ struct store {
 	pthread_mutex_t gate_mu;
 	int gate_held;
 	struct store_gate_waiter *gate_head, *gate_tail;
+	/* store_write's jobs waiting for the gate, and the arrival count that
+	 * orders them with the gate's waiters (first come, first served). */
+	struct store_job *jobs_head, *jobs_tail;
+	uint64_t gate_arrivals;
 	/* Group commit on the writer connection (store_writer.c). The gate's
 	 * holder owns group_open, group_members and group_started_ns; the
 	 * waiters list is under gate_mu. */
@@ -190,11 +194,33 @@ int store_group_leave(store *db, int keep, struct sh_err *err);
 /* With the gate held by a non-member (the checkpointer): commit a group
  * the gate was handed over with, for its waiting members. */
 void store_group_close(store *db);
+/* store_write on the writer connection: queue the job, or run it and the
+ * jobs queued behind it as members of one group (store_writer.c). */
+int store_write_grouped(store *db, store_write_fn fn, void *ctx, struct sh_err *err);
+/* store.c's parts of it: the writer's slot made ready for a member, and a
+ * member's statements detached once it ends. */
+int store_writer_slot_ready(store *db, struct sh_err *err);
+void store_tx_detach_stmts(store_tx *tx);
+int store_tx_failed_err(struct sh_err *err);
 
 struct store_gate_waiter {
 	struct store_gate_waiter *next;
 	pthread_cond_t cv; /* each its own: a release wakes the next writer only */
 	int granted;
+	uint64_t arrival;
+};
+
+/* store_write's unit of work, on its caller's stack. The caller sleeps on
+ * w.cv until the job is done (w.done, with w.rc and w.err) or until the
+ * gate is handed to it (JOB_LEAD): then it runs the queued jobs itself. */
+enum store_job_state { JOB_QUEUED, JOB_LEAD, JOB_TAKEN };
+struct store_job {
+	struct store_job *next;
+	store_write_fn fn;
+	void *ctx;
+	enum store_job_state state;
+	uint64_t arrival;
+	struct store_group_waiter w;
 };
 
 /* Per-connection cache of prepared statements, keyed by SQL text. in_use
