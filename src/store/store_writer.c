@@ -53,6 +53,12 @@ static int gate_deadline(store *db, struct timespec *until)
 	return ms;
 }
 
+static int gate_timed_out(struct sh_err *err, int ms)
+{
+	return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
+			  "the database is locked by another writer (waited %d ms)", ms);
+}
+
 /* SQLite writers take the gate before a pooled connection, so that writers
  * waiting for it never hold connections that readers need. */
 int store_gate_enter(store *db, struct sh_err *err)
@@ -87,8 +93,7 @@ int store_gate_enter(store *db, struct sh_err *err)
 			db->gate_tail = prev;
 		pthread_mutex_unlock(&db->gate_mu);
 		pthread_cond_destroy(&w.cv);
-		return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
-				  "the database is locked by another writer (waited %d ms)", ms);
+		return gate_timed_out(err, ms);
 	}
 	pthread_mutex_unlock(&db->gate_mu);
 	pthread_cond_destroy(&w.cv);
@@ -398,9 +403,7 @@ int store_write_grouped(store *db, store_write_fn fn, void *ctx, struct sh_err *
 				db->jobs_tail = prev;
 			pthread_mutex_unlock(&db->gate_mu);
 			pthread_cond_destroy(&self.w.cv);
-			return sh_err_set(err, SH_EBUSY, "STORE_BUSY",
-					  "the database is locked by another writer (waited %d ms)",
-					  ms);
+			return gate_timed_out(err, ms);
 		}
 		while (self.state == JOB_TAKEN && !self.w.done)
 			pthread_cond_wait(&self.w.cv, &db->gate_mu);
