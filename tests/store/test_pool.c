@@ -16,15 +16,6 @@
 static char *url;
 static store *db;
 
-/* Run sql (tables and their first rows) in a write transaction of its own. */
-static void exec_committed(const char *sql)
-{
-	struct sh_err err = {0};
-	store_tx *tx;
-	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
-	cr_assert_eq(store_exec(tx, sql, &err), SH_OK, "%s", err.msg);
-	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
-}
 
 static void setup(void)
 {
@@ -32,7 +23,7 @@ static void setup(void)
 	url = testdb_url();
 	cr_assert_not_null(url);
 	cr_assert_eq(store_open(url, 4, &db, &err), SH_OK, "%s", err.msg);
-	exec_committed("CREATE TABLE c (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
+	testdb_exec(db, "CREATE TABLE c (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
 		       "INSERT INTO c VALUES (1, 0), (2, 0)");
 }
 
@@ -354,7 +345,7 @@ Test(pool, group_commit_keeps_each_writer_whole)
 {
 	struct sh_err err = {0};
 	store_tx *tx;
-	exec_committed("CREATE TABLE g (id BIGINT PRIMARY KEY); INSERT INTO g VALUES (0)");
+	testdb_exec(db, "CREATE TABLE g (id BIGINT PRIMARY KEY); INSERT INTO g VALUES (0)");
 	struct store_pool_stats before;
 	store_pool_stats(db, &before);
 
@@ -442,7 +433,7 @@ Test(pool, a_wal_under_constant_reads_is_started_over)
 		cr_skip_test("SQLite only: PostgreSQL has no WAL of ours to restart");
 	struct sh_err err = {0};
 	static unsigned char blob[WAL_BLOB];
-	exec_committed("CREATE TABLE w (id BIGINT PRIMARY KEY, v BLOB);"
+	testdb_exec(db, "CREATE TABLE w (id BIGINT PRIMARY KEY, v BLOB);"
 		       "INSERT INTO w VALUES (1, zeroblob(32768))");
 
 	enum { ROUNDS_W = 10, THRESHOLD = 1024 }; /* 4 MiB instead of 64 */

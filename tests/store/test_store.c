@@ -18,16 +18,9 @@ static void setup(void)
 	url = testdb_url();
 	cr_assert_not_null(url, "no test database");
 	cr_assert_eq(store_open(url, 4, &db, &err), SH_OK, "%s", err.msg);
-	store_tx *tx;
-	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
-	cr_assert_eq(store_exec(tx,
-				"CREATE TABLE t (id {{PK}}, name TEXT UNIQUE, n BIGINT,"
-				" data {{BLOB}});"
-				"CREATE TABLE child (id BIGINT PRIMARY KEY,"
-				" parent BIGINT NOT NULL REFERENCES t(id))",
-				&err),
-		     SH_OK, "%s", err.msg);
-	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
+	testdb_exec(db, "CREATE TABLE t (id {{PK}}, name TEXT UNIQUE, n BIGINT, data {{BLOB}});"
+			"CREATE TABLE child (id BIGINT PRIMARY KEY,"
+			" parent BIGINT NOT NULL REFERENCES t(id))");
 }
 
 static void teardown(void)

@@ -17,18 +17,12 @@ static store *db;
 static void setup(void)
 {
 	struct sh_err err = {0};
-	store_tx *tx;
 	url = testdb_url();
 	cr_assert_not_null(url);
 	cr_assert_eq(store_open(url, 8, &db, &err), SH_OK, "%s", err.msg);
-	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
-	cr_assert_eq(store_exec(tx,
-				"CREATE TABLE w (id BIGINT PRIMARY KEY, who BIGINT NOT NULL);"
-				"CREATE TABLE c (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
-				"INSERT INTO w VALUES (0, 0); INSERT INTO c VALUES (1, 0)",
-				&err),
-		     SH_OK, "%s", err.msg);
-	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
+	testdb_exec(db, "CREATE TABLE w (id BIGINT PRIMARY KEY, who BIGINT NOT NULL);"
+			"CREATE TABLE c (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
+			"INSERT INTO w VALUES (0, 0); INSERT INTO c VALUES (1, 0)");
 }
 
 static void teardown(void)

@@ -1,6 +1,7 @@
 /* testdb.c — per-test databases on SQLite or the private PostgreSQL server. */
 #include "testdb.h"
 
+#include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,4 +110,13 @@ void testdb_drop(char *url)
 		}
 	}
 	free(url);
+}
+
+void testdb_exec(store *db, const char *sql)
+{
+	struct sh_err err = {0};
+	store_tx *tx;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_exec(tx, sql, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(store_commit(tx, &err), SH_OK, "%s", err.msg);
 }

@@ -12,4 +12,9 @@ void testdb_drop(char *url);
 /* 1 when the suite runs on PostgreSQL. */
 int testdb_is_postgres(void);
 
+#include "store/store.h"
+/* Run sql (tables, first rows; several statements allowed) in a write
+ * transaction of its own; a failure fails the test. */
+void testdb_exec(store *db, const char *sql);
+
 #endif
