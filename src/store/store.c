@@ -343,6 +343,29 @@ static void pool_release(store *db, struct store_slot *s)
 	pthread_mutex_unlock(&db->mu);
 }
 
+/* SQLite's writer slot, for the holder of the write gate: no pool wait. */
+static struct store_slot *writer_slot_take(store *db)
+{
+	struct store_slot *s = &db->slots[db->size];
+	pthread_mutex_lock(&db->mu);
+	s->want_ms = db->busy_ms;
+	db->acquired++;
+	pthread_mutex_unlock(&db->mu);
+	return s;
+}
+
+/* The slot's connection, opened on first use, then made ready (timeouts). */
+static int slot_conn_ready(store *db, struct store_slot *s, struct sh_err *err)
+{
+	if (!s->conn) {
+		int rc = db->ops->conn_open(db, &s->conn, err);
+		if (rc != SH_OK)
+			return rc;
+		s->busy_ms = -1;
+	}
+	return db->ops->conn_ready(db, s, err);
+}
+
 int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *err)
 {
 	struct store_slot *s = NULL;
@@ -354,22 +377,11 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 		gated = 0;
 		goto out;
 	}
-	if (gated && db->has_writer) { /* ours alone while the gate is held */
-		s = &db->slots[db->size];
-		pthread_mutex_lock(&db->mu);
-		s->want_ms = db->busy_ms;
-		db->acquired++;
-		pthread_mutex_unlock(&db->mu);
-	} else if ((rc = pool_acquire(db, &s, &e)) != SH_OK) {
+	if (gated && db->has_writer) /* ours alone while the gate is held */
+		s = writer_slot_take(db);
+	else if ((rc = pool_acquire(db, &s, &e)) != SH_OK)
 		goto out;
-	}
-	if (!s->conn) {
-		rc = db->ops->conn_open(db, &s->conn, &e);
-		if (rc != SH_OK)
-			goto fail;
-		s->busy_ms = -1;
-	}
-	rc = db->ops->conn_ready(db, s, &e);
+	rc = slot_conn_ready(db, s, &e);
 	if (rc == SH_OK && gated && db->has_writer && db->ops->member_begin) {
 		rc = store_group_join(db, &e);
 		if (rc != SH_OK) {
@@ -383,8 +395,9 @@ int store_begin(store *db, enum store_mode mode, store_tx **out, struct sh_err *
 	if (rc == SH_OK)
 		rc = db->ops->begin(s->conn, mode, &e);
 	/* A server restart shows only when an idle connection is next used:
-	 * BEGIN changed nothing, so reconnect and try once more. */
-	if (rc == SH_EDB && strcmp(e.code, "STORE_CONNECTION") == 0) {
+	 * BEGIN changed nothing, so reconnect and try once more (a connection
+	 * that could not even be opened is not retried). */
+	if (rc == SH_EDB && s->conn && strcmp(e.code, "STORE_CONNECTION") == 0) {
 		rc = db->ops->conn_ready(db, s, &e);
 		if (rc == SH_OK)
 			rc = db->ops->begin(s->conn, mode, &e);
@@ -494,18 +507,7 @@ store *store_tx_db(store_tx *tx)
 
 int store_writer_slot_ready(store *db, struct sh_err *err)
 {
-	struct store_slot *s = &db->slots[db->size];
-	pthread_mutex_lock(&db->mu);
-	s->want_ms = db->busy_ms;
-	db->acquired++;
-	pthread_mutex_unlock(&db->mu);
-	if (!s->conn) {
-		int rc = db->ops->conn_open(db, &s->conn, err);
-		if (rc != SH_OK)
-			return rc;
-		s->busy_ms = -1;
-	}
-	return db->ops->conn_ready(db, s, err);
+	return slot_conn_ready(db, writer_slot_take(db), err);
 }
 
 int store_write(store *db, store_write_fn fn, void *ctx, struct sh_err *err)

@@ -59,13 +59,38 @@ static int gate_timed_out(struct sh_err *err, int ms)
 			  "the database is locked by another writer (waited %d ms)", ms);
 }
 
+/* With gate_mu held: nobody holds the gate or queues for it. */
+static int gate_free_locked(const store *db)
+{
+	return !db->gate_held && !db->gate_head && !db->jobs_head;
+}
+
+/* With gate_mu held: the first queued job came before the first waiting
+ * writer (or no writer waits); false when no job is queued. */
+static int job_first_locked(const store *db)
+{
+	return db->jobs_head &&
+	       (!db->gate_head || db->jobs_head->arrival < db->gate_head->arrival);
+}
+
+/* With gate_mu held: take the first queued job off the queue. */
+static struct store_job *job_pop_locked(store *db)
+{
+	struct store_job *j = db->jobs_head;
+	db->jobs_head = j->next;
+	if (!db->jobs_head)
+		db->jobs_tail = NULL;
+	j->next = NULL;
+	return j;
+}
+
 /* SQLite writers take the gate before a pooled connection, so that writers
  * waiting for it never hold connections that readers need. */
 int store_gate_enter(store *db, struct sh_err *err)
 {
 	pthread_mutex_lock(&db->gate_mu);
 	db->gate_arrivals++;
-	if (!db->gate_held && !db->gate_head && !db->jobs_head) {
+	if (gate_free_locked(db)) {
 		db->gate_held = 1;
 		pthread_mutex_unlock(&db->gate_mu);
 		return SH_OK;
@@ -100,26 +125,15 @@ int store_gate_enter(store *db, struct sh_err *err)
 	return SH_OK;
 }
 
-/* With gate_mu held: the first queued job, now its queue's leader. */
-static void job_lead_locked(store *db)
-{
-	struct store_job *j = db->jobs_head;
-	db->jobs_head = j->next;
-	if (!db->jobs_head)
-		db->jobs_tail = NULL;
-	j->next = NULL;
-	j->state = JOB_LEAD; /* the gate stays held, now by j's caller */
-	pthread_cond_signal(&j->w.cv);
-}
-
 /* With gate_mu held: hand the gate to whoever came first, a writer or a
- * queued job, or open it. */
+ * queued job (which then leads the jobs queued behind it), or open it. */
 static void gate_pass_locked(store *db)
 {
 	struct store_gate_waiter *w = db->gate_head;
-	struct store_job *j = db->jobs_head;
-	if (j && (!w || j->arrival < w->arrival)) {
-		job_lead_locked(db);
+	if (job_first_locked(db)) {
+		struct store_job *j = job_pop_locked(db);
+		j->state = JOB_LEAD; /* the gate stays held, now by j's caller */
+		pthread_cond_signal(&j->w.cv);
 	} else if (w) {
 		db->gate_head = w->next;
 		if (!db->gate_head)
@@ -143,6 +157,13 @@ static int group_has_room(const store *db)
 {
 	return db->group_members < STORE_GROUP_MAX &&
 	       sh_mono_ns() - db->group_started_ns < STORE_GROUP_MAX_NS;
+}
+
+/* With gate_mu held, at a member's end: hand the intact open group on to
+ * a waiting writer or job rather than commit it now? */
+static int group_pass_due_locked(const store *db, int intact)
+{
+	return intact && (db->gate_head || db->jobs_head) && group_has_room(db);
 }
 
 int store_group_join(store *db, struct sh_err *err)
@@ -235,8 +256,7 @@ int store_group_leave(store *db, int keep, struct sh_err *err)
 		self.next = db->group_waiters;
 		db->group_waiters = &self;
 	}
-	int pass = intact && (db->gate_head || db->jobs_head) && group_has_room(db);
-	if (pass) {
+	if (group_pass_due_locked(db, intact)) {
 		gate_pass_locked(db); /* the next writer joins the open group */
 		while (keep && !self.done)
 			pthread_cond_wait(&self.cv, &db->gate_mu);
@@ -325,13 +345,8 @@ static struct store_job *jobs_take_locked(store *db)
 	int room = STORE_GROUP_MAX - db->group_members;
 	if (!db->group_open || !group_has_room(db))
 		return NULL;
-	while (db->jobs_head && room-- > 0 &&
-	       (!db->gate_head || db->jobs_head->arrival < db->gate_head->arrival)) {
-		struct store_job *j = db->jobs_head;
-		db->jobs_head = j->next;
-		if (!db->jobs_head)
-			db->jobs_tail = NULL;
-		j->next = NULL;
+	while (room-- > 0 && job_first_locked(db)) {
+		struct store_job *j = job_pop_locked(db);
 		j->state = JOB_TAKEN;
 		*tail = j;
 		tail = &j->next;
@@ -358,7 +373,7 @@ static void jobs_lead(store *db, struct store_job *lead)
 	}
 	void *conn = db->slots[db->size].conn; /* opened by the first job if need be */
 	int intact = db->group_open && conn && db->ops->in_tx(conn);
-	if (intact && (db->gate_head || db->jobs_head) && group_has_room(db)) {
+	if (group_pass_due_locked(db, intact)) {
 		gate_pass_locked(db);
 		while (!lead->w.done)
 			pthread_cond_wait(&lead->w.cv, &db->gate_mu);
@@ -377,7 +392,7 @@ int store_write_grouped(store *db, store_write_fn fn, void *ctx, struct sh_err *
 	pthread_cond_init(&self.w.cv, NULL);
 	pthread_mutex_lock(&db->gate_mu);
 	self.arrival = ++db->gate_arrivals;
-	if (!db->gate_held && !db->gate_head && !db->jobs_head) {
+	if (gate_free_locked(db)) {
 		db->gate_held = 1;
 		self.state = JOB_LEAD;
 	} else {
