@@ -82,12 +82,30 @@ static void wal_restart(store *db)
 	int log_frames = 0;
 	int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_RESTART, &log_frames);
 	pthread_mutex_lock(&db->gate_mu);
-	if (left == 0) {
-		db->wal_restarts++;
+	if (left == 0)
 		db->ckpt_restart_commits = db->group_commits;
-	}
 	pthread_mutex_unlock(&db->gate_mu);
 	store_gate_leave(db);
+}
+
+/* Count the WAL's starts over by its header's sequence number, not by the
+ * restarts that succeeded: a restart that copied every frame but found a
+ * reader still on an older snapshot reports busy, and the next writer then
+ * starts the WAL over itself (the count missed those, and a test waiting
+ * for it waited in vain); a successful one takes effect only at the next
+ * commit. */
+static void wal_count_restarts(store *db)
+{
+	uint32_t seq;
+	if (db->ops->wal_sequence(db->ckpt_conn, &seq) != 0)
+		return;
+	if (db->wal_seq_known && seq != db->wal_seq) {
+		pthread_mutex_lock(&db->gate_mu);
+		db->wal_restarts += (uint32_t)(seq - db->wal_seq);
+		pthread_mutex_unlock(&db->gate_mu);
+	}
+	db->wal_seq = seq;
+	db->wal_seq_known = 1;
 }
 
 /* Before a restart, passive passes until one leaves little behind: what a
@@ -142,9 +160,11 @@ static void *ckpt_main(void *arg)
 			break;
 		pthread_mutex_unlock(&db->ckpt_mu);
 		int log_frames = 0;
-		if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, &log_frames) >= 0 &&
-		    wal_restart_due(db, log_frames))
-			wal_restart(db);
+		if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, &log_frames) >= 0) {
+			wal_count_restarts(db);
+			if (wal_restart_due(db, log_frames))
+				wal_restart(db);
+		}
 		pthread_mutex_lock(&db->ckpt_mu);
 	}
 	pthread_mutex_unlock(&db->ckpt_mu);

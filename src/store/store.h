@@ -137,7 +137,8 @@ struct store_pool_stats {
 	/* SQLite group commit: COMMITs of the writer connection, and the
 	 * write transactions they carried (members / commits = group size). */
 	uint64_t group_commits, group_members;
-	/* SQLite: times the checkpointer started the WAL over. */
+	/* SQLite: times the WAL started over (seen by the checkpointer, from
+	 * the WAL header's sequence number, within 200 ms). */
 	uint64_t wal_restarts;
 };
 void store_pool_stats(store *db, struct store_pool_stats *out);

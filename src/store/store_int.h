@@ -81,6 +81,10 @@ struct store_ops {
 	 * in the database file (0 for STORE_CKPT_SYNC), or -1 when it failed;
 	 * *log_frames (may be NULL) is the WAL's length in frames. */
 	int (*checkpoint)(void *conn, enum store_ckpt mode, int *log_frames);
+	/* The WAL's checkpoint sequence number (SQLite; NULL elsewhere): it
+	 * goes up by one each time the WAL starts over. 0, or -1 when the WAL
+	 * has no valid header yet. */
+	int (*wal_sequence)(void *conn, uint32_t *seq);
 	/* Group commit (SQLite; NULL elsewhere): a member's savepoint inside
 	 * the open transaction, released (keep) or rolled back; and whether
 	 * the connection is still inside a transaction. */
@@ -165,6 +169,9 @@ struct store {
 	struct store_group_waiter *group_waiters;
 	uint64_t group_commits, group_members_total;
 	uint64_t wal_restarts; /* under gate_mu */
+	/* the WAL's sequence number at the checkpointer's last look (its own) */
+	uint32_t wal_seq;
+	int wal_seq_known;
 };
 
 /* A member waiting for its group's COMMIT (each its own condition: the

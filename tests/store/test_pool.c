@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "lib/parse.h" /* sh_mono_ns */
 #include "store/store.h"
 #include "store/store_int.h" /* wal_restart_frames */
 #include "testdb.h"
@@ -421,12 +422,17 @@ static int write_blob(const unsigned char *blob, struct sh_err *err)
 	return store_commit(tx, err);
 }
 
-/* With readers always in flight, SQLite's own restart of the WAL (by the
- * next writer after a complete checkpoint) almost never finds the readers
- * gone, and the WAL grew without bound; the checkpointer now restarts it
- * under the write gate. Ten rounds, three readers looping throughout: each
- * round writes twice a (lowered) restart threshold, then expects a restart
- * within 10 s. The WAL file must then be far shorter than all written. */
+/* With readers always in flight and writes back to back, SQLite's own
+ * restart of the WAL (by the next writer after a complete checkpoint) almost
+ * never finds the readers gone, and the WAL grew without bound; the
+ * checkpointer now restarts it under the write gate. Three readers loop
+ * while one writer writes without pause (a pause lets SQLite restart the WAL
+ * by itself, which would hide a checkpointer that never does) until the WAL
+ * has started over WAL_STARTS times, against a lowered threshold (without
+ * the checkpointer's restarts: 0-2 times in 30 s and 540 MB). Counted
+ * by the WAL header's sequence number: a restart that copied everything but
+ * timed out on a reader is acted on by the next writer, and counts too. The
+ * WAL file must stay far shorter than all written. */
 Test(pool, a_wal_under_constant_reads_is_started_over)
 {
 	if (strncmp(url, "sqlite:", 7) != 0)
@@ -436,31 +442,23 @@ Test(pool, a_wal_under_constant_reads_is_started_over)
 	testdb_exec(db, "CREATE TABLE w (id BIGINT PRIMARY KEY, v BLOB);"
 		       "INSERT INTO w VALUES (1, zeroblob(32768))");
 
-	enum { ROUNDS_W = 10, THRESHOLD = 1024 }; /* 4 MiB instead of 64 */
+	enum { WAL_STARTS = 8, THRESHOLD = 1024, MAX_SECONDS = 20 }; /* 4 MiB, not 64 */
 	atomic_store(&db->wal_restart_frames, THRESHOLD);
 	atomic_store(&wal_stop, 0);
 	pthread_t t[WAL_READERS];
 	for (int i = 0; i < WAL_READERS; i++)
 		cr_assert_eq(pthread_create(&t[i], NULL, wal_reader, NULL), 0);
-	/* Each update writes the blob's 8 overflow pages and the row's page. */
-	long frames_per_write = WAL_BLOB / 4096 + 1;
-	long writes_per_round = 2L * THRESHOLD / frames_per_write + 1;
-	int failed = 0, round = 0, restarted = 1;
-	for (; round < ROUNDS_W && !failed && restarted; round++) {
-		struct store_pool_stats before, now;
-		store_pool_stats(db, &before);
-		for (long i = 0; i < writes_per_round && !failed; i++) {
-			memset(blob, (int)((round * writes_per_round + i) & 0xff), sizeof blob);
-			failed = write_blob(blob, &err) != SH_OK;
-		}
-		restarted = 0;
-		for (int i = 0; i < 100 && !restarted; i++) {
-			store_pool_stats(db, &now);
-			restarted = now.wal_restarts > before.wal_restarts;
-			struct timespec ms100 = {0, 100 * 1000000L};
-			if (!restarted)
-				nanosleep(&ms100, NULL);
-		}
+	struct store_pool_stats before, now;
+	store_pool_stats(db, &before);
+	int64_t deadline = sh_mono_ns() + MAX_SECONDS * 1000000000LL;
+	long writes = 0;
+	int failed = 0;
+	uint64_t starts = 0;
+	while (!failed && starts < WAL_STARTS && sh_mono_ns() < deadline) {
+		memset(blob, (int)(writes++ & 0xff), sizeof blob);
+		failed = write_blob(blob, &err) != SH_OK;
+		store_pool_stats(db, &now);
+		starts = now.wal_restarts - before.wal_restarts;
 	}
 	atomic_store(&wal_stop, 1);
 	for (int i = 0; i < WAL_READERS; i++) {
@@ -470,13 +468,17 @@ Test(pool, a_wal_under_constant_reads_is_started_over)
 			       (int)(intptr_t)line);
 	}
 	cr_assert_not(failed, "a write failed: %s", err.msg);
-	cr_assert(restarted, "no WAL restart within 10 s in round %d", round);
+	/* Each update writes the blob's 8 overflow pages and the row's page. */
+	long frame_bytes = 4096 + 24, frames_per_write = WAL_BLOB / 4096 + 1;
+	long written = writes * frames_per_write * frame_bytes;
+	cr_assert_eq(starts, WAL_STARTS, "the WAL started over %llu times in %d s (%ld bytes written)",
+		     (unsigned long long)starts, MAX_SECONDS, written);
 	char wal[4096];
 	snprintf(wal, sizeof wal, "%s-wal", url + 7);
 	struct stat sb;
 	cr_assert_eq(stat(wal, &sb), 0);
-	long frame_bytes = 4096 + 24;
-	long written = ROUNDS_W * writes_per_round * frames_per_write * frame_bytes;
-	cr_assert_lt((long)sb.st_size, 6L * THRESHOLD * frame_bytes,
-		     "WAL is %lld bytes after %ld written", (long long)sb.st_size, written);
+	/* its longest, on a loaded machine: a few thresholds (one, plus what
+	 * was written while a restart waited for readers that let go late) */
+	cr_assert_lt((long)sb.st_size, written / 2, "WAL is %lld bytes after %ld written",
+		     (long long)sb.st_size, written);
 }
