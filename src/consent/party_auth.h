@@ -30,7 +30,7 @@ void party_signature(const char *secret, const char *method, const char *path,
 		     char out[PARTY_SIG_HEX]);
 
 /* Check a signed request and fill *out (kind HTTP_PARTY, id = party id,
- * name = key id, replay_nonce = nonce). Errors (all SH_EUNAUTH unless noted):
+ * name = key id, replay_nonce = nonce, replay_ts = timestamp). Errors (all SH_EUNAUTH unless noted):
  *   PARTY_AUTH_MISSING   a header is absent
  *   PARTY_TIMESTAMP      not a number, or outside the window
  *   PARTY_NONCE          malformed nonce
@@ -48,19 +48,32 @@ int party_authenticate(store *db, const struct keyring *kr, const char *method,
 		       int64_t now, struct http_principal *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
-/* Record a party's nonce in tx: PARTY_REPLAY (SH_EUNAUTH) when it was
- * recorded before, which makes the whole transaction a replay to roll back.
- * _alone: in a transaction of its own. */
-int party_nonce_record(store_tx *tx, int64_t party_id, const char *nonce, int64_t now,
+/* Record a party's nonce in tx, filed under the request's signed timestamp
+ * (X-Timestamp): PARTY_REPLAY (SH_EUNAUTH) when the party used it with a
+ * timestamp less than PARTY_NONCE_BUCKET_SECONDS away, which makes the
+ * whole transaction a replay to roll back. A replayed request carries the
+ * same timestamp, so its nonce meets the first one's primary key even when
+ * both arrive at once. _alone: in a transaction of its own. */
+int party_nonce_record(store_tx *tx, int64_t party_id, const char *nonce, int64_t signed_at,
 		       struct sh_err *err) __attribute__((warn_unused_result));
-int party_nonce_record_alone(store *db, int64_t party_id, const char *nonce, int64_t now,
+int party_nonce_record_alone(store *db, int64_t party_id, const char *nonce, int64_t signed_at,
 			     struct sh_err *err) __attribute__((warn_unused_result));
 
 /* Parties' keys or suspension changed: drop the cached keys at once. */
 void party_keys_changed(void);
 
-/* Forget nonces older than the window (they can no longer pass the
- * timestamp check anyway). Returns rows removed or a negative status. */
+/* Nonces are kept in buckets of PARTY_NONCE_BUCKET_SECONDS of signed
+ * time, the primary key's first column, so that the expired ones are a
+ * contiguous range of the key: deleting them frees whole pages instead of
+ * rewriting one random page per nonce (half of the nonce table's page
+ * writes). Pruning forgets, oldest first, at most PARTY_NONCE_PRUNE_BATCH
+ * nonces of buckets that no request can match any more (every timestamp in
+ * them is more than twice the window old) in one short write;
+ * party_authenticate calls it every PARTY_NONCE_PRUNE_EVERY calls. Returns
+ * rows removed or a negative status. */
+#define PARTY_NONCE_BUCKET_SECONDS 600
+#define PARTY_NONCE_PRUNE_EVERY 256
+#define PARTY_NONCE_PRUNE_BATCH 1024
 int party_nonces_prune(store *db, int64_t now, struct sh_err *err);
 
 #endif

@@ -68,6 +68,20 @@ static const struct store_migration consent_migrations[] = {
 	 " expires_at BIGINT NOT NULL,"
 	 " bound_at BIGINT);"
 	 "CREATE INDEX mobile_registrations_mobile ON mobile_registrations(mobile, state);"},
+	/* Nonces filed by bucket of signed time (party_auth.h says why); the
+	 * old rows under their bucket of seen time, which is at most the
+	 * window away and so is still checked against. */
+	{4, "party nonces in buckets of signed time",
+	 "CREATE TABLE party_nonces_bucketed ("
+	 " bucket BIGINT NOT NULL,"
+	 " party_id BIGINT NOT NULL,"
+	 " nonce TEXT NOT NULL,"
+	 " seen_at BIGINT NOT NULL,"
+	 " PRIMARY KEY (bucket, party_id, nonce));"
+	 "INSERT INTO party_nonces_bucketed (bucket, party_id, nonce, seen_at)"
+	 " SELECT seen_at / 600, party_id, nonce, seen_at FROM party_nonces;"
+	 "DROP TABLE party_nonces;"
+	 "ALTER TABLE party_nonces_bucketed RENAME TO party_nonces;"},
 };
 
 int consent_migrate(store *db, struct sh_err *err)

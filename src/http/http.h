@@ -39,6 +39,7 @@ struct http_principal {
 	/* A relying party's X-Nonce, until the request's write takes it to
 	 * record it (app_write); then NULL. */
 	const char *replay_nonce;
+	int64_t replay_ts; /* and its X-Timestamp, which the nonce is filed under */
 };
 
 /* How a route is protected. */

