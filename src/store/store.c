@@ -125,8 +125,11 @@ static void wal_count_restarts(store *db)
 	if (db->ops->wal_sequence(db->ckpt_conn, &seq) != 0)
 		return;
 	if (db->wal_seq_known && seq != db->wal_seq) {
+		/* lower: the WAL file was made anew (another process, closing
+		 * last, removed it), which is one start over */
+		int32_t delta = (int32_t)(seq - db->wal_seq);
 		pthread_mutex_lock(&db->gate_mu);
-		db->wal_restarts += (uint32_t)(seq - db->wal_seq);
+		db->wal_restarts += delta > 0 ? (uint64_t)delta : 1;
 		pthread_mutex_unlock(&db->gate_mu);
 	}
 	db->wal_seq = seq;
