@@ -3,7 +3,8 @@
 # prepare (bench_verify), then wrk on loopback for yes/no verifications with
 # pre-issued consents and for consent issuance. Load persons first with
 # build/bench/registry/gen_persons URL 1000000. CONNS: wrk's connections (32);
-# SERVER_LOG: a path to keep the server's log at.
+# SERVER_LOG: a path to keep the server's log at. CONSENTS: pre-issued (200,000:
+# each wrk thread replays its half once, and past ~10,000/s for 10 s 100,000 ran out).
 set -euo pipefail
 url=$1 threads=${2:-32} secs=${3:-10} conns=${CONNS:-32}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,7 @@ dir=$(mktemp -d /tmp/bench-verify-XXXXXX)
 # with it cached and runs compare.
 case $url in sqlite:*) cat "${url#sqlite:}" >/dev/null ;; esac
 port=$((20000 + RANDOM % 20000))
-"$bin" "$url" "$dir" --consents 100000 --threads "$threads" --port "$port" </dev/null >"$dir/server.log" 2>&1 &
+"$bin" "$url" "$dir" --consents "${CONSENTS:-200000}" --threads "$threads" --port "$port" </dev/null >"$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q '^ready' "$dir/server.log" && break; sleep 1; done
