@@ -12,6 +12,8 @@
 #include <png.h>
 #include <tiffio.h>
 
+#include "lib/bytes.h"
+
 static int check_side(uint64_t w, uint64_t h, struct sh_err *err)
 {
 	if (w == 0 || h == 0)
@@ -195,12 +197,6 @@ out:
 /* ---- PNG: libpng's simplified API, which reports errors in the png_image
  * instead of printing them and needs no setjmp on our side. -------------- */
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The simplified API does not expose pHYs, so walk the chunk list (PNG 1.2
  * section 5.3: length, type, data, CRC) up to the first IDAT; pHYs (section
  * 4.2.4.2) gives pixels per metre when its unit byte is 1. */
@@ -208,14 +204,14 @@ static int png_declared_dpi(const uint8_t *b, size_t len)
 {
 	size_t pos = 8;
 	while (pos + 12 <= len) {
-		uint32_t n = be32(b + pos);
+		uint32_t n = sh_be32(b + pos);
 		const uint8_t *type = b + pos + 4;
 		if (n > len - pos - 12)
 			return 0;
 		if (memcmp(type, "IDAT", 4) == 0)
 			return 0;
 		if (memcmp(type, "pHYs", 4) == 0 && n == 9) {
-			uint32_t ppm = be32(b + pos + 8);
+			uint32_t ppm = sh_be32(b + pos + 8);
 			if (b[pos + 16] != 1 || ppm == 0 || ppm > 1000000)
 				return 0;
 			return (int)(ppm * 0.0254 + 0.5);

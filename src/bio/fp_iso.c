@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bytes.h"
+
 #define PI_D 3.14159265358979323846
 /* 500 dpi in pixels per centimetre, rounded (500 / 2.54 = 196.85). */
 #define ISO_PPCM_500 197
@@ -27,17 +29,6 @@ static void put32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 int fp_iso_encode(const struct fp_template *t, uint8_t **out, size_t *len,
@@ -154,13 +145,13 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 		rc = bad(err, "version is not 2.0 (' 20')");
 		goto out;
 	}
-	uint32_t total = get32(d + 8);             /* 7.3.3 */
+	uint32_t total = sh_be32(d + 8);             /* 7.3.3 */
 	if (total != len) {
 		rc = bad(err, "record length does not match the data");
 		goto out;
 	}
-	unsigned w = get16(d + 14), h = get16(d + 16);    /* 7.3.5 */
-	unsigned xr = get16(d + 18), yr = get16(d + 20);  /* 7.3.6 */
+	unsigned w = sh_be16(d + 14), h = sh_be16(d + 16);    /* 7.3.5 */
+	unsigned xr = sh_be16(d + 18), yr = sh_be16(d + 20);  /* 7.3.6 */
 	if (w == 0 || h == 0 || w > 16383 || h > 16383) {
 		rc = bad(err, "image size out of range");
 		goto out;
@@ -222,7 +213,7 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 	t->quality = v[2];
 	const uint8_t *m = v + FP_ISO_VIEW_BYTES;
 	for (unsigned i = 0; i < n; i++, m += FP_ISO_MINUTIA_BYTES) {
-		unsigned a = get16(m), b = get16(m + 2);
+		unsigned a = sh_be16(m), b = sh_be16(m + 2);
 		unsigned type = a >> 14, x = a & 0x3fff, y = b & 0x3fff;
 		if (type == 3) {                   /* 7.4.2.1: 11 reserved */
 			rc = bad(err, "minutia type 11 is reserved");
@@ -254,7 +245,7 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 	 * areas (type 2 bytes, length 2 bytes, data) that we skip but check
 	 * for consistency. The record must end exactly after it. */
 	size_t pos = need - 2;
-	unsigned ext = get16(d + pos);
+	unsigned ext = sh_be16(d + pos);
 	pos += 2;
 	if (ext > len - pos || pos + ext != len) {
 		rc = bad(err, "extended data length does not match the record");
@@ -266,7 +257,7 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 			rc = bad(err, "truncated extended data area");
 			goto out;
 		}
-		unsigned atype = get16(d + pos), alen = get16(d + pos + 2);
+		unsigned atype = sh_be16(d + pos), alen = sh_be16(d + pos + 2);
 		if (alen < 4 || alen > end - pos) {
 			rc = bad(err, "extended data area length out of range");
 			goto out;
@@ -280,7 +271,7 @@ int fp_iso_decode(const uint8_t *d, size_t len, struct fp_template *t,
 			}
 			const uint8_t *e = d + pos + 5;
 			for (int i = 0; i < t->count; i++, e += 4 + FP_ODESC_N) {
-				t->minutiae[i].omask = (uint32_t)get16(e) << 16 | get16(e + 2);
+				t->minutiae[i].omask = (uint32_t)sh_be16(e) << 16 | sh_be16(e + 2);
 				memcpy(t->minutiae[i].odesc, e + 4, FP_ODESC_N);
 			}
 		}

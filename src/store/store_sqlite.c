@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/bytes.h"
 #include "store/store_int.h"
 
 /* Transaction control runs on every request: prepared once per connection. */
@@ -448,32 +449,27 @@ static int sq_checkpoint(void *conn, enum store_ckpt mode, int *log_frames)
  * WAL over, and writes the header with the first frame after. Read through
  * SQLite's own handle of the WAL (a second descriptor's close would drop
  * the process's locks); the checksum rejects a header read half-written. */
-static uint32_t wal_word(const unsigned char *p, int big_endian)
-{
-	return big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-			  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
 static int sq_wal_sequence(void *conn, uint32_t *seq)
 {
 	struct sq_conn *c = conn;
 	sqlite3_file *f = NULL;
-	unsigned char hdr[32];
+	uint8_t hdr[32];
 	if (sqlite3_file_control(c->h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK ||
 	    !f || !f->pMethods || f->pMethods->xRead(f, hdr, sizeof hdr, 0) != SQLITE_OK)
 		return -1;
-	uint32_t magic = wal_word(hdr, 1);
+	uint32_t magic = sh_be32(hdr);
 	if ((magic & ~1u) != 0x377f0682u)
 		return -1;
-	int native_big = magic & 1u; /* the words summed, in the writer's order */
+	/* the words summed, in the writer's order */
+	uint32_t (*word)(const uint8_t *) = magic & 1u ? sh_be32 : sh_le32;
 	uint32_t s0 = 0, s1 = 0;
 	for (int i = 0; i < 24; i += 8) {
-		s0 += wal_word(hdr + i, native_big) + s1;
-		s1 += wal_word(hdr + i + 4, native_big) + s0;
+		s0 += word(hdr + i) + s1;
+		s1 += word(hdr + i + 4) + s0;
 	}
-	if (s0 != wal_word(hdr + 24, 1) || s1 != wal_word(hdr + 28, 1))
+	if (s0 != sh_be32(hdr + 24) || s1 != sh_be32(hdr + 28))
 		return -1;
-	*seq = wal_word(hdr + 12, 1);
+	*seq = sh_be32(hdr + 12);
 	return 0;
 }
 
