@@ -71,7 +71,7 @@ void party_keys_changed(void);
  * them is more than twice the window old) in one short write;
  * party_authenticate calls it every PARTY_NONCE_PRUNE_EVERY calls. Returns
  * rows removed or a negative status. */
-#define PARTY_NONCE_BUCKET_SECONDS 600
+#define PARTY_NONCE_BUCKET_SECONDS 600 /* consent migration 4 files old rows at 600 too */
 #define PARTY_NONCE_PRUNE_EVERY 256
 #define PARTY_NONCE_PRUNE_BATCH 1024
 int party_nonces_prune(store *db, int64_t now, struct sh_err *err);
