@@ -1,6 +1,7 @@
 /* http_bench.c — requests per second through the HTTP server: keep-alive
  * libcurl clients on threads against a trivial JSON route and a JSON-body
- * POST route, in process on 127.0.0.1. Prints a table; asserts nothing. */
+ * POST route, in process on 127.0.0.1. Prints a table; asserts nothing.
+ * Argument: a pool of N HTTP workers; none or 0, a thread per connection. */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -2,6 +2,9 @@
  *
  *   bench_verify URL DIR [--consents K] [--threads T] [--port P] [--no-sender]
  *
+ * --threads T: a pool of T HTTP workers; 0 (the default, as `shanakht
+ * serve`): a thread per connection.
+ *
  * URL is a store already holding persons (bench/registry/gen_persons).
  * It registers a relying party, picks K living persons with a mobile,
  * pre-issues K consents (passcodes captured), and writes pre-signed request
@@ -140,7 +143,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *url = argv[1], *dir = argv[2];
-	int64_t k = 100000, threads = 2, port = 18080;
+	int64_t k = 100000, threads = 0, port = 18080;
 	int sender_on = 1;
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-sender")) {
@@ -151,7 +154,8 @@ int main(int argc, char **argv)
 			       : !strcmp(argv[i], "--threads") ? &threads
 			       : !strcmp(argv[i], "--port")    ? &port
 							       : NULL;
-		if (!dst || i + 1 >= argc || sh_parse_i64(argv[++i], 1, 10000000, dst) != 0) {
+		if (!dst || i + 1 >= argc ||
+		    sh_parse_i64(argv[++i], dst == &threads ? 0 : 1, 10000000, dst) != 0) {
 			fprintf(stderr, "bad option %s\n", argv[i]);
 			return 2;
 		}
@@ -162,7 +166,7 @@ int main(int argc, char **argv)
 	randombytes_buf(master, sizeof master);
 	if (sodium_init() < 0 || keyring_from_master(master, &app.keys, &err) != SH_OK)
 		die("keyring", &err);
-	if (store_open(url, (int)threads * 2 + 2, &app.db, &err) != SH_OK)
+	if (store_open(url, (int)(threads ? threads : 32) * 2 + 2, &app.db, &err) != SH_OK)
 		die("store", &err);
 	if (audit_migrate(app.db, &err) || registry_migrate(app.db, &err) ||
 	    notify_migrate(app.db, &err) || consent_migrate(app.db, &err) ||
@@ -292,7 +296,7 @@ int main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	if (http_server_start(&hc, routes, nr, &hooks, &app, &srv, &err) != SH_OK)
 		die("http", &err);
-	printf("ready: http://%s (%lld threads); wrk -t2 -c32 -d10s --latency -s "
+	printf("ready: http://%s (%lld workers, 0: a thread per connection); wrk -t2 -c32 -d10s --latency -s "
 	       "bench/verify/signed.lua http://%s -- %s/yesno.txt 2\n",
 	       listen, (long long)threads, listen, dir);
 	fflush(stdout);

@@ -12,7 +12,7 @@ struct cli_opts {
 	const char *web_dir;    /* --web, default web (if it exists) */
 	const char *role;       /* --role (user add) */
 	const char *council;    /* --council (user add) */
-	unsigned threads;       /* --threads, 0 = 2 x cores (serve) */
+	unsigned threads;       /* --threads: a pool of N HTTP workers; 0 = a thread per connection */
 	int pool_size;          /* --pool, 0 = default (serve: threads + 4) */
 	size_t max_body;        /* --max-body BYTES */
 	int session_ttl;        /* --session-ttl SECONDS, default 8 h */

@@ -82,6 +82,20 @@ static const struct store_migration consent_migrations[] = {
 	 " SELECT seen_at / 600, party_id, nonce, seen_at FROM party_nonces;"
 	 "DROP TABLE party_nonces;"
 	 "ALTER TABLE party_nonces_bucketed RENAME TO party_nonces;"},
+	/* Every signed request inserts one random nonce: as a rowid table with
+	 * its key beside it, that was two B-trees and two leaves written per
+	 * request on SQLite, and each nonce stored twice (decisions D15). */
+	{5, "party nonces keyed by their primary key alone",
+	 "CREATE TABLE party_nonces_keyed ("
+	 " bucket BIGINT NOT NULL,"
+	 " party_id BIGINT NOT NULL,"
+	 " nonce TEXT NOT NULL,"
+	 " seen_at BIGINT NOT NULL,"
+	 " PRIMARY KEY (bucket, party_id, nonce)){{WITHOUT_ROWID}};"
+	 "INSERT INTO party_nonces_keyed (bucket, party_id, nonce, seen_at)"
+	 " SELECT bucket, party_id, nonce, seen_at FROM party_nonces;"
+	 "DROP TABLE party_nonces;"
+	 "ALTER TABLE party_nonces_keyed RENAME TO party_nonces;"},
 };
 
 int consent_migrate(store *db, struct sh_err *err)

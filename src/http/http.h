@@ -92,7 +92,10 @@ struct http_hooks {
 
 struct http_config {
 	const char *listen;   /* "127.0.0.1:8080" */
-	unsigned threads;     /* worker threads; 0 = number of cores */
+	/* 0: a thread for each connection (handlers block: in the database, at
+	 * the write gate); N: a pool of N workers, each serving the
+	 * connections it accepted one request at a time (docs/http.md). */
+	unsigned threads;
 	unsigned max_connections;
 	size_t max_body;      /* default 8 MiB */
 	size_t max_header;    /* default 16 KiB, whole request header block */

@@ -44,10 +44,6 @@ static size_t mhd_no_unescape(void *cls, struct MHD_Connection *c, char *s)
 
 static void config_defaults(struct http_config *cfg)
 {
-	if (!cfg->threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->threads = n > 0 ? (unsigned)n : 2;
-	}
 	if (!cfg->max_connections)
 		cfg->max_connections = DEFAULT_MAX_CONNECTIONS;
 	if (!cfg->max_body)
@@ -149,7 +145,12 @@ int http_server_start(const struct http_config *cfg, const struct http_route *ro
 	size_t pool = srv->cfg.max_header * 2 + ((size_t)8 << 10);
 	if (pool < ((size_t)32 << 10))
 		pool = (size_t)32 << 10;
+	/* Thread per connection: a handler that waits (a page read, the write
+	 * gate, its group's COMMIT) then holds up only its own connection; in
+	 * a pool it holds up every connection of its worker (docs/http.md). */
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	if (!srv->cfg.threads)
+		flags |= MHD_USE_THREAD_PER_CONNECTION;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* MHD wants the logger first; a pool of 1 is "no pool" (it warns). */
@@ -174,8 +175,13 @@ int http_server_start(const struct http_config *cfg, const struct http_route *ro
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : 0;
-	sh_info("http: listening on %s (port %u), %u threads, body cap %zu, header cap %zu",
-		cfg->listen, srv->port, srv->cfg.threads, srv->cfg.max_body, srv->cfg.max_header);
+	char threading[48];
+	if (srv->cfg.threads)
+		snprintf(threading, sizeof threading, "%u workers", srv->cfg.threads);
+	else
+		snprintf(threading, sizeof threading, "a thread per connection");
+	sh_info("http: listening on %s (port %u), %s, body cap %zu, header cap %zu", cfg->listen,
+		srv->port, threading, srv->cfg.max_body, srv->cfg.max_header);
 	*out = srv;
 	return SH_OK;
 out:

@@ -1,5 +1,6 @@
 /* sql_dialect.c — one SQL text for both backends: `?` -> `$n`, {{PK}} and
- * {{BLOB}} column types, and FOR UPDATE as a no-op on SQLite.
+ * {{BLOB}} column types, the {{WITHOUT_ROWID}} table option, and FOR UPDATE
+ * as a no-op on SQLite.
  *
  * The scanner knows just enough SQL lexing to leave string literals ('...',
  * with '' as an escaped quote), quoted identifiers ("...") and comments
@@ -25,6 +26,24 @@ static const char *blob_type(enum store_backend b)
 {
 	return b == STORE_SQLITE ? "BLOB" : "BYTEA";
 }
+
+/* After a table's closing parenthesis: on SQLite the table is its primary
+ * key's B-tree, with no rowid B-tree beside it — for tables looked up and
+ * inserted only by that key, one leaf written per row instead of two, and
+ * each row stored once. PostgreSQL tables are heaps either way. */
+static const char *without_rowid(enum store_backend b)
+{
+	return b == STORE_SQLITE ? " WITHOUT ROWID" : "";
+}
+
+static const struct {
+	const char *token;
+	const char *(*text)(enum store_backend b);
+} dialect_tokens[] = {
+	{"{{PK}}", pk_type},
+	{"{{BLOB}}", blob_type},
+	{"{{WITHOUT_ROWID}}", without_rowid},
+};
 
 /* Does the text end (ignoring trailing blanks and ';') with the word sequence
  * `suffix`, preceded by a blank? Then return where it starts, else -1. */
@@ -108,17 +127,17 @@ int store_sql_translate(const char *sql, enum store_backend backend, int flags,
 			else
 				rc = sh_buf_append(&b, "?", 1);
 		} else if (p[0] == '{' && p[1] == '{') {
-			if (strncmp(p, "{{PK}}", 6) == 0) {
-				rc = sh_buf_puts(&b, pk_type(backend));
-				p += 6;
-			} else if (strncmp(p, "{{BLOB}}", 8) == 0) {
-				rc = sh_buf_puts(&b, blob_type(backend));
-				p += 8;
-			} else {
+			size_t k = 0, n_tokens = sizeof dialect_tokens / sizeof dialect_tokens[0];
+			while (k < n_tokens &&
+			       strncmp(p, dialect_tokens[k].token, strlen(dialect_tokens[k].token)))
+				k++;
+			if (k == n_tokens) {
 				sh_buf_free(&b);
 				return sh_err_set(err, SH_EINVAL, "STORE_SQL",
 						  "unknown token in SQL: %.20s", p);
 			}
+			rc = sh_buf_puts(&b, dialect_tokens[k].text(backend));
+			p += strlen(dialect_tokens[k].token);
 		} else {
 			while (*p && !strchr("'\"-/?{", *p))
 				p++;

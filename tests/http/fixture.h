@@ -4,6 +4,7 @@
 #define SH_TESTS_HTTP_FIXTURE_H
 
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,6 +98,32 @@ static void h_slow(struct http_req *req, struct http_resp *resp)
 	http_reply_json(resp, 200, json_pack("{s:s}", "p", req->params[0]));
 }
 
+/* A handler that blocks like one waiting in the database: GET
+ * /api/v1/latch/wait waits (at most 10 s) until GET /api/v1/latch/open. */
+static pthread_mutex_t latch_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t latch_cv = PTHREAD_COND_INITIALIZER;
+static int latch_opened;
+
+static void h_latch(struct http_req *req, struct http_resp *resp)
+{
+	int opened;
+	pthread_mutex_lock(&latch_mu);
+	if (!strcmp(req->params[0], "open")) {
+		latch_opened = 1;
+		pthread_cond_broadcast(&latch_cv);
+	} else {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 10;
+		while (!latch_opened &&
+		       pthread_cond_timedwait(&latch_cv, &latch_mu, &until) == 0)
+			;
+	}
+	opened = latch_opened;
+	pthread_mutex_unlock(&latch_mu);
+	http_reply_json(resp, 200, json_pack("{s:b}", "opened", opened));
+}
+
 static int fake_auth(void *app, enum http_auth auth, struct http_req *req, struct sh_err *err)
 {
 	const char *a = http_header(req, "Authorization");
@@ -140,6 +167,7 @@ static const struct http_route test_routes[] = {
 	{"GET", "/api/v1/party", h_ping, HTTP_AUTH_PARTY, 0},
 	{"GET", "/api/v1/bytes", h_bytes, HTTP_AUTH_NONE, 0},
 	{"GET", "/api/v1/slow/{p}", h_slow, HTTP_AUTH_NONE, 0},
+	{"GET", "/api/v1/latch/{what}", h_latch, HTTP_AUTH_NONE, 0},
 	{"GET", "/healthz", h_ping, HTTP_AUTH_NONE, 0},
 	{"GET", "/api/v1/oom", h_oom, HTTP_AUTH_NONE, 0},
 };

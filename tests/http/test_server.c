@@ -336,6 +336,36 @@ Test(http, keep_alive_serves_many)
 	close(fd);
 }
 
+/* threads = 0: a thread per connection, so handlers that block (in the
+ * database, at the write gate) hold up only their own connection. With a
+ * pool the waiters and the opener could share a worker, and the opener
+ * would wait for the waiters' 10 s timeout. */
+Test(http_per_connection, a_blocked_handler_holds_up_only_its_connection, .fini = stop)
+{
+	start_with((struct http_config){.threads = 0});
+	enum { WAITERS = 8 };
+	int fd[WAITERS];
+	const char wait_req[] = "GET /api/v1/latch/wait HTTP/1.1\r\nHost: x\r\n\r\n";
+	for (int i = 0; i < WAITERS; i++) {
+		fd[i] = tc_connect(port);
+		cr_assert(fd[i] >= 0);
+		cr_assert_eq(send(fd[i], wait_req, sizeof wait_req - 1, MSG_NOSIGNAL),
+			     (ssize_t)sizeof wait_req - 1);
+	}
+	struct tresp r;
+	cr_assert_eq(tc_request(port, "GET", "/api/v1/latch/open", NULL, 0, NULL, &r), 0);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body, "\"opened\":true"), "%s", r.body);
+	tc_free(&r);
+	for (int i = 0; i < WAITERS; i++) {
+		char *got = tc_read(fd[i], 5000, 1);
+		cr_assert(strstr(got, "HTTP/1.1 200"), "%s", got);
+		cr_assert(strstr(got, "\"opened\":true"), "%s", got);
+		free(got);
+		close(fd[i]);
+	}
+}
+
 Test(http_start, bad_configs_fail_cleanly)
 {
 	struct http_server *s = NULL;
