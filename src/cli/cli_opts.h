@@ -13,7 +13,7 @@ struct cli_opts {
 	const char *role;       /* --role (user add) */
 	const char *council;    /* --council (user add) */
 	unsigned threads;       /* --threads: a pool of N HTTP workers; 0 = a thread per connection */
-	int pool_size;          /* --pool, 0 = default (serve: threads + 4) */
+	int pool_size;          /* --pool, 0 = default (serve: 16 per core, or --threads, + 4) */
 	size_t max_body;        /* --max-body BYTES */
 	int session_ttl;        /* --session-ttl SECONDS, default 8 h */
 	int demo;               /* --demo (init) */
