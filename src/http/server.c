@@ -153,13 +153,18 @@ int http_server_start(const struct http_config *cfg, const struct http_route *ro
 		flags |= MHD_USE_THREAD_PER_CONNECTION;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	/* MHD wants the logger first; a pool of 1 is "no pool" (it warns). */
+	/* A pool size only for a pool: MHD warns about 0, and a pool of 1 is
+	 * its single internal thread. */
+	struct MHD_OptionItem pool_size[] = {
+		{MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)srv->cfg.threads, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	/* MHD wants the logger first. */
 	srv->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, http_conn_on_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)(srv->cfg.threads > 1 ? srv->cfg.threads : 0),
+		MHD_OPTION_ARRAY, srv->cfg.threads > 1 ? pool_size : pool_size + 1,
 		MHD_OPTION_CONNECTION_LIMIT, srv->hard_conn_limit,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.idle_timeout_s,
