@@ -1,7 +1,6 @@
 /* store.c — store_open/close, the connection pool, transactions, and the
  * statement calls that dispatch to the SQLite or PostgreSQL backend. */
 #include <errno.h>
-#include <limits.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -47,29 +46,29 @@ static void cond_init_monotonic(pthread_cond_t *cv)
 	pthread_condattr_destroy(&ca);
 }
 
-/* Before the gate: flush the database file, copy what was committed
- * meanwhile, and again, until a pass copies few frames. The restart copies
- * under the gate what came after the last pass, and fsyncs every page not
- * yet flushed; one flush and one pass left the frames committed during the
- * flush (40-100 ms of verifications, ~2,000 frames) to that fsync, and the
- * restart held the gate 6-32 ms. Each round has fewer pages to flush, so
- * takes less time, so leaves fewer frames behind. */
-static int wal_flushed(store *db)
+/* Checkpoint passes until one leaves little behind: what a pass could not
+ * copy, and what was committed while it ran, is what a restart would copy
+ * under the gate, with its fsync, while writers wait. Each pass is shorter
+ * than the one before, as it has less to copy. With flush, each pass comes
+ * after a flush of the database file, so that the restart's fsync has only
+ * the last pages to write; one flush and one pass left the frames
+ * committed during the flush (40-100 ms of verifications, ~2,000 frames)
+ * to that fsync, and the restart held the gate 6-32 ms. *log_frames: the
+ * WAL's length at the last pass, in and out. 1: caught up; 0: not within
+ * `passes`; -1: a checkpoint failed. */
+static int wal_catch_up(store *db, int flush, int passes, int *log_frames)
 {
-	int backfilled = -1;
-	for (int pass = 0; pass < STORE_WAL_FLUSH_PASSES; pass++) {
-		if (db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_SYNC, NULL) != 0)
-			return 0;
-		int log_frames = 0;
-		int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, &log_frames);
+	for (int pass = 0; pass < passes; pass++) {
+		if (flush && db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_SYNC, NULL) != 0)
+			return -1;
+		int before = *log_frames;
+		int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, log_frames);
 		if (left < 0)
-			return 0;
-		int copied = backfilled < 0 ? INT_MAX : log_frames - left - backfilled;
-		backfilled = log_frames - left;
-		if (copied <= STORE_WAL_CATCHUP_FRAMES)
-			break;
+			return -1;
+		if (*log_frames - before + left <= STORE_WAL_CATCHUP_FRAMES)
+			return 1;
 	}
-	return 1;
+	return 0;
 }
 
 /* Start the WAL over, holding the write gate.
@@ -92,19 +91,21 @@ static int wal_flushed(store *db)
  * first was not enough: under steady writes some reader nearly always
  * holds an older snapshot. What the writers wait for is the copy of the
  * last frames and SQLite's fsync of the database file; passive passes
- * first shrink what is left to copy (wal_caught_up) and the database file
- * is flushed before the gate is taken (wal_flushed), so that the fsync
- * under the gate has only those last pages to write (it was 50-150 ms with
- * no flush first, 6-32 ms with one, 1.3-3.1 ms now). */
+ * first shrink what is left to copy and the database file is flushed
+ * before the gate is taken (wal_catch_up), so that the fsync under the gate
+ * has only those last pages to write (it was 50-150 ms with no flush
+ * first, 6-32 ms with one, 1.3-3.1 ms with flushes until caught up). After
+ * STORE_WAL_FLUSH_PASSES rounds the restart goes ahead caught up or not. */
 static void wal_restart(store *db)
 {
 	struct sh_err e = {0};
-	if (!wal_flushed(db))
+	int log_frames = 0; /* the first round never counts as caught up */
+	if (wal_catch_up(db, 1, STORE_WAL_FLUSH_PASSES, &log_frames) < 0)
 		return;
 	if (store_gate_enter(db, &e) != SH_OK)
 		return;
 	store_group_close(db);
-	int log_frames = 0;
+	log_frames = 0;
 	int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_RESTART, &log_frames);
 	pthread_mutex_lock(&db->gate_mu);
 	if (left == 0)
@@ -136,23 +137,6 @@ static void wal_count_restarts(store *db)
 	db->wal_seq_known = 1;
 }
 
-/* Before a restart, passive passes until one leaves little behind: what a
- * pass could not copy, and what was committed while it ran, is copied
- * under the gate by the restart, with its fsync, while writers wait. Each
- * pass is shorter than the one before, as it has less to copy. */
-static int wal_caught_up(store *db, int *log_frames)
-{
-	for (int pass = 0; pass < STORE_WAL_CATCHUP_PASSES; pass++) {
-		int before = *log_frames;
-		int left = db->ops->checkpoint(db->ckpt_conn, STORE_CKPT_PASSIVE, log_frames);
-		if (left < 0)
-			return 0;
-		if (*log_frames - before + left <= STORE_WAL_CATCHUP_FRAMES)
-			return 1;
-	}
-	return 0;
-}
-
 /* Whether to restart now: a long WAL once the passes have caught up, or
  * one twice as long in any case, since a writer that outpaces the passes
  * would otherwise keep the WAL from ever restarting. */
@@ -168,7 +152,8 @@ static int wal_restart_due(store *db, int log_frames)
 	pthread_mutex_unlock(&db->gate_mu);
 	if (pending)
 		return 0;
-	return wal_caught_up(db, &log_frames) || log_frames >= 2 * threshold;
+	return wal_catch_up(db, 0, STORE_WAL_CATCHUP_PASSES, &log_frames) > 0 ||
+	       log_frames >= 2 * threshold;
 }
 
 static void *ckpt_main(void *arg)

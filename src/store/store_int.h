@@ -106,7 +106,7 @@ struct store_ops {
  * (512 KiB) to copy, trying at most this many passes (store.c). */
 #define STORE_WAL_CATCHUP_FRAMES 128
 #define STORE_WAL_CATCHUP_PASSES 8
-/* At most this many flush-and-copy rounds before a restart (wal_flushed);
+/* At most this many flush-and-copy rounds before a restart (wal_catch_up);
  * three or four were enough under the verification benchmark. */
 #define STORE_WAL_FLUSH_PASSES 6
 /* How long a restart waits for readers of older snapshots to finish. */
