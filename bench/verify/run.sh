@@ -40,12 +40,13 @@ grep -v '^20' "$dir/server.log"
 # One wrk run, then what the server wrote and read meanwhile (write and
 # read calls: WAL frames and the checkpointer's copies, pages outside the
 # connections' caches), per request.
+server_io() { awk '/^wchar/{w=$2} /^rchar/{r=$2} END{print w, r}' /proc/$pid/io; }
 phase() { # label lines-file
   local w0 r0 w1 r1 n
-  read -r w0 r0 < <(awk '/^wchar/{w=$2} /^rchar/{r=$2} END{print w, r}' /proc/$pid/io)
+  read -r w0 r0 < <(server_io)
   echo "== $1, wrk -t2 -c$conns -d${secs}s"
   wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/signed.lua" "http://127.0.0.1:$port" -- "$2" 2 | tee "$dir/wrk.out"
-  read -r w1 r1 < <(awk '/^wchar/{w=$2} /^rchar/{r=$2} END{print w, r}' /proc/$pid/io)
+  read -r w1 r1 < <(server_io)
   n=$(awk '/requests in/{print $1}' "$dir/wrk.out")
   awk -v w=$((w1 - w0)) -v r=$((r1 - r0)) -v n="${n:-0}" 'BEGIN {
     printf "server I/O: wrote %.0f MB, read %.0f MB (%.1f KiB written, %.1f KiB read per request)\n",
