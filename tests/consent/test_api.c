@@ -44,7 +44,7 @@ static int authenticate(void *ctx, enum http_auth auth, struct http_req *req,
 			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED", "citizen token required");
 		return citizen_session_check(a->db, a->keys, tok, &req->principal, err);
 	case HTTP_AUTH_PARTY:
-		return party_authenticate(a->db, a->keys, req->method, req->path,
+		return party_authenticate(a->db, a->keys, consent_config_env(), req->method, req->path,
 					  http_header(req, "X-Party-Key"),
 					  http_header(req, "X-Timestamp"), http_header(req, "X-Nonce"),
 					  http_header(req, "X-Signature"), req->body, req->body_len,
