@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <sys/stat.h>
 
 #include "auth/roles.h"
 #include "auth/users.h"
@@ -41,8 +42,10 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	/* var/ and the parent of the key directory (the key ring makes its own
-	 * directory 0700). */
-	if (sh_mkdir_p(o.var_dir, 0755) != 0) {
+	 * directory 0700). var/ holds the database and the SMS outbox log:
+	 * 0700, and every file init creates 0600 (issue 13 item 2). */
+	umask(077);
+	if (sh_mkdir_p(o.var_dir, 0700) != 0 || chmod(o.var_dir, 0700) != 0) {
 		fprintf(stderr, "shanakht init: cannot create %s: %s\n", o.var_dir, strerror(errno));
 		goto out;
 	}

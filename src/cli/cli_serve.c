@@ -1,11 +1,13 @@
 /* serve.c — `shanakht serve`: open the store, load the keys, migrate, and
  * answer HTTP until SIGINT/SIGTERM. */
+#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -113,6 +115,13 @@ int cli_serve(int argc, char **argv)
 		o.pool_size = want + 4 > 1024 ? 1024 : want + 4;
 	}
 
+	/* Whatever serve creates (the SQLite file, its -wal and -shm, the
+	 * SMS outbox log) is the server's alone: 0600 files in a 0700 var/
+	 * (issue 13 item 2; docs/security.md). */
+	umask(077);
+	if (chmod(o.var_dir, 0700) != 0 && errno != ENOENT)
+		fprintf(stderr, "shanakht serve: warning: cannot make %s 0700: %s\n", o.var_dir,
+			strerror(errno));
 	if (keyring_load(o.keys_dir, &app.keys, &err) != SH_OK) {
 		fprintf(stderr, "shanakht serve: %s\n", err.msg);
 		goto out;

@@ -280,3 +280,223 @@ Test(passcode, default_lock_is_at_one_hundred_failures)
 	consent_config_defaults(&c);
 	cr_assert_eq(c.person_max_failures, 100);
 }
+
+/* A handset: the test SMS gateway the sender delivers to. */
+struct handset {
+	struct sms_gateway base;
+	char text[SMS_TEXT_MAX];
+};
+static int handset_send(struct sms_gateway *gw, const char *to, const char *text,
+			struct sh_err *err)
+{
+	(void)to;
+	(void)err;
+	snprintf(((struct handset *)gw)->text, SMS_TEXT_MAX, "%s", text);
+	return SH_OK;
+}
+static void handset_free(struct sms_gateway *gw)
+{
+	(void)gw;
+}
+
+/* Cells of every table holding `needle`, counted (a stolen database). */
+static int64_t cells_holding(const char *needle)
+{
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	store_stmt *st = NULL;
+	char tables[64][64];
+	int nt = 0;
+	int64_t hits = 0;
+	int pg = strncmp(f.url, "sqlite:", 7) != 0;
+	cr_assert_eq(store_begin(f.db, STORE_READ, &tx, &err), SH_OK);
+	cr_assert_eq(store_query(tx, &st, &err,
+				 pg ? "SELECT table_name FROM information_schema.tables"
+				      " WHERE table_schema = current_schema()"
+				    : "SELECT name FROM sqlite_master WHERE type = 'table'",
+				 ""),
+		     SH_OK, "%s", err.msg);
+	while (nt < 64 && store_step(st, &err) == STORE_ROW)
+		snprintf(tables[nt++], sizeof tables[0], "%s", store_col_text(st, 0));
+	store_finalize(st);
+	cr_assert(nt > 10, "only %d tables", nt);
+	for (int t = 0; t < nt; t++) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT * FROM %.63s", tables[t]);
+		cr_assert_eq(store_query(tx, &st, &err, sql, ""), SH_OK, "%s %s", sql, err.msg);
+		while (store_step(st, &err) == STORE_ROW)
+			for (int c = 0; c < store_col_count(st); c++) {
+				size_t n = 0;
+				const void *v = store_col_blob(st, c, &n);
+				if (v && n >= strlen(needle) && memmem(v, n, needle, strlen(needle))) {
+					fprintf(stderr, "(%s column %d holds it)\n", tables[t], c);
+					hits++;
+				}
+			}
+		store_finalize(st);
+	}
+	store_rollback(tx);
+	return hits;
+}
+
+/* Issue 13 item 2: once a passcode is delivered, no row of any table
+ * holds it (the store keeps only a keyed hash: the key is not in it). */
+Test(passcode, a_delivered_passcode_is_in_no_row_of_any_table)
+{
+	struct consent_issued c;
+	struct sh_err err = {0};
+	fx_consent(&f, alive, "account opening", &c);
+	char code[8];
+	snprintf(code, sizeof code, "%s", fx_code(&f, &c));
+	cr_assert_eq(strlen(code), 6);
+	cr_assert(cells_holding(code) > 0, "the queued SMS must hold it until delivery");
+	struct handset h = {.base = {.name = "handset", .send = handset_send, .free = handset_free}};
+	cr_assert_eq(sms_outbox_pump(f.db, &h.base, sh_now(), &err), 1, "%s", err.msg);
+	cr_assert(strstr(h.text, code), "the handset got %s", h.text);
+	cr_assert_eq(cells_holding(code), 0);
+	/* And the right passcode still works: the hash is all it needs. */
+	store_tx *tx = NULL;
+	struct consent_redeemed r;
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(consent_redeem(tx, f.kr, &f.cfg, f.party.id, c.consent_id, code, sh_now(), &r,
+				    &err),
+		     SH_OK);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	cr_assert(r.ok, "%s", err.code);
+}
+
+static int request(enum consent_kind kind, const char *idn, const char *addr,
+		   struct consent_issued *c, struct sh_err *err)
+{
+	store_tx *tx = NULL;
+	struct sh_err e = {0};
+	struct consent_ask ask = {.kind = kind, .party_id = kind == CONSENT_FOR_PARTY ? f.party.id : 0,
+				  .party_name = f.party.name, .id_number = idn,
+				  .purpose = "account opening", .source_addr = addr,
+				  .now = sh_now()};
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &e), SH_OK);
+	int rc = consent_request(tx, f.kr, &f.cfg, &f.party_actor, &ask, c, err);
+	if (rc == SH_OK)
+		cr_assert_eq(store_commit(tx, &e), SH_OK);
+	else
+		store_rollback(tx);
+	return rc;
+}
+
+/* Issue 13 item 4: anonymous sign-ins never spend the consent budget, and
+ * a party told nothing was sent gets the truth (a refusal, not a consent). */
+Test(passcode, sign_ins_never_spend_a_partys_consent_budget)
+{
+	struct consent_issued c;
+	struct sh_err err = {0};
+	/* Ten anonymous sign-ins from ten addresses for Ayesha's number. */
+	for (int i = 0; i < 10; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "198.51.100.%d", i);
+		cr_assert_eq(request(CONSENT_FOR_LOGIN, alive, addr, &c, &err), SH_OK);
+		if (i < f.cfg.login_sms_per_window) {
+			cr_assert(!c.refused && c.delivered, "%d: %s", i, err.code);
+		} else {
+			cr_assert(c.refused);
+			cr_assert_str_eq(err.code, "LOGIN_RATE_LIMITED");
+		}
+	}
+	/* The bank's consent still goes out. */
+	cr_assert_eq(request(CONSENT_FOR_PARTY, alive, "203.0.113.5", &c, &err), SH_OK);
+	cr_assert(!c.refused, "%s", err.code);
+	cr_assert(c.delivered);
+}
+
+Test(passcode, budgets_per_person_party_and_address_refuse_with_the_truth)
+{
+	struct consent_issued c;
+	struct sh_err err = {0};
+	char unknown[14];
+	cr_assert_eq(idnum_generate(unknown, &err), SH_OK);
+	f.cfg.person_sms_per_window = 2;
+	f.cfg.addr_sms_per_window = 3;
+	/* Per person: the third consent for one number in the window is
+	 * refused, for a registered number and an unknown one alike. */
+	const char *nums[] = {alive, unknown};
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 2; i++) {
+			cr_assert_eq(request(CONSENT_FOR_PARTY, nums[k], NULL, &c, &err), SH_OK);
+			cr_assert(!c.refused);
+		}
+		cr_assert_eq(request(CONSENT_FOR_PARTY, nums[k], NULL, &c, &err), SH_OK);
+		cr_assert(c.refused);
+		cr_assert_eq(err.status, SH_ETHROTTLE);
+		cr_assert_str_eq(err.code, "CONSENT_RATE_LIMITED");
+		cr_assert_str_eq(c.consent_id, "", "no consent is made");
+		cr_assert(c.retry_after > sh_now());
+	}
+	/* Per address, for sign-ins: whichever numbers are asked. */
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(request(CONSENT_FOR_LOGIN, i ? unknown : nomobile, "198.51.100.9", &c, &err),
+			     SH_OK);
+	cr_assert(!c.refused);
+	cr_assert_eq(request(CONSENT_FOR_LOGIN, alive, "198.51.100.9", &c, &err), SH_OK);
+	cr_assert(c.refused);
+	cr_assert_str_eq(err.code, "ADDRESS_RATE_LIMITED");
+	/* Per party. */
+	f.cfg.party_sms_per_window = 1;
+	cr_assert_eq(request(CONSENT_FOR_PARTY, nomobile, NULL, &c, &err), SH_OK);
+	cr_assert(c.refused);
+	cr_assert_str_eq(err.code, "PARTY_RATE_LIMITED");
+	/* The citizen sees the withheld request in their record. */
+	cr_assert(fx_count(&f,
+			   "SELECT COUNT(*) FROM verify_transactions WHERE id_number = ?"
+			   " AND reason = 'rate_limited'",
+			   alive) >= 1);
+}
+
+/* Issue 13 item 4: failed sign-ins (anonymous) never throttle or lock the
+ * counter relying parties' verifications answer to. */
+Test(passcode, failed_sign_ins_do_not_throttle_a_bank)
+{
+	struct consent_issued c;
+	struct consent_redeemed r;
+	struct sh_err err = {0};
+	char bad[8];
+	f.cfg.person_max_failures = 3;
+	f.cfg.person_free_failures = 1;
+	f.cfg.login_sms_per_window = 10;
+	int64_t now = sh_now();
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(request(CONSENT_FOR_LOGIN, alive, "198.51.100.1", &c, &err), SH_OK);
+		char m[2048];
+		fx_last_sms(&f, "+923001234567", m, sizeof m);
+		char code[8];
+		fx_code_in(m, code);
+		wrong_code(code, bad);
+		cr_assert_eq(redeem(&f, 0, c.consent_id, bad, now + 100 * i, &r, &err), SH_OK);
+	}
+	cr_assert_str_eq(err.code, "PASSCODE_LOCKED", "sign-in is locked after 3");
+	/* The bank's verification is neither throttled nor locked. */
+	fx_consent(&f, alive, "account opening", &c);
+	cr_assert_eq(redeem(&f, f.party.id, c.consent_id, fx_code(&f, &c), now + 201, &r, &err),
+		     SH_OK);
+	cr_assert(r.ok, "%s", err.code);
+}
+
+/* Issue 13 item 11: delays start after person_free_failures failures —
+ * the 6th try with the default 5, as docs/consent.md says. */
+Test(passcode, delays_start_at_the_sixth_consecutive_failure)
+{
+	struct consent_issued c;
+	struct consent_redeemed r;
+	struct sh_err err = {0};
+	char bad[8];
+	int64_t now = sh_now();
+	cr_assert_eq(f.cfg.person_free_failures, 5);
+	for (int i = 1; i <= 5; i++) {
+		fx_consent(&f, alive, "account opening", &c);
+		wrong_code(fx_code(&f, &c), bad);
+		cr_assert_eq(redeem(&f, f.party.id, c.consent_id, bad, now, &r, &err), SH_OK);
+		cr_assert_str_eq(err.code, "PASSCODE_INVALID", "try %d is free", i);
+	}
+	fx_consent(&f, alive, "account opening", &c);
+	cr_assert_eq(redeem(&f, f.party.id, c.consent_id, fx_code(&f, &c), now, &r, &err), SH_OK);
+	cr_assert_str_eq(err.code, "PASSCODE_THROTTLED", "the 6th waits");
+	cr_assert_eq(r.retry_after, now + 2);
+}
