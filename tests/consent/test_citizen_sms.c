@@ -136,6 +136,11 @@ Test(citizen, status_short_code_answers_through_the_hook)
 	cr_assert_str_eq(r.action, "status");
 	fx_last_sms(&f, "+923001234567", msg, sizeof msg);
 	cr_assert(strstr(msg, "alive"), "own mobile gets the status: %s", msg);
+	/* Issue 13 item 10: the Urdu line says it in Urdu. */
+	const char *ur = strstr(msg, "\n");
+	cr_assert(ur, "%s", msg);
+	cr_assert(strstr(ur, "زندہ"), "Urdu line: %s", ur);
+	cr_assert(!strstr(ur, "alive"), "Urdu line in English: %s", ur);
 	r = text("+923009999999", "8400", withmobile);
 	fx_last_sms(&f, "+923009999999", msg, sizeof msg);
 	cr_assert(!strstr(msg, "alive"), "another mobile does not: %s", msg);
