@@ -151,6 +151,23 @@ int person_set_mobile(store_tx *tx, const struct audit_actor *actor, const char 
 		      const char *mobile, const char *reason, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* --- Changes that take effect later (person_schedule.c). ---
+ * A scheduled value of PERSON_F_MARITAL or PERSON_F_MOBILE takes effect at
+ * effective_at (Unix seconds): from then every read (person_get) shows it,
+ * and the next write records it as a version. One per person and field: a
+ * new one replaces the old; writing the field directly drops it. */
+int person_schedule(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+		    unsigned field, const struct person *value, int64_t effective_at,
+		    const char *reason, struct sh_err *err) __attribute__((warn_unused_result));
+int person_schedule_cancel(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+			   unsigned field, const char *reason, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* The change of `field` still to come: SH_OK with *value's field and
+ * *effective_at, or SH_ENOTFOUND (err untouched) when none. */
+int person_schedule_get(store_tx *tx, const char *id_number, unsigned field,
+			struct person *value, int64_t *effective_at, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 /* Accept "+923001234567", "923001234567", "03001234567", "0092 300 1234567"
  * (spaces and dashes ignored) and write the E.164 form "+923001234567".
  * Pakistani mobile numbers only: +92 3XX XXXXXXX. SH_EINVAL MOBILE_INVALID. */
