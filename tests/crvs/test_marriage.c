@@ -120,12 +120,19 @@ Test(marriage, minimum_age_depends_on_the_province)
 {
 	people(16);
 	license();
-	struct crvs_ctx k = NIKAH, r = REG(LHR1);
+	struct crvs_ctx k = NIKAH, r = REG(LHR1), khi = REG(KHI1);
 	struct crvs_outcome o;
-	/* Sindh: 18 for both (Sindh Child Marriages Restraint Act 2013). */
+	/* Sindh: 18 for both (Sindh Child Marriages Restraint Act 2013), by a
+	 * nikah registrar licensed in Karachi. */
+	static const struct audit_actor a_nikah_khi = {"operator", 16, "nikah_khi",
+						       "nikah_registrar", NULL, NULL};
+	struct crvs_ctx kk = ctx_of(&a_nikah_khi, ROLE_NIKAH_REGISTRAR, "");
+	struct crvs_licence l;
+	fx_operator("nikah_khi", ROLE_NIKAH_REGISTRAR, KHI1);
+	EXPECT_OK(crvs_licence_grant(&khi, "nikah_khi", KHI1, &l, &e));
 	struct crvs_marriage_notice n = mnotice(groom, bride, KHI1);
 	n.date = ago(0);
-	EXPECT_ERR(SH_ERULE, "UNDER_MINIMUM_AGE", crvs_submit_marriage(&k, &n, &o, &e));
+	EXPECT_ERR(SH_ERULE, "UNDER_MINIMUM_AGE", crvs_submit_marriage(&kk, &n, &o, &e));
 	/* Punjab still says 16 for the bride in the seed configuration... */
 	n = mnotice(groom, bride, LHR1);
 	n.date = ago(0);
