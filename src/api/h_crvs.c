@@ -130,7 +130,7 @@ static struct crvs_ctx ctx_of(struct http_req *req, const struct audit_actor *ac
 {
 	struct app *app = req->app;
 	struct crvs_ctx c = {app->db, actor, req->principal.role_bit,
-			     req->principal.council_code, {0, 0, 0}};
+			     req->principal.council_code, {0, 0, 0}, NULL};
 	return c;
 }
 

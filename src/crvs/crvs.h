@@ -11,7 +11,7 @@
  *
  * Every rule breach is SH_ERULE (HTTP 422) with a stable code; docs/crvs.md
  * lists them. Every function that takes a `struct crvs_ctx` runs one
- * transaction of its own. */
+ * transaction of its own, or the caller's (crvs_ctx.tx). */
 #ifndef SH_CRVS_CRVS_H
 #define SH_CRVS_CRVS_H
 
@@ -35,6 +35,10 @@ struct crvs_ctx {
 	unsigned role_bit;         /* the actor's ROLE_* (auth/roles.h) */
 	const char *council_code;  /* the actor's council ("" / NULL for none) */
 	struct sh_date today;
+	/* NULL: each call runs a transaction of its own. Set: calls run inside
+	 * this one and never commit or roll it back; after an error the caller
+	 * must roll it back (a failed call may have written part of its work). */
+	store_tx *tx;
 };
 
 enum crvs_kind { CRVS_BIRTH = 1, CRVS_DEATH, CRVS_MARRIAGE, CRVS_DIVORCE };

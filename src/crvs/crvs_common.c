@@ -17,11 +17,17 @@ struct sh_date crvs_today(const struct crvs_ctx *c)
 
 int crvs_tx_begin(const struct crvs_ctx *c, store_tx **tx, struct sh_err *err)
 {
+	if (c->tx) {
+		*tx = c->tx;
+		return SH_OK;
+	}
 	return store_begin(c->db, STORE_WRITE, tx, err);
 }
 
-int crvs_tx_end(store_tx *tx, int rc, struct sh_err *err)
+int crvs_tx_end(const struct crvs_ctx *c, store_tx *tx, int rc, struct sh_err *err)
 {
+	if (c->tx) /* the caller's transaction: the caller ends it */
+		return rc < 0 ? rc : SH_OK;
 	if (rc < 0) {
 		store_rollback(tx);
 		return rc;

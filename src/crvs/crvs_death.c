@@ -91,7 +91,7 @@ int crvs_notify_death(const struct crvs_ctx *c, const struct crvs_death_notice *
 	json_decref(d);
 	out->late = late;
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 struct live {

@@ -110,7 +110,7 @@ int crvs_submit_divorce(const struct crvs_ctx *c, const struct crvs_divorce_noti
 	rc = crvs_event_insert(tx, c, &e, &out->event_id, err);
 	json_decref(d);
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_divorce_register(store_tx *tx, const struct crvs_ctx *c, const struct crvs_event *e,

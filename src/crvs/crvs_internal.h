@@ -8,10 +8,11 @@
 #include "crvs/crvs.h"
 #include "registry/address.h"
 
-/* Begin a write transaction for c. */
+/* Begin a write transaction for c (or take c->tx). */
 int crvs_tx_begin(const struct crvs_ctx *c, store_tx **tx, struct sh_err *err);
-/* Commit when rc is SH_OK, else roll back; returns the final status. */
-int crvs_tx_end(store_tx *tx, int rc, struct sh_err *err);
+/* Commit when rc is SH_OK, else roll back; returns the final status. With
+ * c->tx, neither: the caller ends its own transaction. */
+int crvs_tx_end(const struct crvs_ctx *c, store_tx *tx, int rc, struct sh_err *err);
 
 void crvs_date_str(struct sh_date d, char out[11]);
 /* The council, with its province; SH_ERULE UNKNOWN_COUNCIL when absent. */

@@ -91,7 +91,7 @@ int crvs_licence_grant(const struct crvs_ctx *c, const char *username, const cha
 	rc = crvs_audit(tx, c, "crvs.licence.grant", object, d, err);
 	json_decref(d);
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_licence_suspend(const struct crvs_ctx *c, const char *licence_no, const char *reason,
@@ -139,7 +139,7 @@ int crvs_licence_suspend(const struct crvs_ctx *c, const char *licence_no, const
 	rc = crvs_audit(tx, c, "crvs.licence.suspend", object, d, err);
 	json_decref(d);
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_licence_check(store_tx *tx, const char *username, struct crvs_licence *out,

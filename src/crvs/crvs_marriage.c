@@ -188,7 +188,7 @@ int crvs_submit_marriage(const struct crvs_ctx *c, const struct crvs_marriage_no
 	json_decref(d);
 	out->late = late;
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_marriage_register(store_tx *tx, const struct crvs_ctx *c, const struct crvs_event *e,

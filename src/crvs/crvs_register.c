@@ -77,7 +77,7 @@ int crvs_register(const struct crvs_ctx *c, int64_t event_id, const struct crvs_
 			 json_pack("{s:s,s:s}", "reg_no", out->reg_no, "person", out->person_id), err);
 out:
 	crvs_event_free(&e);
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_reject(const struct crvs_ctx *c, int64_t event_id, const char *reason,
@@ -105,5 +105,5 @@ int crvs_reject(const struct crvs_ctx *c, int64_t event_id, const char *reason,
 			 err);
 out:
 	crvs_event_free(&e);
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }

@@ -91,7 +91,7 @@ int crvs_rules_set(const struct crvs_ctx *c, const char *name, int64_t value,
 		rc = crvs_audit(tx, c, "crvs.rule.set", NULL, j, err);
 		json_decref(j);
 	}
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 size_t crvs_min_age_provinces(void)
@@ -144,5 +144,5 @@ int crvs_min_age_set(const struct crvs_ctx *c, const char *province, int male, i
 		rc = crvs_audit(tx, c, "crvs.rule.min_age", NULL, d, err);
 		json_decref(d);
 	}
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }

@@ -81,7 +81,7 @@ int crvs_talaq_revoke(const struct crvs_ctx *c, int64_t divorce_id, struct sh_er
 		rc = crvs_audit(tx, c, "crvs.talaq.revoke", object, NULL, err);
 	}
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_talaq_settle(store_tx *tx, const struct audit_actor *actor, struct sh_date today,

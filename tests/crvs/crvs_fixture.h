@@ -77,7 +77,7 @@ __attribute__((unused)) static struct sh_date ago(int days)
 
 __attribute__((unused)) static struct crvs_ctx ctx_of(const struct audit_actor *a, unsigned role, const char *council)
 {
-	struct crvs_ctx c = {db, a, role, council, sh_date_today()};
+	struct crvs_ctx c = {db, a, role, council, sh_date_today(), NULL};
 	return c;
 }
 
