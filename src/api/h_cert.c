@@ -7,17 +7,19 @@
 
 #include "auth/roles.h"
 #include "cert/cert.h"
+#include "api/json_idnum.h"
 #include "api/routes.h"
 #include "api/app.h"
 
 static json_t *record_json(const struct cert_record *r)
 {
-	char issued[11], pdf[96], verify[96];
+	char issued[11], pdf[96], verify[96], subject[64];
 	sh_date_format(r->issued, issued, sizeof issued);
 	snprintf(pdf, sizeof pdf, "/api/v1/certificates/%s.pdf", r->serial);
 	snprintf(verify, sizeof verify, "/api/v1/certificates/%s/verify", r->serial);
 	return json_pack("{s:s,s:s,s:s,s:i,s:i,s:b,s:s,s:s,s:s,s:s,s:s}", "serial", r->serial,
-			 "kind", cert_kind_name(r->kind), "subject", r->subject, "copy_no",
+			 "kind", cert_kind_name(r->kind), "subject",
+			 json_idnum_text(r->subject, subject, sizeof subject), "copy_no",
 			 r->copy_no, "copies_issued", r->copies, "duplicate", r->copy_no > 1,
 			 "issued", issued, "issuer", r->issuer, "payload", r->payload, "pdf", pdf,
 			 "verify", verify);

@@ -149,7 +149,7 @@ int crvs_notify_birth(const struct crvs_ctx *c, const struct crvs_birth_notice *
 	json_decref(d);
 	out->late = late;
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_birth_register(store_tx *tx, const struct crvs_ctx *c, const struct crvs_event *e,
