@@ -120,7 +120,7 @@ static void check_pdf(const struct cert_record *rec, enum cert_kind kind)
 	struct sh_buf pdf;
 	sh_buf_init(&pdf, 0);
 	struct sh_err e = {0};
-	cr_assert_eq(cert_pdf(db, rec->serial, &pdf, &e), 0, "%s", e.msg);
+	cr_assert_eq(cert_pdf(db, kr, rec->serial, &pdf, &e), 0, "%s", e.msg);
 	char dir[] = "/tmp/shanakht-issue-XXXXXX", cmd[600], out[CERT_PAYLOAD_TEXT_MAX + 8];
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(cmd, sizeof cmd, "%s/c.pdf", dir);
