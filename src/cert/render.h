@@ -1,7 +1,8 @@
 /* render.h — one national certificate format, drawn as a PDF page.
  *
- * A4 portrait, English on the left and Urdu on the right of every row. Urdu
- * is laid out by Pango (HarfBuzz shaping, right-to-left, Unicode bidi) in
+ * A4 portrait (continuation pages when the rows need them), English on the
+ * left and Urdu on the right of every row, rows as tall as their measured
+ * text. Urdu is laid out by Pango (HarfBuzz shaping, right-to-left, Unicode bidi) in
  * "Noto Nastaliq Urdu" from Debian's fonts-noto-core, found through
  * fontconfig. The QR code (libqrencode, level M) is drawn as cairo
  * rectangles, and the same payload text is written into the PDF's Keywords
