@@ -206,18 +206,23 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 	if (test_capture)
 		memcpy(out->test_code, code, sizeof code);
 
-	char object[48], detail[256];
+	char object[48];
 	snprintf(object, sizeof object, "consent:%s", out->consent_id);
+	/* the detail as jansson wrote it, whatever its length: a copy into a
+	 * fixed array once cut an escaped purpose into broken JSON (14.8) */
 	json_t *d = json_pack("{s:s, s:I, s:s, s:b, s:s}", "id_number", idn, "party_id",
 			      (json_int_t)party_id, "purpose", purpose, "delivered", deliver,
 			      "reason", why);
 	char *ds = d ? json_dumps(d, JSON_COMPACT) : NULL;
 	json_decref(d);
-	snprintf(detail, sizeof detail, "%s", ds ? ds : "{}");
-	free(ds);
+	if (!ds) {
+		rc = sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory for the audit detail");
+		goto out;
+	}
 	rc = audit_append(tx, actor, kind == CONSENT_FOR_LOGIN ? "citizen.login_request"
 								: "consent.request",
-			  object, detail, err);
+			  object, ds, err);
+	free(ds);
 out:
 	sodium_memzero(code, sizeof code);
 	sodium_memzero(text, sizeof text);
