@@ -244,7 +244,7 @@ int demo_load(store *db, struct keyring *keys, const char *password, struct sh_e
 	};
 	int64_t id;
 	for (size_t i = 0; i < N(ops); i++) {
-		rc = auth_user_create(tx, &actor, ops[i].name, password, role_from_name(ops[i].role),
+		rc = auth_user_create(tx, &actor, &auth_pwcost_default, ops[i].name, password, role_from_name(ops[i].role),
 				      ops[i].council ? councils.codes[0] : NULL, &id, err);
 		if (rc)
 			goto out;
