@@ -169,7 +169,7 @@ Test(http_auth, throttled_login_says_when_to_retry)
 	cr_assert(fails == 5 || fails == 6, "%d failures before 429", fails);
 	cr_assert_str_eq(e2e_error_code(&r), "LOGIN_THROTTLED");
 	cr_assert_neq(r.retry_after[0], '\0', "no Retry-After");
-	cr_assert_geq(atoi(r.retry_after), 1);
+	cr_assert_geq(strtol(r.retry_after, NULL, 10), 1);
 	e2e_resp_free(&r);
 }
 
