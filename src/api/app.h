@@ -8,11 +8,17 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct auth_pwcost;
+
 struct app {
 	store *db;
 	struct keyring *keys;
 	const char *var_dir;     /* "var": outbox logs, runtime files */
 	int session_ttl_seconds; /* operator bearer tokens */
+	/* Argon2id cost of operator passwords (auth/password.h); NULL =
+	 * auth_pwcost_default. Configuration, not a global: tests pass a
+	 * cheap one. */
+	const struct auth_pwcost *pwcost;
 };
 
 /* The audit actor for a request's principal (strings borrowed from req). */

@@ -98,7 +98,7 @@ int cli_init(int argc, char **argv)
 	int64_t admin_id;
 	if (store_begin(db, STORE_WRITE, &tx, &err) != SH_OK)
 		goto fail;
-	if (auth_user_create(tx, &system, "admin", password, ROLE_ADMIN, NULL, &admin_id,
+	if (auth_user_create(tx, &system, &auth_pwcost_default, "admin", password, ROLE_ADMIN, NULL, &admin_id,
 			     &err) != SH_OK) {
 		if (err.status == SH_ECONFLICT)
 			sh_err_set(&err, SH_ECONFLICT, "ALREADY_INITIALIZED",

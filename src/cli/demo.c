@@ -331,7 +331,8 @@ int demo_load(store_tx *tx, struct keyring *keys, const char *password,
 	snprintf(out->council, sizeof out->council, "%s", councils.codes[0]);
 	int64_t id;
 	for (size_t i = 0; i < N(demo_ops); i++)
-		if ((rc = auth_user_create(tx, &demo_admin, demo_ops[i].name, password,
+		if ((rc = auth_user_create(tx, &demo_admin, &auth_pwcost_default,
+					   demo_ops[i].name, password,
 					   role_from_name(demo_ops[i].role),
 					   demo_ops[i].council ? councils.codes[0] : NULL, &id, err)))
 			return rc;

@@ -280,6 +280,8 @@ static int person_audit(store_tx *tx, const struct audit_actor *actor, const cha
 	rc = rc ? rc : sh_buf_puts(&b, "\"}");
 	if (rc != 0) {
 		sh_buf_free(&b);
+		if (rc == SH_ENOMEM) /* not the reason's fault (allocation sweep, 14.5) */
+			return sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory for the audit");
 		return sh_err_set(err, SH_ETOOBIG, "REASON_TOO_LONG", "reason too long");
 	}
 	char object[32];

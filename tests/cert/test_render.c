@@ -180,12 +180,10 @@ Test(render, extract_reads_hex_utf16_strings)
 	/* <FEFF 0073 ...> spelling "shanakht-payload:SHK1:AB" */
 	const char *txt = "shanakht-payload:SHK1:AB";
 	char pdf[512] = "/Keywords <FEFF";
-	for (const char *c = txt; *c; c++) {
-		char h[8];
-		snprintf(h, sizeof h, "00%02X", (unsigned char)*c);
-		strcat(pdf, h); /* test-only fixture building */
-	}
-	strcat(pdf, ">");
+	size_t len = strlen(pdf);
+	for (const char *c = txt; *c; c++)
+		len += (size_t)snprintf(pdf + len, sizeof pdf - len, "00%02X", (unsigned char)*c);
+	snprintf(pdf + len, sizeof pdf - len, ">");
 	char out[64];
 	cr_assert_eq(cert_pdf_extract((const unsigned char *)pdf, strlen(pdf), out, sizeof out,
 				      NULL), 0);

@@ -40,7 +40,7 @@ static int redeem(struct fx *x, int64_t party_id, const char *cid, const char *c
 /* A code that is certainly wrong. */
 static void wrong_code(const char *right, char out[8])
 {
-	snprintf(out, 8, "%06d", (atoi(right) + 1) % 1000000);
+	snprintf(out, 8, "%06d", ((int)strtol(right, NULL, 10) + 1) % 1000000);
 }
 
 Test(passcode, sms_names_party_and_purpose_in_english_and_urdu)

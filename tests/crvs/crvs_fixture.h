@@ -5,10 +5,12 @@
 #define SH_TEST_CRVS_FIXTURE_H
 
 #include <criterion/criterion.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/audit.h"
+#include "auth/password.h"
 #include "auth/roles.h"
 #include "auth/users.h"
 #include "crvs/crvs.h"
@@ -38,12 +40,13 @@ __attribute__((unused)) static void fx_operator(const char *name, unsigned role,
 						const char *council)
 {
 	static const struct audit_actor sys = {"system", 0, "system", NULL, NULL, NULL};
+	static const struct auth_pwcost cheap = {1, crypto_pwhash_MEMLIMIT_MIN};
 	struct sh_err e = {0};
 	store_tx *tx;
 	int64_t id;
 	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &e), 0);
-	cr_assert_eq(auth_user_create(tx, &sys, name, "correct horse battery staple", role,
-				      council, &id, &e),
+	cr_assert_eq(auth_user_create(tx, &sys, &cheap, name, "correct horse battery staple",
+				      role, council, &id, &e),
 		     0, "%s", e.msg);
 	cr_assert_eq(store_commit(tx, &e), 0);
 }
