@@ -69,7 +69,7 @@ Test(citizen, register_a_mobile_by_sms_with_confirmation)
 	cr_assert_str_eq(mob, "", "pending is not bound");
 	/* A wrong code, then the right one. */
 	char bad[8];
-	snprintf(bad, sizeof bad, "%06d", (atoi(rcode) + 1) % 1000000);
+	snprintf(bad, sizeof bad, "%06d", ((int)strtol(rcode, NULL, 10) + 1) % 1000000);
 	struct sms_inbound_result w = text("+923009876543", "8300", bad);
 	cr_assert_str_eq(w.action, "confirm_wrong");
 	char confirm[32];

@@ -399,7 +399,7 @@ Test(http_persons, mobile_change_is_confirmed_and_cooled_off)
 	cr_assert_null(strstr(text, code), "the old number never sees the code");
 	/* A wrong code is counted and refused. */
 	char wrong[64];
-	snprintf(wrong, sizeof wrong, "{\"code\":\"%06d\"}", (atoi(code) + 1) % 1000000);
+	snprintf(wrong, sizeof wrong, "{\"code\":\"%06d\"}", ((int)strtol(code, NULL, 10) + 1) % 1000000);
 	cr_assert_eq(req("POST", cpath, "uc_registrar", wrong, &r), 422, "%s", r.body);
 	cr_assert_str_eq(e2e_error_code(&r), "MOBILE_CODE_WRONG");
 	e2e_resp_free(&r);
