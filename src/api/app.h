@@ -8,11 +8,14 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct bio_gallery;
+
 struct app {
 	store *db;
 	struct keyring *keys;
 	const char *var_dir;     /* "var": outbox logs, runtime files */
 	int session_ttl_seconds; /* operator bearer tokens */
+	struct bio_gallery *gallery; /* biometrics: the in-memory 1:N gallery (bio_gallery.h) */
 };
 
 /* The audit actor for a request's principal (strings borrowed from req). */
