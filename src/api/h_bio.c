@@ -12,6 +12,7 @@
 #include "auth/roles.h"
 #include "biometrics/bio.h"
 #include "biometrics/bio_enrol.h"
+#include "biometrics/bio_identify.h"
 
 #define DEVICE_ROLES (ROLE_ADMIN)
 #define DEVICE_READ_ROLES (ROLE_ADMIN | ROLE_AUDITOR)
@@ -299,7 +300,43 @@ static void bio_status(struct http_req *req, struct http_resp *resp)
 				  (json_int_t)st.enrolled_at, "device_id", st.device_id, "fingers", f));
 }
 
+/* 1:N identification for the examiner: candidates with a band. */
+static void bio_identify_h(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	json_t *body;
+	struct bio_enrol_req r;
+	memset(&r, 0, sizeof r);
+	struct bio_identify_result *res = arena_calloc(req->arena, 1, sizeof *res);
+	if (!res) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
+		return;
+	}
+	if (http_json_body(req, &body, &err) != SH_OK || decode_enrol(req, body, &r, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	r.station = req->principal.council_code[0] ? req->principal.council_code : NULL;
+	if (bio_identify(app->db, app->gallery, &actor, &r, jstr(body, "legal_reason"), res,
+			 &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	json_t *c = json_array();
+	for (int i = 0; c && i < res->n; i++)
+		json_array_append_new(c, json_pack("{s:s, s:s, s:i}", "id_number",
+						   res->cand[i].id_number, "band",
+						   res->cand[i].band, "fingers", res->cand[i].fingers));
+	http_reply_json(resp, 200, json_pack("{s:o, s:I, s:s}", "candidates", c, "gallery_fingers",
+					     (json_int_t)res->gallery_fingers, "rule",
+					     BIO_DEDUP_RULE));
+}
+
 const struct http_route bio_routes[] = {
+	{"POST", "/api/v1/biometrics/identify", bio_identify_h, HTTP_AUTH_OPERATOR,
+	 ROLE_BIOMETRIC_EXAMINER},
 	{"POST", "/api/v1/biometrics/devices", devices_create, HTTP_AUTH_OPERATOR, DEVICE_ROLES},
 	{"GET", "/api/v1/biometrics/devices/{device_id}", devices_get, HTTP_AUTH_OPERATOR,
 	 DEVICE_READ_ROLES},

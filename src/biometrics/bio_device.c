@@ -160,6 +160,12 @@ int bio_capture_parse(const char *text, size_t len, struct bio_capture *c, struc
 		rc = bad(err, "device_id, operator, id_number, modality and nonce are required strings");
 		goto out;
 	}
+	/* The printed form of an identity number (dashes) is accepted. */
+	size_t nd = 0;
+	for (size_t d = 0; c->id_number[d]; d++)
+		if (c->id_number[d] != '-')
+			c->id_number[nd++] = c->id_number[d];
+	c->id_number[nd] = 0;
 	if (strlen(c->nonce) < 16 || strspn(c->nonce, "0123456789abcdef") != strlen(c->nonce)) {
 		rc = bad(err, "nonce must be 16-64 lower-case hex digits");
 		goto out;

@@ -11,6 +11,7 @@
 #include "bio/fp_image.h"
 #include "bio/fp_iso.h"
 #include "biometrics/bio_enrol.h"
+#include "biometrics/bio_internal.h"
 #include "biometrics/bio_policy.h"
 #include "lib/buf.h"
 #include "lib/parse.h"
@@ -57,19 +58,7 @@ int bio_image_decode(const uint8_t *bytes, size_t len, struct fp_image *img, str
 	return SH_OK;
 }
 
-/* What is computed before any transaction: the images' templates. */
-struct work {
-	struct bio_capture cap;
-	struct fp_template tpl;          /* scratch */
-	uint8_t *iso[BIO_MAX_ITEMS];
-	size_t isolen[BIO_MAX_ITEMS];
-	int quality[BIO_MAX_ITEMS];
-	struct fp_probe probe;           /* every finger, image order */
-	struct bio_hit hits[BIO_HITS_MAX];
-	int nhits;
-};
-
-static void work_free(struct work *w)
+void bio_work_free(struct work *w)
 {
 	if (!w)
 		return;
@@ -78,7 +67,7 @@ static void work_free(struct work *w)
 	free(w);
 }
 
-static int check_request(const struct bio_enrol_req *r, const struct audit_actor *actor,
+int bio_check_request(const struct bio_enrol_req *r, const struct audit_actor *actor,
 			 struct work *w, struct sh_err *err)
 {
 	const struct bio_capture *c = &w->cap;
@@ -133,7 +122,7 @@ static int check_request(const struct bio_enrol_req *r, const struct audit_actor
 	return SH_OK;
 }
 
-static int extract_all(const struct bio_enrol_req *r, struct work *w, struct sh_err *err)
+int bio_extract_all(const struct bio_enrol_req *r, struct work *w, struct sh_err *err)
 {
 	w->probe.count = 0;
 	for (int i = 0; i < r->nimages; i++) {
@@ -452,7 +441,7 @@ int bio_enrol(store *db, const struct keyring *kr, struct bio_gallery *g,
 	if (!w)
 		return sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "enrolment");
 	if ((rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err)) != SH_OK ||
-	    (rc = check_request(r, actor, w, err)) != SH_OK)
+	    (rc = bio_check_request(r, actor, w, err)) != SH_OK)
 		goto out;
 	/* Cheap refusals before the costly extraction: a read of the person,
 	 * the policy and the device (the write below checks all again). */
@@ -472,7 +461,7 @@ int bio_enrol(store *db, const struct keyring *kr, struct bio_gallery *g,
 	}
 	store_rollback(tx);
 	tx = NULL;
-	if (rc != SH_OK || (rc = extract_all(r, w, err)) != SH_OK)
+	if (rc != SH_OK || (rc = bio_extract_all(r, w, err)) != SH_OK)
 		goto out;
 	bio_gallery_lock(g);
 	locked = 1;
@@ -511,7 +500,7 @@ out:
 		store_rollback(tx);
 	if (locked)
 		bio_gallery_unlock(g);
-	work_free(w);
+	bio_work_free(w);
 	return rc;
 }
 

@@ -18,7 +18,7 @@
 #define LHR1 "PB-LHR-01-001"
 
 static struct e2e_server srv;
-static char t_enrol[80], t_adj[80], key_path[400], fvc[512];
+static char t_enrol[80], t_adj[80], t_exam[80], key_path[400], fvc[512];
 
 static void start(void)
 {
@@ -28,6 +28,7 @@ static void start(void)
 	cr_assert_eq(e2e_start(&srv, NULL), 0, "server starts");
 	cr_assert_eq(e2e_operator(&srv, "enrol1", "enrolment_operator", LHR1, t_enrol), 0);
 	cr_assert_eq(e2e_operator(&srv, "adj1", "biometric_adjudicator", NULL, t_adj), 0);
+	cr_assert_eq(e2e_operator(&srv, "exam1", "biometric_examiner", NULL, t_exam), 0);
 }
 
 static void stop(void)
@@ -80,8 +81,8 @@ static void device(const char *id, const char *council)
 
 /* A signed enrolment body for fingers `subjects` (FVC finger numbers) at
  * impression `imp`, positions 1.. in order. extra: more CLI args or NULL. */
-static char *sign(const char *dev, const char *idn, const int *subjects, int n, int imp,
-		  const char *const *extra)
+static char *sign_as(const char *op, const char *dev, const char *idn, const int *subjects,
+		     int n, int imp, const char *const *extra)
 {
 	const char *args[40];
 	char files[10][600];
@@ -93,7 +94,7 @@ static char *sign(const char *dev, const char *idn, const int *subjects, int n, 
 	args[k++] = "--device-id";
 	args[k++] = dev;
 	args[k++] = "--operator";
-	args[k++] = "enrol1";
+	args[k++] = op;
 	args[k++] = "--id-number";
 	args[k++] = idn;
 	for (int i = 0; extra && extra[i]; i++)
@@ -106,6 +107,12 @@ static char *sign(const char *dev, const char *idn, const int *subjects, int n, 
 	char *out = NULL;
 	cr_assert_eq(e2e_run_cli(args, &out), 0, "device sign: %s", out);
 	return out;
+}
+
+static char *sign(const char *dev, const char *idn, const int *subjects, int n, int imp,
+		  const char *const *extra)
+{
+	return sign_as("enrol1", dev, idn, subjects, n, imp, extra);
 }
 
 static struct e2e_resp enrol(const char *idn, const char *body, long want, const char *code)
@@ -172,6 +179,33 @@ Test(biometrics, duplicate_identity_is_held_adjudicated_and_blocked)
 	cr_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "unique", "%s", r.body);
 	cr_assert_eq(json_array_size(json_object_get(r.json, "cases")), 0);
 	e2e_resp_free(&r);
+
+	/* 1:N identification by the examiner, with a legal reason */
+	body = sign_as("exam1", "DEV-LHR-1", "unknown", fingers, 2, 5, NULL);
+	e2e_request(&srv, "POST", "/api/v1/biometrics/identify", t_exam, body, NULL, &r);
+	cr_assert_eq(r.status, 400, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "LEGAL_REASON_REQUIRED");
+	e2e_resp_free(&r);
+	json_error_t je;
+	json_t *jb = json_loads(body, 0, &je);
+	json_object_set_new(jb, "legal_reason", json_string("court order 12/2026"));
+	char *withreason = json_dumps(jb, JSON_COMPACT);
+	json_decref(jb);
+	e2e_request(&srv, "POST", "/api/v1/biometrics/identify", t_enrol, withreason, NULL, &r);
+	cr_assert_eq(r.status, 403, "only the examiner role");
+	e2e_resp_free(&r);
+	e2e_request(&srv, "POST", "/api/v1/biometrics/identify", t_exam, withreason, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_null(strstr(r.body, "score"), "a band, never a score");
+	json_t *cand = json_object_get(r.json, "candidates");
+	int found_a = 0;
+	for (size_t i = 0; i < json_array_size(cand); i++)
+		found_a |= !strcmp(json_string_value(json_object_get(json_array_get(cand, i),
+								     "id_number")), a);
+	cr_assert(found_a, "the enrolled person is identified: %s", r.body);
+	e2e_resp_free(&r);
+	free(withreason);
+	free(body);
 
 	/* the queue: only the adjudicator */
 	e2e_request(&srv, "GET", "/api/v1/biometrics/cases", t_enrol, NULL, NULL, &r);
@@ -240,6 +274,7 @@ Test(biometrics, duplicate_identity_is_held_adjudicated_and_blocked)
 	cr_assert_not_null(strstr(r.body, "bio.case.open"));
 	cr_assert_not_null(strstr(r.body, "bio.image.view"));
 	cr_assert_not_null(strstr(r.body, "bio.case.decide"));
+	cr_assert_not_null(strstr(r.body, "bio.identify"));
 	e2e_resp_free(&r);
 
 	/* sealed: neither image bytes nor ISO templates are in the store file */
