@@ -13,10 +13,13 @@
 #include "biometrics/bio.h"
 #include "biometrics/bio_enrol.h"
 #include "biometrics/bio_identify.h"
+#include "biometrics/bio_verify.h"
 
 #define DEVICE_ROLES (ROLE_ADMIN)
 #define DEVICE_READ_ROLES (ROLE_ADMIN | ROLE_AUDITOR)
 #define ENROL_ROLES (ROLE_ADMIN | ROLE_UC_REGISTRAR | ROLE_ENROLMENT_OPERATOR)
+#define VERIFY_ROLES                                                                        \
+	(ROLE_ADMIN | ROLE_UC_REGISTRAR | ROLE_NIKAH_REGISTRAR | ROLE_ENROLMENT_OPERATOR)
 #define STATUS_ROLES                                                                        \
 	(ROLE_ADMIN | ROLE_UC_REGISTRAR | ROLE_ENROLMENT_OPERATOR | ROLE_CASE_OFFICER |      \
 	 ROLE_AUDITOR | ROLE_BIOMETRIC_ADJUDICATOR)
@@ -300,6 +303,35 @@ static void bio_status(struct http_req *req, struct http_resp *resp)
 				  (json_int_t)st.enrolled_at, "device_id", st.device_id, "fingers", f));
 }
 
+/* 1:1 at a union council: yes/no and a band, never a score. */
+static void bio_verify_h(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	json_t *body;
+	struct bio_enrol_req r;
+	struct bio_verify_result res;
+	store_tx *tx = NULL;
+	memset(&r, 0, sizeof r);
+	if (http_json_body(req, &body, &err) != SH_OK || decode_enrol(req, body, &r, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	r.id_number = req->params[0];
+	r.station = req->principal.council_code[0] ? req->principal.council_code : NULL;
+	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
+	if (rc == SH_OK)
+		rc = bio_verify_person(tx, app->keys, &actor, &r, sh_now(), &res, &err);
+	if ((rc = h_tx_end(tx, rc, &err)) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	http_reply_json(resp, 200, json_pack("{s:s, s:s, s:s, s:i}", "id_number", req->params[0],
+					     "result", res.match ? "yes" : "no", "band", res.band,
+					     "fingers", res.fingers));
+}
+
 /* 1:N identification for the examiner: candidates with a band. */
 static void bio_identify_h(struct http_req *req, struct http_resp *resp)
 {
@@ -344,6 +376,8 @@ const struct http_route bio_routes[] = {
 	 HTTP_AUTH_OPERATOR, DEVICE_ROLES},
 	{"POST", "/api/v1/persons/{id_number}/fingerprints", enrol_fingerprints,
 	 HTTP_AUTH_OPERATOR, ENROL_ROLES},
+	{"POST", "/api/v1/persons/{id_number}/fingerprints/verify", bio_verify_h,
+	 HTTP_AUTH_OPERATOR, VERIFY_ROLES},
 	{"GET", "/api/v1/persons/{id_number}/biometrics", bio_status, HTTP_AUTH_OPERATOR,
 	 STATUS_ROLES},
 };

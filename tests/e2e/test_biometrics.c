@@ -180,6 +180,31 @@ Test(biometrics, duplicate_identity_is_held_adjudicated_and_blocked)
 	cr_assert_eq(json_array_size(json_object_get(r.json, "cases")), 0);
 	e2e_resp_free(&r);
 
+	/* 1:1 at the council: a genuine finger, an impostor, a held record */
+	char vpath[96];
+	snprintf(vpath, sizeof vpath, "/api/v1/persons/%s/fingerprints/verify", c);
+	body = sign("DEV-LHR-1", c, others, 2, 2, NULL);
+	e2e_request(&srv, "POST", vpath, t_enrol, body, NULL, &r);
+	free(body);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "result")), "yes", "%s", r.body);
+	cr_assert_null(strstr(r.body, "score"), "a band, never a score");
+	e2e_resp_free(&r);
+	body = sign("DEV-LHR-1", c, fingers, 2, 2, NULL);
+	e2e_request(&srv, "POST", vpath, t_enrol, body, NULL, &r);
+	free(body);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "result")), "no", "%s", r.body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "band")), "none");
+	e2e_resp_free(&r);
+	snprintf(vpath, sizeof vpath, "/api/v1/persons/%s/fingerprints/verify", b);
+	body = sign("DEV-LHR-1", b, fingers, 2, 2, NULL);
+	e2e_request(&srv, "POST", vpath, t_enrol, body, NULL, &r);
+	free(body);
+	cr_assert_eq(r.status, 422, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "BIO_NOT_VERIFIABLE");
+	e2e_resp_free(&r);
+
 	/* 1:N identification by the examiner, with a legal reason */
 	body = sign_as("exam1", "DEV-LHR-1", "unknown", fingers, 2, 5, NULL);
 	e2e_request(&srv, "POST", "/api/v1/biometrics/identify", t_exam, body, NULL, &r);
