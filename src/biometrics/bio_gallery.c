@@ -229,23 +229,107 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Loading: rows are opened and decoded in order on this thread, and
+ * turned into matching forms (fp_match_prepare, the costly step: about a
+ * millisecond a template) in batches on all cores. */
+#define LOAD_BATCH 1024
+
+struct load_item {
+	int64_t eid;
+	char idn[16];
+	int pos;
+	struct fp_template t;
+};
+
+struct load_slice {
+	const struct load_item *items;
+	struct fp_mtemplate *out;
+	size_t from, to;
+	int rc;
+};
+
+static void *prepare_slice(void *arg)
+{
+	struct load_slice *sl = arg;
+	struct sh_err e = {0};
+	for (size_t i = sl->from; i < sl->to && sl->rc == SH_OK; i++)
+		sl->rc = fp_match_prepare(&sl->items[i].t, &sl->out[i], &e);
+	return NULL;
+}
+
+struct loader {
+	struct bio_gallery *g;
+	struct load_item *items;
+	struct fp_mtemplate *mt;
+	size_t n;
+	struct fp_probe *p;     /* the enrolment being assembled, across batches */
+	int64_t cur;
+	char cur_id[16];
+};
+
+static int flush_batch(struct loader *L, struct sh_err *err)
+{
+	int nt = L->g->threads, rc = SH_OK;
+	if ((size_t)nt > L->n / 64 + 1)
+		nt = (int)(L->n / 64 + 1);
+	pthread_t th[FP_SEARCH_MAX_THREADS];
+	struct load_slice sl[FP_SEARCH_MAX_THREADS];
+	uint64_t started = 0;
+	for (int i = 0; i < nt; i++) {
+		sl[i] = (struct load_slice){L->items, L->mt, L->n * (size_t)i / (size_t)nt,
+					    L->n * (size_t)(i + 1) / (size_t)nt, SH_OK};
+		if (i == nt - 1 || pthread_create(&th[i], NULL, prepare_slice, &sl[i]) != 0)
+			prepare_slice(&sl[i]); /* the last slice (or a failed start) here */
+		else
+			started |= 1ull << i;
+	}
+	for (int i = 0; i < nt; i++) {
+		if (started & (1ull << i))
+			pthread_join(th[i], NULL);
+		if (sl[i].rc != SH_OK && rc == SH_OK)
+			rc = sh_err_set(err, SH_EINTERNAL, "BIO_TEMPLATE_INVALID",
+					"a sealed template does not prepare");
+	}
+	for (size_t i = 0; rc == SH_OK && i < L->n; i++) {
+		const struct load_item *it = &L->items[i];
+		if (it->eid != L->cur && L->p->count) {
+			if ((rc = add_locked(L->g, L->cur, L->cur_id, L->p, 0, err)) != SH_OK)
+				break;
+			L->p->count = 0;
+		}
+		L->cur = it->eid;
+		snprintf(L->cur_id, sizeof L->cur_id, "%s", it->idn);
+		if (L->p->count >= FP_PROBE_MAX_FINGERS) {
+			rc = sh_err_set(err, SH_EINTERNAL, "BIO_GALLERY_FINGERS",
+					"enrolment %lld has over 10 templates", (long long)it->eid);
+			break;
+		}
+		L->p->finger[L->p->count] = it->pos;
+		L->p->tpl[L->p->count++] = L->mt[i];
+	}
+	L->n = 0;
+	return rc;
+}
+
 int bio_gallery_load(struct bio_gallery *g, store *db, const struct keyring *kr,
 		     struct sh_err *err)
 {
 	store_tx *tx = NULL;
 	store_stmt *st = NULL;
-	struct fp_probe *p = malloc(sizeof *p);
+	struct loader L = {.g = g};
+	L.p = aligned_alloc(64, sizeof *L.p);
+	L.items = malloc(LOAD_BATCH * sizeof *L.items);
+	L.mt = aligned_alloc(64, LOAD_BATCH * sizeof *L.mt);
 	unsigned char *key = sodium_malloc(BIO_DATA_KEY_BYTES);
-	char key_of[16] = "", cur_id[16] = "";
-	int64_t cur = 0;
+	char key_of[16] = "";
 	size_t fingers = 0, stale = 0;
 	double t0 = now_s();
-	int rc = SH_OK;
-	if (!p || !key) {
+	int rc = SH_OK, locked = 0;
+	if (!L.p || !L.items || !L.mt || !key) {
 		rc = sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "gallery load");
 		goto out;
 	}
-	p->count = 0;
+	L.p->count = 0;
 	if ((rc = store_begin(db, STORE_READ, &tx, err)) != SH_OK)
 		goto out;
 	rc = store_query(tx, &st, err,
@@ -257,68 +341,58 @@ int bio_gallery_load(struct bio_gallery *g, store *db, const struct keyring *kr,
 	if (rc != SH_OK)
 		goto out;
 	pthread_rwlock_wrlock(&g->rw);
+	locked = 1;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		int64_t eid = store_col_int(st, 0);
+		struct load_item *it = &L.items[L.n];
 		const char *idn = store_col_text(st, 1);
-		if (eid != cur && p->count) {
-			if ((rc = add_locked(g, cur, cur_id, p, 0, err)) != SH_OK)
-				break;
-			p->count = 0;
-		}
-		cur = eid;
-		snprintf(cur_id, sizeof cur_id, "%s", idn);
+		it->eid = store_col_int(st, 0);
+		it->pos = (int)store_col_int(st, 2);
+		snprintf(it->idn, sizeof it->idn, "%s", idn);
 		if (strcmp(key_of, idn) != 0) {
-			/* bio_seal_person_key reads in this tx; one key per person */
 			if ((rc = bio_seal_person_key(tx, kr, idn, 0, key, err)) != SH_OK)
 				break;
 			snprintf(key_of, sizeof key_of, "%s", idn);
 		}
-		size_t n = 0;
+		size_t n = 0, isolen = 0;
 		const void *blob = store_col_blob(st, 3, &n);
-		int pos = (int)store_col_int(st, 2);
 		char ad[64];
-		snprintf(ad, sizeof ad, "bio:%s:%lld:%d:template", idn, (long long)eid, pos);
 		unsigned char *iso = NULL;
-		size_t isolen = 0;
+		snprintf(ad, sizeof ad, "bio:%s:%lld:%d:template", idn, (long long)it->eid, it->pos);
 		if ((rc = bio_unseal(key, blob, n, ad, &iso, &isolen, err)) != SH_OK)
 			break;
-		if (store_col_int(st, 4) != FP_MTEMPLATE_VERSION)
-			stale++;
-		if (p->count >= FP_PROBE_MAX_FINGERS) {
-			free(iso);
-			rc = sh_err_set(err, SH_EINTERNAL, "BIO_GALLERY_FINGERS",
-					"enrolment %lld has over 10 templates", (long long)eid);
-			break;
-		}
-		p->finger[p->count] = pos;
-		rc = bio_template_prepare(iso, isolen, &p->tpl[p->count], err);
+		rc = fp_iso_decode(iso, isolen, &it->t, err);
 		free(iso);
 		if (rc != SH_OK)
 			break;
-		p->count++;
+		stale += store_col_int(st, 4) != FP_MTEMPLATE_VERSION;
+		if (++L.n == LOAD_BATCH && (rc = flush_batch(&L, err)) != SH_OK)
+			break;
 		if (++fingers % 10000 == 0)
 			sh_info("biometrics: gallery loading, %zu fingers (%.1f s)", fingers,
 				now_s() - t0);
 	}
 	if (rc == STORE_DONE) {
-		rc = SH_OK;
-		if (p->count)
-			rc = add_locked(g, cur, cur_id, p, 0, err);
+		rc = flush_batch(&L, err);
+		if (rc == SH_OK && L.p->count)
+			rc = add_locked(g, L.cur, L.cur_id, L.p, 0, err);
 	}
-	pthread_rwlock_unlock(&g->rw);
 	if (rc == SH_OK) {
 		sh_info("biometrics: gallery loaded, %zu fingers of %zu enrolments in %.2f s, %zu "
-			"bytes per finger, %d search threads",
+			"bytes per finger, %d threads",
 			fingers, g->nsubj, now_s() - t0, fp_gallery_record_bytes(), g->threads);
 		if (stale)
 			sh_warn("biometrics: %zu templates are of an older engine version: run "
 				"`shanakht bio reextract`", stale);
 	}
 out:
+	if (locked)
+		pthread_rwlock_unlock(&g->rw);
 	store_finalize(st);
 	if (tx)
 		store_rollback(tx);
 	sodium_free(key);
-	free(p);
+	free(L.p);
+	free(L.items);
+	free(L.mt);
 	return rc;
 }
