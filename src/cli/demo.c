@@ -266,6 +266,8 @@ int demo_load(store *db, struct keyring *keys, const char *password, struct sh_e
 		printf(" share the admin password; registrar and nikah belong to council %s\n",
 		       councils.codes[0]);
 		rc = demo_workflows(db, keys, councils.codes[0], mothers, nmothers, err);
+		if (rc == SH_OK)
+			rc = demo_biometrics(db, password, councils.codes[0], err);
 	}
 out:
 	if (tx)

@@ -10,4 +10,8 @@
 int demo_load(store *db, struct keyring *keys, const char *password, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* demo_bio.c: the biometric repository's operators and a software device. */
+int demo_biometrics(store *db, const char *password, const char *council, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 #endif
