@@ -58,6 +58,16 @@ int bio_image_decode(const uint8_t *bytes, size_t len, struct fp_image *img, str
 	return SH_OK;
 }
 
+struct work *bio_work_new(void)
+{
+	/* The probe's matching forms are 64-byte aligned (fp_match.h); sizeof
+	 * a struct holding them is a multiple of 64, as aligned_alloc wants. */
+	struct work *w = aligned_alloc(_Alignof(struct work), sizeof *w);
+	if (w)
+		memset(w, 0, sizeof *w);
+	return w;
+}
+
 void bio_work_free(struct work *w)
 {
 	if (!w)
@@ -433,7 +443,7 @@ int bio_enrol(store *db, const struct keyring *kr, struct bio_gallery *g,
 	      const struct audit_actor *actor, const struct bio_enrol_req *r,
 	      struct bio_enrol_result *out, struct sh_err *err)
 {
-	struct work *w = calloc(1, sizeof *w);
+	struct work *w = bio_work_new();
 	store_tx *tx = NULL;
 	struct person p;
 	int rc, locked = 0, recapture = 0;

@@ -12,7 +12,7 @@ int bio_identify(store *db, struct bio_gallery *g, const struct audit_actor *act
 		 const struct bio_enrol_req *r, const char *legal_reason,
 		 struct bio_identify_result *out, struct sh_err *err)
 {
-	struct work *w = calloc(1, sizeof *w);
+	struct work *w = bio_work_new();
 	store_tx *tx = NULL;
 	json_t *d = NULL;
 	char *detail = NULL;

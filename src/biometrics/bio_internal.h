@@ -19,6 +19,7 @@ struct work {
 	int nhits;
 };
 
+struct work *bio_work_new(void); /* zeroed, aligned; NULL when out of memory */
 void bio_work_free(struct work *w);
 /* The capture against the request: modality, operator, counts, positions,
  * each image's SHA-256 against the signed item, missing-finger reasons. */

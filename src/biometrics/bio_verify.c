@@ -43,7 +43,7 @@ int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit
 		      const struct bio_enrol_req *r, int64_t now, struct bio_verify_result *out,
 		      struct sh_err *err)
 {
-	struct work *w = calloc(1, sizeof *w);
+	struct work *w = bio_work_new();
 	struct fp_mtemplate *ref = aligned_alloc(64, sizeof *ref);
 	unsigned char *key = sodium_malloc(BIO_DATA_KEY_BYTES);
 	struct person p;
