@@ -35,8 +35,7 @@ int bio_identify(store *db, struct bio_gallery *g, const struct audit_actor *act
 	}
 	/* Device, signature and nonce are committed before the search (no
 	 * search for a refused capture, and the write lock is not held while
-	 * the gallery is scanned); the search itself is audited through the
-	 * queue, which never drops an entry (audit.h). */
+	 * the gallery is scanned); the search itself is audited after it. */
 	if ((rc = bio_extract_all(r, w, err)) != SH_OK ||
 	    (rc = store_begin(db, STORE_WRITE, &tx, err)) != SH_OK ||
 	    (rc = bio_capture_check(tx, r->envelope, r->envelope_len, r->signature, &w->cap,
@@ -69,7 +68,9 @@ int bio_identify(store *db, struct bio_gallery *g, const struct audit_actor *act
 		rc = sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "audit");
 		goto out;
 	}
-	audit_enqueue(actor, "bio.identify", NULL, detail);
+	/* In a transaction of its own, before the answer leaves: a search
+	 * whose record failed is not answered. */
+	rc = audit_record(db, actor, "bio.identify", NULL, detail, err);
 out:
 	if (tx)
 		store_rollback(tx);

@@ -2,7 +2,7 @@
  * biometric_examiner role: a device-signed capture (its id_number is the
  * word "unknown") searched against the whole gallery, with a legal reason;
  * the capture's nonce is committed before the search, and the search, its
- * reason and what it disclosed are audited (queued, never dropped). The answer names
+ * reason and what it disclosed are audited before the answer is given. The answer names
  * candidates with a band ("strong": a finger at FMR 0.01%, "possible": two
  * at FMR 0.1%), never a score or a template. */
 #ifndef SH_BIOMETRICS_BIO_IDENTIFY_H
