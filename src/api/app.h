@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 struct auth_pwcost;
+struct bio_gallery;
 
 struct app {
 	store *db;
@@ -19,6 +20,7 @@ struct app {
 	 * auth_pwcost_default. Configuration, not a global: tests pass a
 	 * cheap one. */
 	const struct auth_pwcost *pwcost;
+	struct bio_gallery *gallery; /* biometrics: the in-memory 1:N gallery (bio_gallery.h) */
 };
 
 /* The audit actor for a request's principal (strings borrowed from req). */

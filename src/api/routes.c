@@ -52,6 +52,8 @@ static const struct {
 	{verify_routes, &verify_routes_count},
 	{citizen_routes, &citizen_routes_count},
 	{sms_routes, &sms_routes_count},
+	{bio_routes, &bio_routes_count},
+	{bio_case_routes, &bio_case_routes_count},
 };
 
 static struct http_route *all;

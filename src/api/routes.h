@@ -34,5 +34,10 @@ extern const struct http_route citizen_routes[];
 extern const size_t citizen_routes_count;
 extern const struct http_route sms_routes[];
 extern const size_t sms_routes_count;
+/* biometric repository (h_bio.c, h_bio_case.c) */
+extern const struct http_route bio_routes[];
+extern const size_t bio_routes_count;
+extern const struct http_route bio_case_routes[];
+extern const size_t bio_case_routes_count;
 
 #endif

@@ -18,6 +18,7 @@
 #include "lib/parse.h"
 #include "notify/sms.h"
 #include "api/app.h"
+#include "biometrics/bio_gallery.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -146,6 +147,12 @@ int cli_serve(int argc, char **argv)
 	}
 	app.var_dir = o.var_dir;
 	app.session_ttl_seconds = o.session_ttl;
+	/* The biometric gallery is loaded before the first request. */
+	if (bio_gallery_create(&app.gallery, &err) != SH_OK ||
+	    bio_gallery_load(app.gallery, app.db, app.keys, &err) != SH_OK) {
+		fprintf(stderr, "shanakht serve: biometric gallery: %s\n", err.msg);
+		goto out;
+	}
 
 	struct http_config cfg = {
 		.listen = o.listen,
@@ -185,6 +192,7 @@ out:
 	audit_writer_stop();
 	if (app.db)
 		store_close(app.db);
+	bio_gallery_free(app.gallery);
 	keyring_free(app.keys);
 	return status;
 }

@@ -352,10 +352,13 @@ int demo_load(store_tx *tx, struct keyring *keys, const char *password,
 		if (f % councils.n == 0 && nmothers < 8)
 			memcpy(mothers[nmothers++], mother, DEMO_ID_MAX);
 	}
-	return demo_workflows(&dc, keys, mothers, nmothers, out, err);
+	rc = demo_workflows(&dc, keys, mothers, nmothers, out, err);
+	if (rc == SH_OK)
+		rc = demo_biometrics(tx, password, councils.codes[0], out->device_sk, err);
+	return rc;
 }
 
-void demo_print(const struct demo_summary *s)
+void demo_print(struct demo_summary *s)
 {
 	printf("demo data: %d families (their nikahs and births registered as civil events);"
 	       " operators ",
@@ -368,4 +371,5 @@ void demo_print(const struct demo_summary *s)
 	       "  relying party \"Demo Bank\" (yesno, kyc): X-Party-Key %s, secret %s "
 	       "(shown once; see docs/relying-parties.md)\n",
 	       s->pending, s->council, s->licence_no, s->key.key_id, s->key.secret);
+	demo_biometrics_print(s->council, s->device_sk);
 }

@@ -13,6 +13,9 @@ struct demo_summary {
 	int families, pending;
 	char council[32], licence_no[32];
 	struct party_key_issued key;
+	/* the demo capture device's Ed25519 secret key, written to
+	 * var/demo-device.key after the commit (demo_bio.c) */
+	unsigned char device_sk[64];
 };
 
 /* Would every demo operator accept `password` (they share the admin's)?
@@ -25,6 +28,14 @@ int demo_password_check(const char *password, struct sh_err *err)
  * operators get `password`. */
 int demo_load(store_tx *tx, struct keyring *keys, const char *password,
 	      struct demo_summary *out, struct sh_err *err) __attribute__((warn_unused_result));
-void demo_print(const struct demo_summary *s);
+void demo_print(struct demo_summary *s);
+
+/* demo_bio.c: the biometric repository's operators and a software capture
+ * device, inside the demo's transaction; its secret key goes to sk_out. */
+int demo_biometrics(store_tx *tx, const char *password, const char *council,
+		    unsigned char sk_out[64], struct sh_err *err) __attribute__((warn_unused_result));
+/* After the commit: write the device key to var/demo-device.key (0600), say so, and
+ * wipe it from memory. */
+void demo_biometrics_print(const char *council, unsigned char sk[64]);
 
 #endif
