@@ -8,6 +8,11 @@
 
 #include "lib/err.h"
 
+void face_nn_single_thread(void)
+{
+	openblas_set_num_threads(1);
+}
+
 int face_map_alloc(struct face_map *m, int h, int w, int c)
 {
 	m->h = h;

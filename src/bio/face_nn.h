@@ -10,6 +10,11 @@
 
 #include <stdint.h>
 
+/* Run OpenBLAS on the calling thread only: our callers parallelize over
+ * images (server request threads, bench threads), and OpenBLAS's own
+ * thread pool on top of that oversubscribes the cores. */
+void face_nn_single_thread(void);
+
 struct face_map {
 	int h, w, c;
 	float *d; /* h * w * c, channel fastest */
