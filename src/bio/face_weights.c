@@ -194,7 +194,8 @@ int face_model_parse(const char *json, size_t json_len, const uint8_t *bin, size
 						x = f;
 					}
 				}
-				dst[j] = is_int ? (float)round(x) : (float)x;
+				/* Math.round: half up, also for negatives */
+				dst[j] = is_int ? (float)floor(x + 0.5) : (float)x;
 			}
 			t->data = dst;
 			v += t->count;
