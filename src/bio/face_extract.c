@@ -33,11 +33,11 @@ void face_engine_free(struct face_engine *e)
 	face_recog_free(&e->rec);
 }
 
-/* The image on a canvas twice its size, its edge pixels repeated outward,
- * the image centred; *ox, *oy its offset. */
-static uint8_t *edge_pad(const struct face_image *img, int *pw, int *ph, int *ox, int *oy)
+/* The image on a canvas `f` times its size, its edge pixels repeated
+ * outward, the image centred; *ox, *oy its offset. */
+static uint8_t *edge_pad(const struct face_image *img, int f, int *pw, int *ph, int *ox, int *oy)
 {
-	int w = img->w * 2, h = img->h * 2;
+	int w = img->w * f, h = img->h * f;
 	uint8_t *c = malloc((size_t)w * h * 3);
 	if (!c)
 		return NULL;
@@ -57,6 +57,11 @@ static uint8_t *edge_pad(const struct face_image *img, int *pw, int *ph, int *ox
 	return c;
 }
 
+/* Edge-padded retries: the canvas 2x, ..., FACE_PAD_MAX x the image. */
+#ifndef FACE_PAD_MAX
+#define FACE_PAD_MAX 3
+#endif
+
 int face_extract(const struct face_engine *e, const struct face_image *img,
 		 const struct face_opts *opts, struct face_result *out, struct sh_err *err)
 {
@@ -73,9 +78,9 @@ int face_extract(const struct face_engine *e, const struct face_image *img,
 				FACE_DETECT_MIN_SCORE, boxes, FACE_DETECT_MAX, err);
 	if (n < 0)
 		return n;
-	if (n == 0) {
+	for (int f = 2; n == 0 && f <= FACE_PAD_MAX; f++) {
 		int pw, ph, ox, oy;
-		if (!(pad = edge_pad(img, &pw, &ph, &ox, &oy)))
+		if (!(pad = edge_pad(img, f, &pw, &ph, &ox, &oy)))
 			return sh_err_set(err, SH_ENOMEM, "FACE_NOMEM", "out of memory");
 		n = face_detect_run(&e->det, pad, pw, ph, FACE_DETECT_INPUT, FACE_DETECT_MIN_SCORE,
 				    boxes, FACE_DETECT_MAX, err);
@@ -87,7 +92,7 @@ int face_extract(const struct face_engine *e, const struct face_image *img,
 			boxes[i].x -= (float)ox;
 			boxes[i].y -= (float)oy;
 		}
-		out->padded = n > 0;
+		out->padded = n > 0 ? f : 0;
 	}
 	out->nfaces = n;
 	double t1 = cpu_ms();

@@ -2,10 +2,11 @@
  * quality, on one image (face.h lists the parts).
  *
  * Detection: the tiny face detector on the image as given; when it finds
- * nothing, once more on the image padded to twice its size by repeating
- * its edge pixels, because the detector (trained on faces within scenes)
- * misses a face that fills the frame, as in passport-style close-ups and
- * the ORL database (docs/face.md has the figures). Exactly one face is
+ * nothing, again on the image centred on a canvas 2x, then 3x its size
+ * (FACE_PAD_MAX) filled by repeating its edge pixels, because the detector
+ * (trained on faces within scenes) misses a face that fills the frame, as
+ * in passport-style close-ups and the ORL database (docs/face.md has the
+ * figures). Coordinates are mapped back to the image. Exactly one face is
  * required unless `allow_many` is set (then the best-scored one is used).
  * Error codes (sh_err.code), besides those of face_image.h and the weights:
  *   FACE_NONE      no face found                        (SH_ERULE)
@@ -43,7 +44,7 @@ struct face_opts {
 
 struct face_result {
 	int nfaces;          /* faces the detector found */
-	int padded;          /* found only on the edge-padded image */
+	int padded;          /* found only on the edge-padded canvas: its factor */
 	int fallback;        /* whole-image box used (whole_fallback) */
 	struct face_box box; /* in image coordinates */
 	struct face_landmarks lm;

@@ -265,31 +265,49 @@ int face_resize(const struct face_map *in, int oh, int ow, struct face_map *out)
 	return SH_OK;
 }
 
+/* One channel value of the virtual padded square: 0 outside the image. */
+static inline float padded_px(const uint8_t *rgb, int w, int h, int ox, int oy, int x, int y,
+			      int c)
+{
+	x -= ox;
+	y -= oy;
+	return x < 0 || y < 0 || x >= w || y >= h ? 0.0f : (float)rgb[((size_t)y * w + x) * 3 + c];
+}
+
 int face_input(const uint8_t *rgb, int w, int h, int side, int centre, const float mean[3],
 	       float div, struct face_map *out)
 {
 	int s = w > h ? w : h, diff = s - (w < h ? w : h);
 	int after = centre ? (int)lround(diff * 0.5) : diff, before = diff - after;
 	int ox = w < h ? before : 0, oy = h < w ? before : 0;
-	struct face_map sq = {0};
-	if (face_map_alloc(&sq, s, s, 3))
+	if (face_map_alloc(out, side, side, 3))
 		return SH_ENOMEM;
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			for (int c = 0; c < 3; c++)
-				sq.d[((size_t)(y + oy) * s + x + ox) * 3 + c] =
-					rgb[((size_t)y * w + x) * 3 + c];
-	int rc = SH_OK;
-	if (s != side) {
-		rc = face_resize(&sq, side, side, out);
-		face_map_free(&sq);
-		if (rc)
-			return rc;
-	} else {
-		*out = sq;
+	/* padToSquare then the legacy bilinear resize (face_resize's
+	 * arithmetic), reading the padded square without building it */
+	double sc = (double)s / (double)side;
+	for (int y = 0; y < side; y++) {
+		double fy = s == side ? y : sc * (double)y;
+		int y0 = (int)floor(fy), y1 = (int)ceil(fy);
+		if (y1 > s - 1)
+			y1 = s - 1;
+		double dy = fy - (double)y0;
+		for (int x = 0; x < side; x++) {
+			double fx = s == side ? x : sc * (double)x;
+			int x0 = (int)floor(fx), x1 = (int)ceil(fx);
+			if (x1 > s - 1)
+				x1 = s - 1;
+			double dx = fx - (double)x0;
+			float *o = out->d + ((size_t)y * side + x) * 3;
+			for (int c = 0; c < 3; c++) {
+				double tl = padded_px(rgb, w, h, ox, oy, x0, y0, c);
+				double tr = padded_px(rgb, w, h, ox, oy, x1, y0, c);
+				double bl = padded_px(rgb, w, h, ox, oy, x0, y1, c);
+				double br = padded_px(rgb, w, h, ox, oy, x1, y1, c);
+				double top = tl + (tr - tl) * dx, bot = bl + (br - bl) * dx;
+				float v = (float)(top + (bot - top) * dy);
+				o[c] = (v - mean[c]) / div;
+			}
+		}
 	}
-	for (size_t i = 0, n = (size_t)side * side; i < n; i++)
-		for (int c = 0; c < 3; c++)
-			out->d[i * 3 + c] = (out->d[i * 3 + c] - mean[c]) / div;
 	return SH_OK;
 }

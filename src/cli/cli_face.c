@@ -11,7 +11,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: shanakht face extract IMG [--iso OUT] [--models DIR]\n"
+	fprintf(f, "usage: shanakht face extract IMG [--iso OUT] [--ppm OUT] [--models DIR]\n"
 		   "       shanakht face match A B [--models DIR]\n"
 		   "       shanakht face bench DIR [--scores FILE] [--demo DIR] [--threads N]\n"
 		   "IMG, A, B: JPEG, PNG, PNM or an ISO/IEC 19794-5 record; the weights come\n"
@@ -61,7 +61,7 @@ int cli_face_load(const char *path, struct face_image *img, int *from_iso, struc
 }
 
 static int parse_models(int argc, char **argv, const char **models, const char **iso,
-			const char **pos, int npos)
+			const char **ppm, const char **pos, int npos)
 {
 	int got = 0;
 	for (int i = 1; i < argc; i++) {
@@ -69,6 +69,8 @@ static int parse_models(int argc, char **argv, const char **models, const char *
 			*models = argv[++i];
 		else if (iso && !strcmp(argv[i], "--iso") && i + 1 < argc)
 			*iso = argv[++i];
+		else if (ppm && !strcmp(argv[i], "--ppm") && i + 1 < argc)
+			*ppm = argv[++i];
 		else if (argv[i][0] != '-' && got < npos)
 			pos[got++] = argv[i];
 		else
@@ -83,10 +85,23 @@ static int fail(const char *what, const struct sh_err *err)
 	return 1;
 }
 
+static int write_ppm(const char *path, const struct face_image *img)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	size_t n = (size_t)img->w * img->h * 3;
+	int bad = fprintf(f, "P6\n%d %d\n255\n", img->w, img->h) < 0 ||
+		  fwrite(img->rgb, 1, n, f) != n;
+	if (fclose(f) != 0)
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
 static int cmd_extract(int argc, char **argv)
 {
-	const char *models = NULL, *iso = NULL, *pos[1];
-	if (parse_models(argc, argv, &models, &iso, pos, 1)) {
+	const char *models = NULL, *iso = NULL, *ppm = NULL, *pos[1];
+	if (parse_models(argc, argv, &models, &iso, &ppm, pos, 1)) {
 		usage(stderr);
 		return 2;
 	}
@@ -97,14 +112,24 @@ static int cmd_extract(int argc, char **argv)
 	int status = 1, from_iso;
 	if (face_engine_load(models, &e, &err))
 		return fail("extract", &err);
-	if (cli_face_load(pos[0], &img, &from_iso, &err) || face_extract(&e, &img, NULL, &r, &err)) {
+	if (cli_face_load(pos[0], &img, &from_iso, &err)) {
+		fail("extract", &err);
+		goto out;
+	}
+	/* the decoded pixels exactly as the networks get them: the golden
+	 * outputs (tests/bio/face_golden/) are made by the package from these */
+	if (ppm && write_ppm(ppm, &img)) {
+		fprintf(stderr, "face extract: cannot write %s\n", ppm);
+		goto out;
+	}
+	if (face_extract(&e, &img, NULL, &r, &err)) {
 		fail("extract", &err);
 		goto out;
 	}
 	char flags[96];
 	face_quality_flags_str(r.quality.flags, flags, sizeof flags);
 	printf("image %dx%d%s faces %d%s\n", img.w, img.h, from_iso ? " (ISO 19794-5)" : "",
-	       r.nfaces, r.padded ? " (found on the edge-padded image)" : "");
+	       r.nfaces, r.padded ? " (found on the edge-padded canvas)" : "");
 	printf("box %.1f %.1f %.1f %.1f score %.3f\n", r.box.x, r.box.y, r.box.w, r.box.h,
 	       r.box.score);
 	printf("crop %d %d %d %d\n", r.crop.x, r.crop.y, r.crop.w, r.crop.h);
@@ -144,7 +169,7 @@ out:
 static int cmd_match(int argc, char **argv)
 {
 	const char *models = NULL, *pos[2];
-	if (parse_models(argc, argv, &models, NULL, pos, 2)) {
+	if (parse_models(argc, argv, &models, NULL, NULL, pos, 2)) {
 		usage(stderr);
 		return 2;
 	}
