@@ -112,7 +112,9 @@ int face_extract(const struct face_engine *e, const struct face_image *img,
 		return rc;
 	double t2 = cpu_ms();
 	out->ms_landmarks = t2 - t1;
-	if ((rc = face_align_crop(img->rgb, img->w, img->h, &out->lm, &crop, err)))
+	rc = opts->level_eyes ? face_align_rotated(img->rgb, img->w, img->h, &out->lm, &crop, err)
+			      : face_align_crop(img->rgb, img->w, img->h, &out->lm, &crop, err);
+	if (rc)
 		return rc;
 	rc = face_recog_embed(&e->rec, crop.rgb, crop.w, crop.h, out->desc, err);
 	out->ms_embed = cpu_ms() - t2;

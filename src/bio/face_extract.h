@@ -40,6 +40,8 @@ struct face_opts {
 	int allow_many;     /* use the best face when there are several */
 	int whole_fallback; /* no face found: take the whole image as the box
 			       (a stated benchmark fallback, never the default) */
+	int level_eyes;     /* crop with face_align_rotated (eye line level)
+			       instead of face-api's axis-aligned crop */
 };
 
 struct face_result {

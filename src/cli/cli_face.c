@@ -13,7 +13,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: shanakht face extract IMG [--iso OUT] [--ppm OUT] [--models DIR]\n"
 		   "       shanakht face match A B [--models DIR]\n"
-		   "       shanakht face bench DIR [--scores FILE] [--demo DIR] [--threads N]\n"
+		   "       shanakht face bench DIR [--scores FILE] [--demo DIR] [--threads N] [--level-eyes]\n"
 		   "IMG, A, B: JPEG, PNG, PNM or an ISO/IEC 19794-5 record; the weights come\n"
 		   "from the @vladmandic/face-api package installed by scripts/deps\n"
 		   "(SHANAKHT_FACE_MODELS or --models overrides the folder).\n");

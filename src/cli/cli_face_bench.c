@@ -43,7 +43,7 @@ struct sample {
 struct job {
 	const struct face_engine *e;
 	struct sample *s;
-	int n, next;
+	int n, next, level;
 	pthread_mutex_t mu;
 };
 
@@ -107,7 +107,7 @@ static void *worker(void *arg)
 		struct face_image img;
 		struct face_result r;
 		struct sh_err err;
-		struct face_opts o = {.allow_many = 1, .whole_fallback = 1};
+		struct face_opts o = {.allow_many = 1, .whole_fallback = 1, .level_eyes = j->level};
 		double t0 = cpu_ms();
 		int rc = cli_face_load(s->path, &img, NULL, &err);
 		if (!rc)
@@ -238,7 +238,7 @@ static void demo_detection(const struct face_engine *e, const char *dir)
 int cli_face_bench(int argc, char **argv)
 {
 	const char *dir = NULL, *scores = NULL, *demo = NULL, *models = NULL;
-	int threads = 2, status = 1;
+	int threads = 2, status = 1, level = 0;
 	int64_t gallery = 1000000;
 	for (int i = 1; i < argc; i++) {
 		int64_t v;
@@ -246,6 +246,8 @@ int cli_face_bench(int argc, char **argv)
 			scores = argv[++i];
 		} else if (!strcmp(argv[i], "--demo") && i + 1 < argc) {
 			demo = argv[++i];
+		} else if (!strcmp(argv[i], "--level-eyes")) {
+			level = 1;
 		} else if (!strcmp(argv[i], "--models") && i + 1 < argc) {
 			models = argv[++i];
 		} else if (!strcmp(argv[i], "--gallery") && i + 1 < argc &&
@@ -265,7 +267,7 @@ int cli_face_bench(int argc, char **argv)
 	}
 	if (!dir) {
 		fprintf(stderr, "usage: shanakht face bench DIR [--scores FILE] [--demo DIR] "
-				"[--threads N] [--gallery N] [--models DIR]\n");
+				"[--threads N] [--gallery N] [--level-eyes] [--models DIR]\n");
 		return 2;
 	}
 	struct face_engine e;
@@ -295,7 +297,7 @@ int cli_face_bench(int argc, char **argv)
 			free(files[f]);
 		}
 	}
-	struct job j = {.e = &e, .s = s, .n = n};
+	struct job j = {.e = &e, .s = s, .n = n, .level = level};
 	pthread_mutex_init(&j.mu, NULL);
 	pthread_t th[64];
 	for (int t = 0; t < threads; t++)
