@@ -27,6 +27,7 @@ static const struct {
 	{"audit", cli_audit, "audit verify: check the tamper-evident log"},
 	{"version", cli_version, "print the version"},
 	{"fp", cli_fp, "fingerprint engine: extract, match, search, bench"},
+	{"iris", cli_iris, "iris engine: extract, match, bench"},
 	{"cert", cli_cert, "verify a certificate offline (PDF or QR payload)"},
 };
 

@@ -12,5 +12,6 @@ int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_fp(int argc, char **argv);
 int cli_cert(int argc, char **argv);
+int cli_iris(int argc, char **argv);
 
 #endif
