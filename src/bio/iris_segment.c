@@ -176,8 +176,10 @@ static int ido_at(const struct plane *p, const struct dirs *d, float cx, float c
 			 * samples, so its evidence over noise grows as
 			 * b sqrt(r) (a matched filter's statistic); the plain
 			 * mean would let a small gap between eyelashes beat
-			 * a lower-contrast pupil */
-			float sig = b * sqrtf(r);
+			 * a lower-contrast pupil. Not for the limbus: there
+			 * it would favour the eye opening's edges outside
+			 * the iris over the softer limbus itself */
+			float sig = split ? b : b * sqrtf(r);
 			if (sig > bs) {
 				bs = sig;
 				bd = b;
@@ -210,7 +212,8 @@ struct search {
 
 #define TOPK 8
 
-/* The TOPK best circles with distinct centres (more than a radius apart),
+/* The TOPK best circles with distinct centres (more than half the smaller
+ * radius apart),
  * best first; returns how many. */
 static int ido_search(const struct search *s, float x0, float x1, float y0, float y1, float step,
 		      struct iris_circle *best, float *best_d, int k_max)
@@ -247,7 +250,8 @@ static int ido_search(const struct search *s, float x0, float x1, float y0, floa
 			int at = -1;
 			for (int k = 0; k < found; k++) {
 				float dx = best[k].x - x, dy = best[k].y - y;
-				if (dx * dx + dy * dy < fmaxf(best[k].r, r) * fmaxf(best[k].r, r)) {
+				float near = 0.5f * fminf(best[k].r, r);
+				if (dx * dx + dy * dy < near * near) {
 					at = k;
 					break;
 				}
@@ -276,7 +280,7 @@ static int ido_search(const struct search *s, float x0, float x1, float y0, floa
 
 /* Specular reflections: near-saturated pixels (a specular glint of the
  * illuminator saturates the sensor: IRIS_GLINT_LEVEL, 90% of full scale)
- * far brighter than their 9x9 surround (the sclera and skin can be as
+ * far brighter than their 15x15 surround (glints are up to ~10 px across) (the sclera and skin can be as
  * bright but are smooth), dilated by 2 px. Fills them
  * in `f` by interpolating along the row between the unmasked pixels at
  * either end of each run. */
@@ -302,7 +306,7 @@ static void reflections(const struct iris_image *img, float *f, uint8_t *noise)
 				ii[(size_t)(y - 1) * (size_t)(w + 1) + (size_t)x] + row;
 		}
 	}
-	const int R = 4;
+	const int R = 7;
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
 			int v = img->pixels[(size_t)y * (size_t)w + (size_t)x];
@@ -465,8 +469,6 @@ int iris_segment(const struct iris_image *img, struct iris_seg *seg, uint8_t *no
 	float rp0 = fmaxf(6.0f, IRIS_MIN_IRIS_RADIUS * IRIS_MIN_RATIO);
 	float rp1 = 0.5f * (float)side * IRIS_MAX_RATIO;
 	{
-		for (size_t i = 0; i < n; i++)
-			tmp[i] = f[i];
 		/* the 10th percentile of the blurred image */
 		int hist[257] = {0};
 		for (size_t i = 0; i < n; i++) {
@@ -478,7 +480,29 @@ int iris_segment(const struct iris_image *img, struct iris_seg *seg, uint8_t *no
 		while (thr < 255 && acc + (size_t)hist[thr] < n / 10)
 			acc += (size_t)hist[thr++];
 		for (size_t i = 0; i < n; i++)
-			cand[i] = f[i] <= (float)thr + 0.5f;
+			tmp[i] = f[i] <= (float)thr + 0.5f;
+		/* dilated by 6 px (separably, a square): the pupil's centre can
+		 * sit under a glint that the fill left lighter than the pupil */
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				uint8_t on = 0;
+				for (int dx = -6; dx <= 6 && !on; dx++) {
+					int xx = x + dx;
+					on = xx >= 0 && xx < w && tmp[(size_t)y * (size_t)w + (size_t)xx] > 0;
+				}
+				cand[(size_t)y * (size_t)w + (size_t)x] = on;
+			}
+		for (int x = 0; x < w; x++)
+			for (int y = 0; y < h; y++) {
+				uint8_t on = 0;
+				for (int dy = -6; dy <= 6 && !on; dy++) {
+					int yy = y + dy;
+					on = yy >= 0 && yy < h && cand[(size_t)yy * (size_t)w + (size_t)x];
+				}
+				tmp[(size_t)y * (size_t)w + (size_t)x] = on;
+			}
+		for (size_t i = 0; i < n; i++)
+			cand[i] = tmp[i] > 0;
 	}
 	struct dirs dp;
 	dirs_full(&dp, 32);
@@ -503,6 +527,7 @@ int iris_segment(const struct iris_image *img, struct iris_seg *seg, uint8_t *no
 		if (!ido_search(&s, cands[k].x - cstep, cands[k].x + cstep, cands[k].y - cstep,
 				cands[k].y + cstep, 0.5f, &c, &d, 1))
 			continue;
+		if (getenv("IRIS_DEBUG")) fprintf(stderr, "cand %d: %.1f %.1f %.1f d=%.1f coarse %.1f disc=%d\n", k, c.x, c.y, c.r, d, cd[k], disc_check(&p, &c));
 		float sig = d * sqrtf(c.r);
 		if (sig > psig && d >= IRIS_MIN_PUPIL_CONTRAST && disc_check(&p, &c)) {
 			pc = c;
