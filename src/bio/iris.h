@@ -80,10 +80,18 @@ struct iris_circle {
 	float x, y, r;
 };
 
+/* An eyelid margin over the iris (iris_eyelid.h): y = y0 +- a (x - xv)^2. */
+struct iris_lid {
+	int present;
+	float y0, a, xv;
+	float edge; /* mean |dI/dy| along it */
+};
+
 /* What segmentation found. */
 struct iris_seg {
 	struct iris_circle pupil, limbus;
 	float pupil_contrast, limbus_contrast; /* grey levels across the edge */
+	struct iris_lid upper, lower;
 };
 
 /* The unwrapped iris: IRIS_NORM_H rows (pupil -> limbus) x IRIS_NORM_W

@@ -2,6 +2,8 @@
  * mask (iris_normalize.h). */
 #include "bio/iris_normalize.h"
 
+#include "bio/iris_eyelid.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,8 @@ void iris_normalize(const struct iris_image *img, const struct iris_seg *seg,
 			float x = (1 - rho) * xp + rho * xl, y = (1 - rho) * yp + rho * yl;
 			size_t i = (size_t)k * IRIS_NORM_W + (size_t)c;
 			out->pix[i] = 0;
-			if (x < 0 || y < 0 || x > (float)(w - 1) || y > (float)(h - 1))
+			if (x < 0 || y < 0 || x > (float)(w - 1) || y > (float)(h - 1) ||
+			    iris_lid_covers(seg, x, y))
 				continue;
 			int x0 = (int)x, y0 = (int)y;
 			int x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;

@@ -2,6 +2,8 @@
  * operator, with specular reflections masked and filled (iris_segment.h). */
 #include "bio/iris_segment.h"
 
+#include "bio/iris_eyelid.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -606,6 +608,7 @@ int iris_segment(const struct iris_image *img, struct iris_seg *seg, uint8_t *no
 	}
 	seg->limbus = lc;
 	seg->limbus_contrast = ld;
+	iris_eyelids(f, w, h, seg);
 	if (noise)
 		memcpy(noise, refl, n);
 out:
