@@ -31,7 +31,7 @@ static double cpu_s(void)
 
 int main(int argc, char **argv)
 {
-	int64_t gn = 1000000, pn = 10;
+	int64_t gn = 200000, pn = 10;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--gallery") && i + 1 < argc &&
 		    sh_parse_i64(argv[i + 1], 1, 50000000, &gn) == SH_OK)

@@ -7,7 +7,7 @@
 #   iris-bench: eer=<percent> fnmr_at_fmr_0.01=<percent> comparisons_per_s_per_core=<n>
 # Builds if needed; run from anywhere.
 #   bench/iris/run.sh [--scores FILE]        (extra args go to iris bench)
-#   IRIS_GALLERY=N IRIS_PROBES=P  size the synthetic 1:N run (defaults 1000000, 10)
+#   IRIS_GALLERY=N IRIS_PROBES=P  size the synthetic 1:N run (defaults 200000, 10; 512 bytes a code)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -17,7 +17,7 @@ if [ ! -x "$build/src/shanakht" ] || [ ! -x "$build/bench/iris/iris_search_bench
 	cmake --build "$build" -j2 --target shanakht iris_search_bench >/dev/null
 fi
 echo "== 1:N search throughput (synthetic gallery, planted mates)"
-"$build/bench/iris/iris_search_bench" --gallery "${IRIS_GALLERY:-1000000}" --probes "${IRIS_PROBES:-10}"
+"$build/bench/iris/iris_search_bench" --gallery "${IRIS_GALLERY:-200000}" --probes "${IRIS_PROBES:-10}"
 echo
 echo "== IITD all pairs"
 "$build/src/shanakht" iris bench ../shared/data/iris/iitd "$@"
