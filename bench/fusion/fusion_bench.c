@@ -238,7 +238,9 @@ int main(int argc, char **argv)
 					pr[np++] = (struct cpair){{sf, si}, p, q, p == q};
 				}
 	if (missing)
-		printf("pairs without a score in the files: %zu (left out)\n", missing);
+		printf("pairs without a score in the files: %zu, left out (the FVC protocol scores "
+		       "fingers within one database only, so persons whose fingers come from "
+		       "different databases cannot be compared)\n", missing);
 	/* two folds by person parity */
 	float *tg[3], *ti[3];
 	size_t ng = 0, nim = 0;
