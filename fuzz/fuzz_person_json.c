@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/json_person.h"
+#include "api/json_person.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 			die("login", &err);
 	printf("%-36s %12.2f\n", "login (3 transactions + hash)", (now_s() - t) * 1000 / n);
 
-	struct http_principal p;
+	struct principal p;
 	n = 2000;
 	t = now_s();
 	for (int i = 0; i < n; i++)

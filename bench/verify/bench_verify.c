@@ -31,13 +31,13 @@
 #include "consent/party.h"
 #include "consent/party_auth.h"
 #include "consent/policy.h"
-#include "http/routes.h"
+#include "api/routes.h"
 #include "lib/parse.h"
 #include "notify/sms.h"
 #include "registry/idnum.h"
 #include "registry/person.h"
-#include "server/app.h"
-#include "verify/txn.h"
+#include "api/app.h"
+#include "ledger/ledger.h"
 
 static double now_s(void)
 {
@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 		die("store", &err);
 	if (audit_migrate(app.db, &err) || registry_migrate(app.db, &err) ||
 	    notify_migrate(app.db, &err) || consent_migrate(app.db, &err) ||
-	    verify_migrate(app.db, &err))
+	    ledger_migrate(app.db, &err))
 		die("migrate", &err);
 	if (audit_writer_start(app.db, &err) != SH_OK)
 		die("audit writer", &err);

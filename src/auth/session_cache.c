@@ -15,7 +15,7 @@ struct slot {
 	uint64_t epoch;   /* 0: empty */
 	int64_t filled_ms; /* CLOCK_MONOTONIC */
 	int64_t expires_at;
-	struct http_principal who;
+	struct principal who;
 };
 
 static _Thread_local struct slot cache[AUTH_SESSION_CACHE_SLOTS];
@@ -42,7 +42,7 @@ void auth_session_cache_invalidate(void)
 	atomic_fetch_add(&epoch_now, 1);
 }
 
-int session_cache_get(const unsigned char th[32], int64_t now, struct http_principal *out,
+int session_cache_get(const unsigned char th[32], int64_t now, struct principal *out,
 		      int64_t *expires_at)
 {
 	struct slot *s = slot_of(th);
@@ -59,7 +59,7 @@ int session_cache_get(const unsigned char th[32], int64_t now, struct http_princ
 }
 
 void session_cache_put(const unsigned char th[32], uint64_t epoch, int64_t expires_at,
-		       const struct http_principal *who)
+		       const struct principal *who)
 {
 	/* An invalidation during the lookup makes its answer suspect. */
 	if (epoch != atomic_load(&epoch_now))

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include "http/http.h"
+#include "auth/principal.h"
 
 #define AUTH_SESSION_CACHE_MS 1000
 #define AUTH_SESSION_CACHE_SLOTS 64 /* per thread, direct-mapped */
@@ -27,8 +27,8 @@
 uint64_t session_cache_epoch(void);
 /* 1 and *out, *expires_at filled on a live hit; 0 otherwise. */
 int session_cache_get(const unsigned char token_hash[32], int64_t now,
-		      struct http_principal *out, int64_t *expires_at);
+		      struct principal *out, int64_t *expires_at);
 void session_cache_put(const unsigned char token_hash[32], uint64_t epoch, int64_t expires_at,
-		       const struct http_principal *who);
+		       const struct principal *who);
 
 #endif

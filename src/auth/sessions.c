@@ -164,9 +164,9 @@ static int login_succeed(store *db, const struct keyring *kr, const char *userna
 	if ((rc = store_commit(tx, err)) != SH_OK)
 		goto wipe;
 	sodium_bin2hex(res->token, sizeof res->token, raw, sizeof raw);
-	struct http_principal *w = &res->who;
+	struct principal *w = &res->who;
 	memset(w, 0, sizeof *w);
-	w->kind = HTTP_OPERATOR;
+	w->kind = PRINCIPAL_OPERATOR;
 	w->id = u->id;
 	w->role_bit = role_from_name(u->role);
 	snprintf(w->name, sizeof w->name, "%s", username);
@@ -265,7 +265,7 @@ int auth_login_at(store *db, const struct keyring *kr, const char *username,
 
 int auth_login(store *db, const struct keyring *kr, const char *username, const char *password,
 	       const char *client_addr, const char *request_id, int ttl_seconds,
-	       char token_out[AUTH_TOKEN_CHARS + 1], struct http_principal *who,
+	       char token_out[AUTH_TOKEN_CHARS + 1], struct principal *who,
 	       struct sh_err *err)
 {
 	struct auth_login_result res;
@@ -298,7 +298,7 @@ static int token_decode(const char *token, unsigned char raw[AUTH_TOKEN_BYTES])
 }
 
 int auth_session_check_at(store *db, const struct keyring *kr, const char *bearer_token,
-			  int64_t now, struct http_principal *out, int64_t *expires_at,
+			  int64_t now, struct principal *out, int64_t *expires_at,
 			  struct sh_err *err)
 {
 	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
@@ -345,7 +345,7 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 		goto out;
 	}
 	memset(out, 0, sizeof *out);
-	out->kind = HTTP_OPERATOR;
+	out->kind = PRINCIPAL_OPERATOR;
 	out->id = store_col_int(st, 0);
 	const char *s = store_col_text(st, 3);
 	snprintf(out->name, sizeof out->name, "%s", s ? s : "");
@@ -365,7 +365,7 @@ out:
 }
 
 int auth_session_check(store *db, const struct keyring *kr, const char *bearer_token,
-		       struct http_principal *out, struct sh_err *err)
+		       struct principal *out, struct sh_err *err)
 {
 	return auth_session_check_at(db, kr, bearer_token, sh_now(), out, NULL, err);
 }

@@ -10,7 +10,7 @@
 
 #include "audit/audit.h"
 #include "crypto/keyring.h"
-#include "http/http.h"
+#include "auth/principal.h"
 #include "lib/err.h"
 #include "store/store.h"
 
@@ -20,7 +20,7 @@
 struct auth_login_result {
 	char token[AUTH_TOKEN_CHARS + 1];
 	int64_t expires_at;
-	struct http_principal who;
+	struct principal who;
 	int64_t retry_after; /* seconds, set with SH_ETHROTTLE */
 };
 
@@ -37,7 +37,7 @@ int auth_login_at(store *db, const struct keyring *kr, const char *username,
 /* The same at the wall clock; token_out has AUTH_TOKEN_CHARS + 1 bytes. */
 int auth_login(store *db, const struct keyring *kr, const char *username, const char *password,
 	       const char *client_addr, const char *request_id, int ttl_seconds,
-	       char token_out[AUTH_TOKEN_CHARS + 1], struct http_principal *who,
+	       char token_out[AUTH_TOKEN_CHARS + 1], struct principal *who,
 	       struct sh_err *err) __attribute__((warn_unused_result));
 
 /* The operator behind a bearer token: one indexed lookup (or a hit in the
@@ -45,10 +45,10 @@ int auth_login(store *db, const struct keyring *kr, const char *username, const 
  * INVALID_SESSION (unknown, malformed, revoked, or the user is disabled) or
  * SESSION_EXPIRED. expires_at may be NULL. */
 int auth_session_check_at(store *db, const struct keyring *kr, const char *bearer_token,
-			  int64_t now, struct http_principal *out, int64_t *expires_at,
+			  int64_t now, struct principal *out, int64_t *expires_at,
 			  struct sh_err *err) __attribute__((warn_unused_result));
 int auth_session_check(store *db, const struct keyring *kr, const char *bearer_token,
-		       struct http_principal *out, struct sh_err *err)
+		       struct principal *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Checks are remembered per thread for up to 1 s (auth/session_cache.h):

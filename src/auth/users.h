@@ -3,7 +3,7 @@
  *
  * Every change appends its audit entry inside the caller's transaction.
  * Usernames match [a-z0-9._-]{3,63} (63 so that a username always fits
- * http_principal.name). */
+ * principal.name). */
 #ifndef SH_AUTH_USERS_H
 #define SH_AUTH_USERS_H
 

@@ -11,8 +11,8 @@
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
 #include "lib/fsutil.h"
-#include "server/app.h"
-#include "server/demo.h"
+#include "api/app.h"
+#include "cli/demo.h"
 
 /* A password people can type: 20 characters from an unambiguous alphabet,
  * ~115 bits from the CSPRNG. */

@@ -10,7 +10,7 @@
 #include "auth/users.h"
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
-#include "server/app.h"
+#include "api/app.h"
 
 void cli_generate_password(char out[21]);
 

@@ -52,7 +52,7 @@ int citizen_session_create(store_tx *tx, const struct keyring *kr,
 }
 
 int citizen_session_check(store *db, const struct keyring *kr, const char *token,
-			  struct http_principal *out, struct sh_err *err)
+			  struct principal *out, struct sh_err *err)
 {
 	if (!token || strlen(token) != CITIZEN_TOKEN_HEX - 1)
 		return sh_err_set(err, SH_EUNAUTH, "CITIZEN_SESSION", "invalid or expired session");
@@ -71,7 +71,7 @@ int citizen_session_check(store *db, const struct keyring *kr, const char *token
 		rc = store_step(st, err);
 		if (rc == STORE_ROW) {
 			memset(out, 0, sizeof *out);
-			out->kind = HTTP_CITIZEN;
+			out->kind = PRINCIPAL_CITIZEN;
 			snprintf(out->name, sizeof out->name, "%s", store_col_text(st, 0));
 			snprintf(out->role, sizeof out->role, "citizen");
 			rc = SH_OK;

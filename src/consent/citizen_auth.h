@@ -14,7 +14,7 @@
 #include "consent/config.h"
 #include "consent/consent.h"
 #include "crypto/keyring.h"
-#include "http/http.h"
+#include "auth/principal.h"
 #include "lib/err.h"
 #include "store/store.h"
 
@@ -35,10 +35,10 @@ int citizen_session_create(store_tx *tx, const struct keyring *kr,
 	__attribute__((warn_unused_result));
 
 /* The authenticate hook for HTTP_AUTH_CITIZEN: fills *out (kind
- * HTTP_CITIZEN, name = identity number). SH_EUNAUTH CITIZEN_SESSION when
+ * PRINCIPAL_CITIZEN, name = identity number). SH_EUNAUTH CITIZEN_SESSION when
  * unknown, expired or revoked. */
 int citizen_session_check(store *db, const struct keyring *kr, const char *token,
-			  struct http_principal *out, struct sh_err *err)
+			  struct principal *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Sign out: revoke the token. */

@@ -11,7 +11,7 @@
 #include "lib/parse.h"
 #include "notify/sms.h"
 #include "registry/person.h"
-#include "verify/txn.h"
+#include "ledger/ledger.h"
 
 /* Passcode SMS per person per 10 minutes (anti-flooding). */
 #define CONSENT_SMS_PER_WINDOW 10
@@ -157,14 +157,14 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 		       (int64_t)deliver, now, out->expires_at);
 	if (rc < 0)
 		goto out;
-	struct verify_txn t = {
+	struct ledger_entry t = {
 		.party_id = party_id, .party_name = kind == CONSENT_FOR_LOGIN ? "(you)" : party_name,
 		.id_number = idn, .consent_id = out->consent_id, .purpose = purpose,
 		.type = kind == CONSENT_FOR_LOGIN ? "login" : "consent",
 		.event = "consent_requested", .result = deliver ? "ok" : "not_sent",
 		.reason = deliver ? NULL : why, .at = now,
 	};
-	rc = verify_txn_record(tx, &t, err);
+	rc = ledger_record(tx, &t, err);
 	if (rc != SH_OK)
 		goto out;
 	/* The text is composed in every case: a purpose too long for an SMS
@@ -188,13 +188,13 @@ int consent_request(store_tx *tx, const struct keyring *kr, const struct consent
 		t.event = "passcode_withheld";
 		t.result = "not_sent";
 	}
-	rc = verify_txn_record(tx, &t, err);
+	rc = ledger_record(tx, &t, err);
 	if (rc != SH_OK)
 		goto out;
 	if (!deliver && kind == CONSENT_FOR_PARTY &&
 	    (!strcmp(why, "deceased") || !strcmp(why, "cancelled"))) {
 		/* Someone is trying to use a dead or cancelled identity. */
-		rc = verify_fraud_signal(tx, !strcmp(why, "deceased") ? "deceased_attempt"
+		rc = ledger_fraud_signal(tx, !strcmp(why, "deceased") ? "deceased_attempt"
 								       : "cancelled_attempt",
 					 idn, party_id, out->consent_id,
 					 "{\"stage\":\"consent_request\"}", err);

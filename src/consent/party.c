@@ -62,7 +62,7 @@ int party_create(store_tx *tx, const struct keyring *kr, const struct audit_acto
 	if (rc != SH_OK)
 		return rc;
 	char types[128], attrs[256], detail[640], object[48];
-	policy_types_format(p->types, types, sizeof types);
+	vtypes_format(p->types, types, sizeof types);
 	policy_attrs_format(p->kyc_attrs, attrs, sizeof attrs);
 	int64_t now = sh_now();
 	store_stmt *st = NULL;
@@ -104,7 +104,7 @@ static int party_from_row(store_stmt *st, struct party *p)
 	p->id = store_col_int(st, 0);
 	snprintf(p->name, sizeof p->name, "%s", store_col_text(st, 1));
 	snprintf(p->sector, sizeof p->sector, "%s", store_col_text(st, 2));
-	if (policy_types_parse_list(store_col_text(st, 3), &p->types) != SH_OK ||
+	if (vtypes_parse_list(store_col_text(st, 3), &p->types) != SH_OK ||
 	    policy_attrs_parse_list(store_col_text(st, 4), &p->kyc_attrs) != SH_OK)
 		return SH_EINTERNAL;
 	p->suspended = store_col_int(st, 5) != 0;
@@ -229,7 +229,7 @@ int party_set_policy(store_tx *tx, const struct audit_actor *actor, int64_t id, 
 	if (rc != SH_OK)
 		return rc;
 	char t[128], a[256], object[48], detail[512];
-	policy_types_format(types, t, sizeof t);
+	vtypes_format(types, t, sizeof t);
 	policy_attrs_format(kyc_attrs, a, sizeof a);
 	rc = store_run(tx, err,
 		       "UPDATE parties SET types = ?, kyc_attrs = ?, updated_at = ? WHERE id = ?",

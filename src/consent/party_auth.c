@@ -272,7 +272,7 @@ int party_nonces_prune(store *db, int64_t now, struct sh_err *err)
 int party_authenticate(store *db, const struct keyring *kr, const char *method,
 		       const char *path, const char *key_id, const char *timestamp,
 		       const char *nonce, const char *signature, const void *body, size_t len,
-		       int64_t now, struct http_principal *out, struct sh_err *err)
+		       int64_t now, struct principal *out, struct sh_err *err)
 {
 	static atomic_uint calls;
 	const struct consent_config *cfg = consent_config_env();
@@ -327,7 +327,7 @@ int party_authenticate(store *db, const struct keyring *kr, const char *method,
 		(void)party_nonces_prune(db, now, &perr);
 	}
 	memset(out, 0, sizeof *out);
-	out->kind = HTTP_PARTY;
+	out->kind = PRINCIPAL_PARTY;
 	out->id = k.party_id;
 	snprintf(out->name, sizeof out->name, "%s", key_id);
 	snprintf(out->role, sizeof out->role, "party");

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "crypto/keyring.h"
-#include "http/http.h"
+#include "auth/principal.h"
 #include "lib/err.h"
 #include "store/store.h"
 
@@ -29,7 +29,7 @@ void party_signature(const char *secret, const char *method, const char *path,
 		     const char *timestamp, const char *nonce, const void *body, size_t len,
 		     char out[PARTY_SIG_HEX]);
 
-/* Check a signed request and fill *out (kind HTTP_PARTY, id = party id,
+/* Check a signed request and fill *out (kind PRINCIPAL_PARTY, id = party id,
  * name = key id, replay_nonce = nonce, replay_ts = timestamp). Errors (all SH_EUNAUTH unless noted):
  *   PARTY_AUTH_MISSING   a header is absent
  *   PARTY_TIMESTAMP      not a number, or outside the window
@@ -45,7 +45,7 @@ void party_signature(const char *secret, const char *method, const char *path,
 int party_authenticate(store *db, const struct keyring *kr, const char *method,
 		       const char *path, const char *key_id, const char *timestamp,
 		       const char *nonce, const char *signature, const void *body, size_t len,
-		       int64_t now, struct http_principal *out, struct sh_err *err)
+		       int64_t now, struct principal *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Record a party's nonce in tx, filed under the request's signed timestamp

@@ -1,22 +1,12 @@
-/* policy.h — what a relying party may do: verification types and the KYC
- * attribute list of its policy, as bit sets with stable wire names. */
+/* policy.h — what a relying party may do: the verification types of its
+ * policy (ledger/vtype.h) and the KYC attributes it may read, as bit sets
+ * with stable wire names. */
 #ifndef SH_CONSENT_POLICY_H
 #define SH_CONSENT_POLICY_H
 
 #include <stddef.h>
 
-/* Verification types. The biometric ones are part of the wire format and of
- * the transaction records now, so that the biometric repository slots in
- * without a schema change; until it lands they answer TYPE_NOT_AVAILABLE. */
-enum verify_type {
-	VT_YESNO = 1u << 0,
-	VT_KYC = 1u << 1,
-	VT_FINGERPRINT = 1u << 2,
-	VT_FACE = 1u << 3,
-	VT_IRIS = 1u << 4,
-	VT_MULTIMODAL = 1u << 5,
-};
-#define VT_ALL 0x3Fu
+#include "ledger/vtype.h"
 
 /* KYC attributes a policy may grant. Photos arrive with the biometric
  * repository; the address is the postal line and union council only. */
@@ -34,17 +24,13 @@ enum kyc_attr {
 };
 #define KA_ALL 0x3FFu
 
-/* Bit <-> name ("yesno", "father_name_en", ...); 0 / NULL when unknown. */
-unsigned policy_type_parse(const char *name);
-const char *policy_type_name(unsigned bit);
+/* Bit <-> name ("father_name_en", ...); 0 / NULL when unknown. */
 unsigned policy_attr_parse(const char *name);
 const char *policy_attr_name(unsigned bit);
 
 /* "a,b,c" for a bit set into buf; parse back (SH_EINVAL on an unknown name,
  * with the name in *bad, borrowed from s). */
-void policy_types_format(unsigned bits, char *buf, size_t n);
 void policy_attrs_format(unsigned bits, char *buf, size_t n);
-int policy_types_parse_list(const char *s, unsigned *out);
 int policy_attrs_parse_list(const char *s, unsigned *out);
 
 /* Sectors: bank, telco, government, other. 1 when valid. */

@@ -15,32 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/principal.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 
 #define HTTP_MAX_PARAMS 4
-
-/* Who is calling. Filled by the application's authenticate hook. */
-enum http_principal_kind {
-	HTTP_ANONYMOUS = 0,
-	HTTP_OPERATOR, /* a staff user with a bearer token and one role */
-	HTTP_PARTY,    /* a relying party (bank, telco) signing its requests */
-	HTTP_CITIZEN,  /* a citizen proven by a passcode to their own mobile */
-};
-
-struct http_principal {
-	enum http_principal_kind kind;
-	int64_t id;          /* user id, party id, or person id */
-	unsigned role_bit;   /* operator: one ROLE_* bit (auth/roles.h) */
-	char name[64];       /* username, party key id, identity number */
-	char role[32];
-	char council_code[32];
-	/* A relying party's X-Nonce, until the request's write takes it to
-	 * record it (app_write); then NULL. */
-	const char *replay_nonce;
-	int64_t replay_ts; /* and its X-Timestamp, which the nonce is filed under */
-};
 
 /* How a route is protected. */
 enum http_auth {
@@ -61,7 +41,7 @@ struct http_req {
 	const char *params[HTTP_MAX_PARAMS]; /* {name} segments, in order */
 	int nparams;
 	struct arena *arena;  /* freed when the response is sent */
-	struct http_principal principal;
+	struct principal principal;
 	void *app;            /* the application context given at start */
 	void *internal;       /* the server's own state; do not touch */
 };

@@ -8,7 +8,7 @@
 
 #include "consent/policy.h"
 #include "registry/names.h"
-#include "verify/txn.h"
+#include "ledger/ledger.h"
 
 /* Equal after the registry's normalization (script variants, marks, case,
  * spacing). Either script of the record may match. */
@@ -121,12 +121,12 @@ static int ledger(store_tx *tx, const struct party *party, const char *idn,
 	char *detail = NULL;
 	if (req->biometric) /* metadata only: samples never go to the ledger */
 		detail = json_dumps(req->biometric, JSON_COMPACT);
-	struct verify_txn t = {
+	struct ledger_entry t = {
 		.party_id = party->id, .party_name = party->name, .id_number = idn,
 		.consent_id = req->consent_id, .purpose = purpose, .type = req->type,
 		.event = event, .result = result, .reason = reason, .detail = detail, .at = now,
 	};
-	int rc = verify_txn_record(tx, &t, err);
+	int rc = ledger_record(tx, &t, err);
 	free(detail);
 	return rc;
 }
@@ -169,7 +169,7 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	       struct sh_err *err)
 {
 	memset(out, 0, sizeof *out);
-	unsigned type = policy_type_parse(req->type);
+	unsigned type = vtype_parse(req->type);
 	if (!type)
 		return sh_err_set(err, SH_EINVAL, "VERIFY_TYPE",
 				  "type must be yesno, kyc, fingerprint, face, iris or multimodal");
@@ -219,7 +219,7 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	}
 	if (known && out->person.status != PERSON_ALIVE) {
 		int dead = out->person.status == PERSON_DECEASED;
-		rc = verify_fraud_signal(tx, dead ? "deceased_attempt" : "cancelled_attempt", idn,
+		rc = ledger_fraud_signal(tx, dead ? "deceased_attempt" : "cancelled_attempt", idn,
 					 party->id, req->consent_id, "{\"stage\":\"verification\"}",
 					 err);
 		if (rc != SH_OK)
@@ -245,7 +245,7 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 
 	/* The citizen's own locks take effect at once. */
 	unsigned locks = 0;
-	rc = verify_locks_get(tx, idn, &locks, err);
+	rc = ledger_locks_get(tx, idn, &locks, err);
 	if (rc != SH_OK)
 		return rc;
 	if (locks & type) {

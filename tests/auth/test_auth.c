@@ -165,12 +165,12 @@ Test(auth, login_issues_a_token_stored_only_as_a_hash)
 	cr_assert_eq(login("asma", PW, "10.1.1.1", T0, &res, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(strlen(res.token), AUTH_TOKEN_CHARS);
 	cr_assert_eq(res.expires_at, T0 + TTL);
-	cr_assert_eq(res.who.kind, HTTP_OPERATOR);
+	cr_assert_eq(res.who.kind, PRINCIPAL_OPERATOR);
 	cr_assert_eq(res.who.id, id);
 	cr_assert_eq(res.who.role_bit, ROLE_UC_REGISTRAR);
 	cr_assert_str_eq(res.who.council_code, "LHR-042");
 
-	struct http_principal p;
+	struct principal p;
 	int64_t exp;
 	cr_assert_eq(auth_session_check_at(db, kr, res.token, T0 + 5, &p, &exp, &err), SH_OK,
 		     "%s", err.msg);
@@ -254,7 +254,7 @@ Test(auth, disabling_revokes_sessions_and_enabling_restores_login)
 	create("bilal", PW, ROLE_CASE_OFFICER, NULL);
 	struct auth_login_result res;
 	struct sh_err err;
-	struct http_principal p;
+	struct principal p;
 	cr_assert_eq(login("bilal", PW, "10.0.0.1", T0, &res, &err), SH_OK);
 	struct audit_actor adm = {.kind = "operator", .id = admin, .name = "root.admin",
 				  .role = "admin"};
@@ -385,7 +385,7 @@ Test(auth, admin_reset_revokes_sessions_and_clears_lockout)
 	create("asma", PW, ROLE_ADMIN, NULL);
 	struct auth_login_result a;
 	struct sh_err err;
-	struct http_principal p;
+	struct principal p;
 	cr_assert_eq(login("asma", PW, "10.3.3.3", T0, &a, &err), SH_OK);
 	fail_until_locked("asma");
 	store_tx *tx;
@@ -413,7 +413,7 @@ Test(auth, self_change_needs_the_current_password)
 	int64_t id = create("bilal", PW, ROLE_CASE_OFFICER, NULL);
 	struct auth_login_result a, b;
 	struct sh_err err;
-	struct http_principal p;
+	struct principal p;
 	int64_t retry;
 	struct audit_actor me = {.kind = "operator", .id = id, .name = "bilal"};
 	cr_assert_eq(login("bilal", PW, "10.4.4.4", T0, &a, &err), SH_OK);
@@ -459,7 +459,7 @@ Test(auth, cached_checks_honour_logout_disable_reset_expiry_and_the_bound)
 				  .role = "admin"};
 	struct auth_login_result res;
 	struct sh_err err;
-	struct http_principal p;
+	struct principal p;
 	int64_t exp = 0;
 
 	/* Disable after a cached check. */

@@ -14,8 +14,8 @@
 #include "auth/users.h"
 #include "crypto/keyring.h"
 #include "e2e.h"
-#include "http/routes.h"
-#include "server/app.h"
+#include "api/routes.h"
+#include "api/app.h"
 #include "testdb.h"
 
 #define PW "Correct-horse-42"
@@ -29,7 +29,7 @@ static char admin_tok[80], auditor_tok[80], reg_tok[80];
 /* This test's own actor mapping (the server's lives in src/server/app.c). */
 struct audit_actor app_actor(const struct http_req *req)
 {
-	struct audit_actor a = {.kind = req->principal.kind == HTTP_OPERATOR ? "operator"
+	struct audit_actor a = {.kind = req->principal.kind == PRINCIPAL_OPERATOR ? "operator"
 									     : "anonymous"};
 	a.id = req->principal.id;
 	a.name = req->principal.name[0] ? req->principal.name : NULL;

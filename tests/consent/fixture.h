@@ -21,7 +21,7 @@
 #include "registry/person.h"
 #include "store/store.h"
 #include "testdb.h"
-#include "verify/txn.h"
+#include "ledger/ledger.h"
 
 struct fx {
 	char *url;
@@ -50,7 +50,7 @@ static inline void fx_open(struct fx *f)
 	cr_assert_eq(registry_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(notify_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(consent_migrate(f->db, &err), SH_OK, "%s", err.msg);
-	cr_assert_eq(verify_migrate(f->db, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(ledger_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	snprintf(f->keydir, sizeof f->keydir, "/tmp/shanakht-keys-XXXXXX");
 	cr_assert(mkdtemp(f->keydir));
 	char kd[160];

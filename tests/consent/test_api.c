@@ -10,9 +10,9 @@
 #include "consent/party_auth.h"
 #include "auth/roles.h"
 #include "e2e.h"
-#include "http/routes.h"
+#include "api/routes.h"
 #include "registry/idnum.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static struct fx f;
 static struct app app;
@@ -34,7 +34,7 @@ static int authenticate(void *ctx, enum http_auth auth, struct http_req *req,
 	case HTTP_AUTH_OPERATOR: /* test stand-in for operator sessions */
 		if (!tok || strcmp(tok, "admin-token") != 0)
 			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED", "operator token required");
-		req->principal.kind = HTTP_OPERATOR;
+		req->principal.kind = PRINCIPAL_OPERATOR;
 		req->principal.id = 1;
 		req->principal.role_bit = ROLE_ADMIN;
 		snprintf(req->principal.name, sizeof req->principal.name, "admin");

@@ -166,9 +166,9 @@ Test(citizen, sign_in_with_a_passcode_and_see_verifications)
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
 	cr_assert(ok, "%s", err.code);
 	cr_assert_eq(strlen(s.token), 64);
-	struct http_principal who;
+	struct principal who;
 	cr_assert_eq(citizen_session_check(f.db, f.kr, s.token, &who, &err), SH_OK);
-	cr_assert_eq(who.kind, HTTP_CITIZEN);
+	cr_assert_eq(who.kind, PRINCIPAL_CITIZEN);
 	cr_assert_str_eq(who.name, withmobile);
 	/* A party's consent id cannot be used to sign in (party 0 only). */
 	cr_assert_eq(citizen_session_check(f.db, f.kr, "ab", &who, &err), SH_EUNAUTH);

@@ -21,7 +21,7 @@ static const char BODY[] = "{\"id_number\":\"3520112345671\",\"purpose\":\"accou
  * request's write would (app_write_begin / app_finished). */
 static int call(const char *key_id, const char *secret, const char *method, const char *path,
 		int64_t ts, const char *nonce, const char *body, int64_t now,
-		struct http_principal *who, struct sh_err *err)
+		struct principal *who, struct sh_err *err)
 {
 	char tsbuf[24], sig[PARTY_SIG_HEX];
 	snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)ts);
@@ -39,13 +39,13 @@ TestSuite(party_auth, .init = setup, .fini = teardown);
 
 Test(party_auth, good_request_then_replay_is_refused)
 {
-	struct http_principal who;
+	struct principal who;
 	struct sh_err err = {0};
 	int64_t now = sh_now();
 	cr_assert_eq(call(f.key.key_id, f.key.secret, "POST", "/api/v1/consents", now,
 			  "nonce-0000000000000001", BODY, now, &who, &err),
 		     SH_OK, "%s %s", err.code, err.msg);
-	cr_assert_eq(who.kind, HTTP_PARTY);
+	cr_assert_eq(who.kind, PRINCIPAL_PARTY);
 	cr_assert_eq(who.id, f.party.id);
 	cr_assert_str_eq(who.name, f.key.key_id);
 	cr_assert_eq(call(f.key.key_id, f.key.secret, "POST", "/api/v1/consents", now,
@@ -56,7 +56,7 @@ Test(party_auth, good_request_then_replay_is_refused)
 
 Test(party_auth, forged_and_altered_requests_fail_without_burning_the_nonce)
 {
-	struct http_principal who;
+	struct principal who;
 	struct sh_err err = {0};
 	int64_t now = sh_now();
 	const char *nonce = "nonce-forged-000000000002";
@@ -98,7 +98,7 @@ Test(party_auth, forged_and_altered_requests_fail_without_burning_the_nonce)
 
 Test(party_auth, timestamp_window_is_five_minutes)
 {
-	struct http_principal who;
+	struct principal who;
 	struct sh_err err = {0};
 	int64_t now = sh_now();
 	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now - 301, "nonce-old-000000000003",
@@ -120,7 +120,7 @@ Test(party_auth, timestamp_window_is_five_minutes)
 
 Test(party_auth, malformed_headers)
 {
-	struct http_principal who;
+	struct principal who;
 	struct sh_err err = {0};
 	int64_t now = sh_now();
 	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now, "short", "", now, &who, &err),
@@ -142,7 +142,7 @@ Test(party_auth, malformed_headers)
 
 Test(party_auth, suspension_and_reinstatement)
 {
-	struct http_principal who;
+	struct principal who;
 	struct sh_err err = {0};
 	store_tx *tx = NULL;
 	int64_t now = sh_now();
@@ -167,7 +167,7 @@ Test(party_auth, suspension_and_reinstatement)
 
 Test(party_auth, rotation_keeps_the_old_key_for_the_overlap)
 {
-	struct http_principal who;
+	struct principal who;
 	struct sh_err err = {0};
 	store_tx *tx = NULL;
 	struct party_key_issued nk;

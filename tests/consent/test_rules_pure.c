@@ -56,15 +56,15 @@ Test(policy, names_round_trip)
 {
 	unsigned bits;
 	char buf[256];
-	cr_assert_eq(policy_types_parse_list("yesno,kyc", &bits), 0);
+	cr_assert_eq(vtypes_parse_list("yesno,kyc", &bits), 0);
 	cr_assert_eq(bits, VT_YESNO | VT_KYC);
 	cr_assert_eq(policy_attrs_parse_list("name_en,dob,address", &bits), 0);
 	cr_assert_eq(bits, KA_NAME_EN | KA_DOB | KA_ADDRESS);
 	policy_attrs_format(bits, buf, sizeof buf);
 	cr_assert_str_eq(buf, "name_en,dob,address");
 	cr_assert_neq(policy_attrs_parse_list("name_en,photo", &bits), 0);
-	cr_assert_eq(policy_type_parse("fingerprint"), VT_FINGERPRINT);
-	cr_assert_eq(policy_type_parse("retina"), 0);
+	cr_assert_eq(vtype_parse("fingerprint"), VT_FINGERPRINT);
+	cr_assert_eq(vtype_parse("retina"), 0);
 	cr_assert(policy_sector_valid("telco"));
 	cr_assert(!policy_sector_valid("casino"));
 }

@@ -128,7 +128,7 @@ static int fake_auth(void *app, enum http_auth auth, struct http_req *req, struc
 {
 	const char *a = http_header(req, "Authorization");
 	if (auth == HTTP_AUTH_OPERATOR && a && strcmp(a, "Bearer admin") == 0) {
-		req->principal.kind = HTTP_OPERATOR;
+		req->principal.kind = PRINCIPAL_OPERATOR;
 		req->principal.id = 7;
 		req->principal.role_bit = ROLE_ADMIN;
 		snprintf(req->principal.name, sizeof req->principal.name, "root");
@@ -136,7 +136,7 @@ static int fake_auth(void *app, enum http_auth auth, struct http_req *req, struc
 		return SH_OK;
 	}
 	if (auth == HTTP_AUTH_OPERATOR && a && strcmp(a, "Bearer clerk") == 0) {
-		req->principal.kind = HTTP_OPERATOR;
+		req->principal.kind = PRINCIPAL_OPERATOR;
 		req->principal.id = 8;
 		req->principal.role_bit = ROLE_COURT_CLERK;
 		snprintf(req->principal.name, sizeof req->principal.name, "clerk");

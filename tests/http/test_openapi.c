@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "http/http.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static char *read_openapi(void)
 {

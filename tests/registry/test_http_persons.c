@@ -10,9 +10,9 @@
 #include "audit/audit.h"
 #include "auth/roles.h"
 #include "e2e.h"
-#include "http/routes.h"
+#include "api/routes.h"
 #include "registry/person.h"
-#include "server/app.h"
+#include "api/app.h"
 #include "testdb.h"
 
 static char *url;
@@ -40,7 +40,7 @@ static int authenticate(void *ctx, enum http_auth auth, struct http_req *req,
 	const char *h = http_header(req, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !role_from_name(h + 7))
 		return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED", "bearer token required");
-	req->principal.kind = HTTP_OPERATOR;
+	req->principal.kind = PRINCIPAL_OPERATOR;
 	req->principal.id = 1;
 	req->principal.role_bit = role_from_name(h + 7);
 	snprintf(req->principal.role, sizeof req->principal.role, "%s", h + 7);

@@ -182,7 +182,7 @@ Test(verify, citizen_locks_take_effect_at_once)
 	store_tx *tx = NULL;
 	struct audit_actor citizen = {.kind = "citizen", .name = alive};
 	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
-	cr_assert_eq(verify_lock_set(tx, &citizen, alive, VT_KYC, 1, &err), SH_OK);
+	cr_assert_eq(ledger_lock_set(tx, &citizen, alive, VT_KYC, 1, &err), SH_OK);
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
 	fx_consent(&f, alive, "SIM issuance", &c);
 	struct verify_request vr = {.consent_id = c.consent_id, .passcode = c.test_code,
@@ -197,7 +197,7 @@ Test(verify, citizen_locks_take_effect_at_once)
 	cr_assert_eq(run(&v2, &res, &err), SH_OK);
 	cr_assert(res.ok);
 	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
-	cr_assert_eq(verify_lock_set(tx, &citizen, alive, VT_KYC, 0, &err), SH_OK);
+	cr_assert_eq(ledger_lock_set(tx, &citizen, alive, VT_KYC, 0, &err), SH_OK);
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
 	fx_consent(&f, alive, "SIM issuance", &c);
 	vr.consent_id = c.consent_id;
@@ -206,7 +206,7 @@ Test(verify, citizen_locks_take_effect_at_once)
 	cr_assert(res.ok, "%s", err.code);
 }
 
-static int collect(void *ctx, const struct verify_txn *t)
+static int collect(void *ctx, const struct ledger_entry *t)
 {
 	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "event", t->event, "result",
 					     t->result, "party", t->party_name ? t->party_name : ""));
@@ -230,7 +230,7 @@ Test(verify, every_attempt_is_in_the_ledger)
 	json_t *arr = json_array();
 	store_tx *tx = NULL;
 	cr_assert_eq(store_begin(f.db, STORE_READ, &tx, &err), SH_OK);
-	cr_assert_eq(verify_txn_list(tx, alive, 50, 0, collect, arr, &err), SH_OK);
+	cr_assert_eq(ledger_list(tx, alive, 50, 0, collect, arr, &err), SH_OK);
 	store_rollback(tx);
 	/* newest first: verified, refused, passcode_sent, consent_requested */
 	cr_assert_eq(json_array_size(arr), 4);

@@ -8,11 +8,11 @@
 #include "consent/config.h"
 #include "consent/consent.h"
 #include "consent/policy.h"
-#include "http/h_consent_util.h"
-#include "http/routes.h"
+#include "api/h_consent_util.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
-#include "verify/txn.h"
+#include "api/app.h"
+#include "ledger/ledger.h"
 
 static void h_login(struct http_req *req, struct http_resp *resp)
 {
@@ -82,7 +82,7 @@ static void h_logout(struct http_req *req, struct http_resp *resp)
 	http_reply_json(resp, 200, json_pack("{s:s}", "status", "signed_out"));
 }
 
-static int txn_one(void *ctx, const struct verify_txn *t)
+static int txn_one(void *ctx, const struct ledger_entry *t)
 {
 	char at[32];
 	sh_time_format(t->at, at, sizeof at);
@@ -112,7 +112,7 @@ static void h_my_verifications(struct http_req *req, struct http_resp *resp)
 	int rc = arr ? store_begin(app->db, STORE_READ, &tx, &err)
 		     : sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
 	if (rc == SH_OK) {
-		rc = verify_txn_list(tx, req->principal.name, (int)limit, before, txn_one, arr,
+		rc = ledger_list(tx, req->principal.name, (int)limit, before, txn_one, arr,
 				     &err);
 		store_rollback(tx);
 	}
@@ -127,7 +127,7 @@ static void h_my_verifications(struct http_req *req, struct http_resp *resp)
 
 static json_t *locks_json(unsigned locks)
 {
-	return json_pack("{s:o}", "locked", hc_names(locks, policy_type_name));
+	return json_pack("{s:o}", "locked", hc_names(locks, vtype_name));
 }
 
 static void h_locks_get(struct http_req *req, struct http_resp *resp)
@@ -138,7 +138,7 @@ static void h_locks_get(struct http_req *req, struct http_resp *resp)
 	unsigned locks = 0;
 	int rc = store_begin(app->db, STORE_READ, &tx, &err);
 	if (rc == SH_OK) {
-		rc = verify_locks_get(tx, req->principal.name, &locks, &err);
+		rc = ledger_locks_get(tx, req->principal.name, &locks, &err);
 		store_rollback(tx);
 	}
 	if (rc != SH_OK) {
@@ -155,7 +155,7 @@ static void lock_change(struct http_req *req, struct http_resp *resp, int locked
 	store_tx *tx = NULL;
 	unsigned locks = 0;
 	struct audit_actor actor = app_actor(req);
-	unsigned bit = policy_type_parse(req->params[0]);
+	unsigned bit = vtype_parse(req->params[0]);
 	if (!bit) {
 		http_reply_error(resp, 400, "VERIFY_TYPE",
 				 "type must be yesno, kyc, fingerprint, face, iris or multimodal");
@@ -163,9 +163,9 @@ static void lock_change(struct http_req *req, struct http_resp *resp, int locked
 	}
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK) {
-		rc = verify_lock_set(tx, &actor, req->principal.name, bit, locked, &err);
+		rc = ledger_lock_set(tx, &actor, req->principal.name, bit, locked, &err);
 		if (rc == SH_OK)
-			rc = verify_locks_get(tx, req->principal.name, &locks, &err);
+			rc = ledger_locks_get(tx, req->principal.name, &locks, &err);
 		rc = h_tx_end(tx, rc, &err);
 	}
 	if (rc != SH_OK) {

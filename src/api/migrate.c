@@ -6,8 +6,8 @@
 #include "crvs/crvs.h"
 #include "notify/sms.h"
 #include "registry/person.h"
-#include "verify/txn.h"
-#include "server/app.h"
+#include "ledger/ledger.h"
+#include "api/app.h"
 
 int app_migrate(store *db, struct sh_err *err)
 {
@@ -19,7 +19,7 @@ int app_migrate(store *db, struct sh_err *err)
 		cert_migrate,
 		notify_migrate,
 		consent_migrate,
-		verify_migrate,
+		ledger_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

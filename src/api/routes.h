@@ -1,14 +1,14 @@
 /* routes.h — every module's route table. Each handler file (h_<module>.c)
  * defines `const struct http_route <module>_routes[]` and
- * `const size_t <module>_routes_count`; src/server/ joins them. */
-#ifndef SH_HTTP_ROUTES_H
-#define SH_HTTP_ROUTES_H
+ * `const size_t <module>_routes_count`; src/api/routes.c joins them. */
+#ifndef SH_API_ROUTES_H
+#define SH_API_ROUTES_H
 
 #include <stddef.h>
 
 #include "http/http.h"
 
-/* registry: src/http/h_persons.c, src/http/h_address.c */
+/* registry: src/api/h_persons.c, src/api/h_address.c */
 extern const struct http_route persons_routes[];
 extern const size_t persons_routes_count;
 extern const struct http_route address_routes[];
@@ -17,7 +17,7 @@ extern const struct http_route auth_routes[];
 extern const size_t auth_routes_count;
 extern const struct http_route audit_routes[];
 extern const size_t audit_routes_count;
-/* civil registration and certificates: src/http/h_crvs.c, src/http/h_cert.c */
+/* civil registration and certificates: src/api/h_crvs.c, src/api/h_cert.c */
 extern const struct http_route crvs_routes[];
 extern const size_t crvs_routes_count;
 extern const struct http_route cert_routes[];

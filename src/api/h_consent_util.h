@@ -1,17 +1,17 @@
 /* h_consent_util.h — small helpers shared by the consent, verification,
  * citizen and SMS handlers (static inline: one header, no new module). */
-#ifndef SH_HTTP_H_CONSENT_UTIL_H
-#define SH_HTTP_H_CONSENT_UTIL_H
+#ifndef SH_API_H_CONSENT_UTIL_H
+#define SH_API_H_CONSENT_UTIL_H
 
 #include <jansson.h>
 
 #include "consent/config.h"
 #include "consent/consent.h"
 #include "consent/party.h"
-#include "http/h_common.h"
+#include "api/h_common.h"
 #include "http/http.h"
 #include "lib/err.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static inline const char *hc_str(json_t *o, const char *key)
 {

@@ -15,7 +15,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "notify/sms.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static volatile sig_atomic_t stop_requested;
 

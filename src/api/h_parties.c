@@ -8,17 +8,17 @@
 #include "consent/config.h"
 #include "consent/party.h"
 #include "consent/policy.h"
-#include "http/h_consent_util.h"
-#include "http/routes.h"
+#include "api/h_consent_util.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static json_t *party_json(const struct party *p)
 {
 	char at[32];
 	sh_time_format(p->created_at, at, sizeof at);
 	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s}", "id", (json_int_t)p->id, "name",
-			 p->name, "sector", p->sector, "types", hc_names(p->types, policy_type_name),
+			 p->name, "sector", p->sector, "types", hc_names(p->types, vtype_name),
 			 "kyc_attributes", hc_names(p->kyc_attrs, policy_attr_name), "status",
 			 p->suspended ? "suspended" : "active", "created_at", at);
 }
@@ -34,7 +34,7 @@ static int party_id_param(struct http_req *req, int64_t *id, struct sh_err *err)
 static int policy_from_body(json_t *body, unsigned *types, unsigned *attrs, struct sh_err *err)
 {
 	const char *bad = NULL;
-	if (hc_bits(json_object_get(body, "types"), policy_type_parse, types, &bad) != 0)
+	if (hc_bits(json_object_get(body, "types"), vtype_parse, types, &bad) != 0)
 		return sh_err_set(err, SH_EINVAL, "PARTY_TYPES",
 				  "types must be an array of yesno, kyc, fingerprint, face, iris, "
 				  "multimodal%s%s",

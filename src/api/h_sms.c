@@ -10,9 +10,9 @@
 
 #include "consent/config.h"
 #include "consent/sms_inbound.h"
-#include "http/routes.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static int loopback(const char *addr)
 {

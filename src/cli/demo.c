@@ -4,7 +4,7 @@
  * fabricated (random dates, councils from the seeded address library) and
  * each is created through the registry like any other record, so every
  * demo person is versioned and audited. */
-#include "server/demo.h"
+#include "cli/demo.h"
 
 #include <sodium.h>
 #include <stdio.h>

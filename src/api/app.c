@@ -1,7 +1,7 @@
 /* app.c — the glue between the HTTP server and the domains: who is calling
  * (authenticate hook), what was refused (denied hook), and the audit actor of
  * a request. */
-#include "server/app.h"
+#include "api/app.h"
 
 #include <string.h>
 #include <strings.h>
@@ -17,9 +17,9 @@ struct audit_actor app_actor(const struct http_req *req)
 {
 	struct audit_actor a = {0};
 	switch (req->principal.kind) {
-	case HTTP_OPERATOR: a.kind = "operator"; break;
-	case HTTP_PARTY: a.kind = "party"; break;
-	case HTTP_CITIZEN: a.kind = "citizen"; break;
+	case PRINCIPAL_OPERATOR: a.kind = "operator"; break;
+	case PRINCIPAL_PARTY: a.kind = "party"; break;
+	case PRINCIPAL_CITIZEN: a.kind = "citizen"; break;
 	default: a.kind = "anonymous"; break;
 	}
 	a.id = req->principal.id;
@@ -110,7 +110,7 @@ int app_write(struct http_req *req, store_write_fn fn, void *ctx, struct sh_err 
 				  .signed_at = req->principal.replay_ts,
 				  .fn = fn,
 				  .ctx = ctx};
-	if (req->principal.kind == HTTP_PARTY) {
+	if (req->principal.kind == PRINCIPAL_PARTY) {
 		/* From here the nonce is the write's business: committed with
 		 * it, or recorded after a failure by app_finished. */
 		j.nonce = req->principal.replay_nonce;
@@ -122,7 +122,7 @@ int app_write(struct http_req *req, store_write_fn fn, void *ctx, struct sh_err 
 int app_finished(void *ctx, struct http_req *req, int status, struct sh_err *err)
 {
 	struct app *app = ctx;
-	if (req->principal.kind != HTTP_PARTY)
+	if (req->principal.kind != PRINCIPAL_PARTY)
 		return SH_OK;
 	const char *nonce = req->principal.replay_nonce;
 	if (nonce) { /* never written: the replay check is still to come */

@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "auth/roles.h"
-#include "http/json_person.h"
-#include "http/routes.h"
+#include "api/json_person.h"
+#include "api/routes.h"
 #include "lib/buf.h"
 #include "registry/address.h"
 #include "registry/idnum.h"
 #include "registry/person.h"
-#include "server/app.h"
+#include "api/app.h"
 
 #define PERSON_READ_ROLES                                                                  \
 	(ROLE_ADMIN | ROLE_UC_REGISTRAR | ROLE_CASE_OFFICER | ROLE_ENROLMENT_OPERATOR |     \

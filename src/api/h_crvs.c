@@ -8,10 +8,10 @@
 
 #include "auth/roles.h"
 #include "crvs/crvs.h"
-#include "http/json_person.h"
-#include "http/routes.h"
+#include "api/json_person.h"
+#include "api/routes.h"
 #include "registry/idnum.h"
-#include "server/app.h"
+#include "api/app.h"
 
 #define REGISTRAR (ROLE_ADMIN | ROLE_UC_REGISTRAR)
 #define READERS                                                                             \

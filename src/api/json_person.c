@@ -1,5 +1,5 @@
 /* json_person.c — JSON <-> struct person, strict (see json_person.h). */
-#include "http/json_person.h"
+#include "api/json_person.h"
 
 #include <stdio.h>
 #include <string.h>

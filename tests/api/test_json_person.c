@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/json_person.h"
+#include "api/json_person.h"
 #include "lib/jsonw.h"
 
 static uint64_t rng = 0x243F6A8885A308D3ULL;

@@ -7,8 +7,8 @@
 
 #include "auth/roles.h"
 #include "cert/cert.h"
-#include "http/routes.h"
-#include "server/app.h"
+#include "api/routes.h"
+#include "api/app.h"
 
 static json_t *record_json(const struct cert_record *r)
 {

@@ -18,10 +18,10 @@
 #include "auth/roles.h"
 #include "auth/sessions.h"
 #include "auth/users.h"
-#include "http/h_common.h"
-#include "http/routes.h"
+#include "api/h_common.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
+#include "api/app.h"
 
 #define DEFAULT_SESSION_TTL (8 * 3600)
 
@@ -80,7 +80,7 @@ static void session_create(struct http_req *req, struct http_resp *resp)
 
 static void session_show(struct http_req *req, struct http_resp *resp)
 {
-	const struct http_principal *p = &req->principal;
+	const struct principal *p = &req->principal;
 	http_reply_json(resp, 200,
 			json_pack("{s:I, s:s, s:s, s:s}", "user_id", (json_int_t)p->id, "username",
 				  p->name, "role", p->role, "council_code", p->council_code));

@@ -1,8 +1,8 @@
 /* h_common.h — small helpers every kind of handler uses: finishing a write
  * transaction, an integer query parameter, Retry-After (static inline: one
  * header, no new module). */
-#ifndef SH_HTTP_H_COMMON_H
-#define SH_HTTP_H_COMMON_H
+#ifndef SH_API_H_COMMON_H
+#define SH_API_H_COMMON_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -5,10 +5,10 @@
 
 #include "consent/config.h"
 #include "consent/policy.h"
-#include "http/h_consent_util.h"
-#include "http/routes.h"
+#include "api/h_consent_util.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
+#include "api/app.h"
 #include "verify/verify.h"
 
 struct verify_job {

@@ -1,7 +1,7 @@
 /* app.h — the running server's context, handed to every HTTP handler as
- * req->app. Owned by `shanakht serve` (src/server/serve.c). */
-#ifndef SH_SERVER_APP_H
-#define SH_SERVER_APP_H
+ * req->app. Owned by `shanakht serve` (src/cli/cli_serve.c). */
+#ifndef SH_API_APP_H
+#define SH_API_APP_H
 
 #include "audit/audit.h"
 #include "crypto/keyring.h"

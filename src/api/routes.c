@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/routes.h"
-#include "server/app.h"
+#include "api/routes.h"
+#include "api/app.h"
 
 /* GET /healthz: the process answers and the store answers a query. */
 static void h_healthz(struct http_req *req, struct http_resp *resp)

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "auth/roles.h"
-#include "http/json_person.h"
-#include "http/routes.h"
+#include "api/json_person.h"
+#include "api/routes.h"
 #include "registry/address.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static int place_one(void *ctx, const struct address_place *pl)
 {

@@ -1,10 +1,10 @@
-/* txn.c — verification ledger, fraud signals and citizens' locks. */
-#include "verify/txn.h"
+/* ledger.c — verification ledger, fraud signals and citizens' locks. */
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "consent/policy.h"
+#include "ledger/vtype.h"
 #include "lib/parse.h"
 
 static const struct store_migration verify_migrations[] = {
@@ -40,13 +40,13 @@ static const struct store_migration verify_migrations[] = {
 	 " PRIMARY KEY (id_number, type));"},
 };
 
-int verify_migrate(store *db, struct sh_err *err)
+int ledger_migrate(store *db, struct sh_err *err)
 {
 	return store_migrate(db, "verify", verify_migrations,
 			     sizeof verify_migrations / sizeof verify_migrations[0], err);
 }
 
-int verify_txn_record(store_tx *tx, const struct verify_txn *t, struct sh_err *err)
+int ledger_record(store_tx *tx, const struct ledger_entry *t, struct sh_err *err)
 {
 	int rc = store_run(tx, err,
 			   "INSERT INTO verify_transactions(party_id, party_name, id_number,"
@@ -58,8 +58,8 @@ int verify_txn_record(store_tx *tx, const struct verify_txn *t, struct sh_err *e
 	return rc < 0 ? rc : SH_OK;
 }
 
-int verify_txn_list(store_tx *tx, const char *id_number, int limit, int64_t before_id,
-		    int (*fn)(void *ctx, const struct verify_txn *t), void *ctx,
+int ledger_list(store_tx *tx, const char *id_number, int limit, int64_t before_id,
+		    int (*fn)(void *ctx, const struct ledger_entry *t), void *ctx,
 		    struct sh_err *err)
 {
 	store_stmt *st = NULL;
@@ -72,7 +72,7 @@ int verify_txn_list(store_tx *tx, const char *id_number, int limit, int64_t befo
 	if (rc != SH_OK)
 		return rc;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		struct verify_txn t = {
+		struct ledger_entry t = {
 			.id = store_col_int(st, 0),
 			.party_id = store_col_int(st, 1),
 			.party_name = store_col_text(st, 2),
@@ -93,7 +93,7 @@ int verify_txn_list(store_tx *tx, const char *id_number, int limit, int64_t befo
 	return rc < 0 ? rc : SH_OK;
 }
 
-int verify_fraud_signal(store_tx *tx, const char *kind, const char *id_number,
+int ledger_fraud_signal(store_tx *tx, const char *kind, const char *id_number,
 			int64_t party_id, const char *consent_id, const char *detail,
 			struct sh_err *err)
 {
@@ -104,7 +104,7 @@ int verify_fraud_signal(store_tx *tx, const char *kind, const char *id_number,
 	return rc < 0 ? rc : SH_OK;
 }
 
-int verify_fraud_count(store_tx *tx, const char *kind, const char *id_number, int64_t *out,
+int ledger_fraud_count(store_tx *tx, const char *kind, const char *id_number, int64_t *out,
 		       struct sh_err *err)
 {
 	store_stmt *st = NULL;
@@ -119,7 +119,7 @@ int verify_fraud_count(store_tx *tx, const char *kind, const char *id_number, in
 	return rc < 0 ? rc : SH_OK;
 }
 
-int verify_locks_get(store_tx *tx, const char *id_number, unsigned *out, struct sh_err *err)
+int ledger_locks_get(store_tx *tx, const char *id_number, unsigned *out, struct sh_err *err)
 {
 	store_stmt *st = NULL;
 	*out = 0;
@@ -128,15 +128,15 @@ int verify_locks_get(store_tx *tx, const char *id_number, unsigned *out, struct 
 	if (rc != SH_OK)
 		return rc;
 	while ((rc = store_step(st, err)) == STORE_ROW)
-		*out |= policy_type_parse(store_col_text(st, 0));
+		*out |= vtype_parse(store_col_text(st, 0));
 	store_finalize(st);
 	return rc < 0 ? rc : SH_OK;
 }
 
-int verify_lock_set(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+int ledger_lock_set(store_tx *tx, const struct audit_actor *actor, const char *id_number,
 		    unsigned type_bit, int locked, struct sh_err *err)
 {
-	const char *name = policy_type_name(type_bit);
+	const char *name = vtype_name(type_bit);
 	if (!name)
 		return sh_err_set(err, SH_EINVAL, "VERIFY_TYPE", "unknown verification type");
 	int rc = locked ? store_run(tx, err,

@@ -6,10 +6,10 @@
 #include "consent/config.h"
 #include "consent/consent.h"
 #include "consent/party.h"
-#include "http/h_consent_util.h"
-#include "http/routes.h"
+#include "api/h_consent_util.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static void h_consent_create(struct http_req *req, struct http_resp *resp)
 {

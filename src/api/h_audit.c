@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "auth/roles.h"
-#include "http/h_common.h"
-#include "http/routes.h"
+#include "api/h_common.h"
+#include "api/routes.h"
 #include "lib/parse.h"
-#include "server/app.h"
+#include "api/app.h"
 
 static json_t *hex_json(const unsigned char *p, size_t n)
 {

@@ -1,4 +1,4 @@
-/* txn.h — the verification ledger: one record per attempt (consent
+/* ledger.h — the verification ledger: one record per attempt (consent
  * requested, passcode sent, verified, refused), fraud signals, and the
  * citizen's locks on verification types.
  *
@@ -8,8 +8,8 @@
  * modality-specific (finger positions, scores, liveness), so nothing changes
  * in the schema when they arrive. All functions run inside the caller's
  * transaction. */
-#ifndef SH_VERIFY_TXN_H
-#define SH_VERIFY_TXN_H
+#ifndef SH_LEDGER_LEDGER_H
+#define SH_LEDGER_LEDGER_H
 
 #include <stdint.h>
 
@@ -18,10 +18,10 @@
 #include "store/store.h"
 
 /* The verify module's schema. */
-int verify_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));
+int ledger_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));
 
 /* Strings are borrowed; NULL stores NULL. */
-struct verify_txn {
+struct ledger_entry {
 	int64_t id;
 	int64_t party_id;        /* 0: the citizen themself */
 	const char *party_name;
@@ -36,26 +36,26 @@ struct verify_txn {
 	int64_t at;
 };
 
-int verify_txn_record(store_tx *tx, const struct verify_txn *t, struct sh_err *err)
+int ledger_record(store_tx *tx, const struct ledger_entry *t, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* A person's records, newest first, at most `limit`, with id < before_id
  * when before_id > 0 (paging). fn returns nonzero to stop. */
-int verify_txn_list(store_tx *tx, const char *id_number, int limit, int64_t before_id,
-		    int (*fn)(void *ctx, const struct verify_txn *t), void *ctx,
+int ledger_list(store_tx *tx, const char *id_number, int limit, int64_t before_id,
+		    int (*fn)(void *ctx, const struct ledger_entry *t), void *ctx,
 		    struct sh_err *err) __attribute__((warn_unused_result));
 
 /* Fraud signal (kind e.g. "deceased_attempt", "cancelled_attempt"). */
-int verify_fraud_signal(store_tx *tx, const char *kind, const char *id_number,
+int ledger_fraud_signal(store_tx *tx, const char *kind, const char *id_number,
 			int64_t party_id, const char *consent_id, const char *detail,
 			struct sh_err *err) __attribute__((warn_unused_result));
-int verify_fraud_count(store_tx *tx, const char *kind, const char *id_number, int64_t *out,
+int ledger_fraud_count(store_tx *tx, const char *kind, const char *id_number, int64_t *out,
 		       struct sh_err *err) __attribute__((warn_unused_result));
 
 /* The citizen's locks: a bit set of VT_* (consent/policy.h). */
-int verify_locks_get(store_tx *tx, const char *id_number, unsigned *out, struct sh_err *err)
+int ledger_locks_get(store_tx *tx, const char *id_number, unsigned *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
-int verify_lock_set(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+int ledger_lock_set(store_tx *tx, const struct audit_actor *actor, const char *id_number,
 		    unsigned type_bit, int locked, struct sh_err *err)
 	__attribute__((warn_unused_result));
 

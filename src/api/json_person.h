@@ -6,8 +6,8 @@
  *   400 FIELD_TOO_LONG  a string over its column's size
  *   400 IDNUM_INVALID, DOB_INVALID, GENDER_INVALID, ... per field
  * Strings handed back (reason) are borrowed from the json_t. */
-#ifndef SH_HTTP_JSON_PERSON_H
-#define SH_HTTP_JSON_PERSON_H
+#ifndef SH_API_JSON_PERSON_H
+#define SH_API_JSON_PERSON_H
 
 #include <jansson.h>
 
