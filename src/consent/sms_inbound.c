@@ -291,6 +291,30 @@ static int do_confirm(store_tx *tx, const struct keyring *kr, const struct conse
 				 (long long)(cfg->otp_max_tries - tries));
 		return reply(tx, from, text, 0, err);
 	}
+	/* The identity may have gained a mobile since the code was sent (a
+	 * registrar's confirmed change): binding now would replace it without
+	 * the old number's notice and cooling-off that a change requires. */
+	struct person *now_p = malloc(sizeof *now_p);
+	if (!now_p)
+		return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
+	rc = person_get(tx, idn, now_p, err);
+	int taken = rc == SH_OK && now_p->mobile[0] && strcmp(now_p->mobile, from) != 0;
+	free(now_p);
+	if (rc != SH_OK)
+		return rc;
+	if (taken) {
+		rc = store_run(tx, err, "UPDATE mobile_registrations SET state = 'expired' WHERE id = ?",
+			       "i", row);
+		if (rc < 0)
+			return rc;
+		snprintf(out->action, sizeof out->action, "confirm_other");
+		return reply(tx, from,
+			     "Shanakht: another mobile was registered for this identity meanwhile. To "
+			     "change it, visit a registration centre with your card.\n"
+			     "شناخت: اس دوران اس شناخت کے لیے دوسرا موبائل رجسٹر ہو گیا۔ تبدیلی کے لیے "
+			     "اپنے کارڈ کے ساتھ رجسٹریشن مرکز جائیں۔",
+			     0, err);
+	}
 	struct person ch;
 	memset(&ch, 0, sizeof ch);
 	snprintf(ch.mobile, sizeof ch.mobile, "%s", from);

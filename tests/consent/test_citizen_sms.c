@@ -5,6 +5,7 @@
 
 #include "consent/citizen_auth.h"
 #include "consent/sms_inbound.h"
+#include "registry/person.h"
 
 static struct fx f;
 static char nomobile[14], other[14], withmobile[14];
@@ -82,6 +83,34 @@ Test(citizen, register_a_mobile_by_sms_with_confirmation)
 	cr_assert_eq(fx_count(&f, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.bound'",
 			      NULL),
 		     1);
+}
+
+/* A code sent while the identity had no mobile does not bind once another
+ * mobile was registered for it (that is a change: notice and cooling-off). */
+Test(citizen, a_pending_registration_cannot_replace_a_mobile_registered_meanwhile)
+{
+	struct sms_inbound_result r = text("+923009876543", "8300", nomobile);
+	cr_assert_str_eq(r.action, "register_pending");
+	char rcode[8], confirm[32], mob[32];
+	code_to("+923009876543", rcode);
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	struct audit_actor sys = {.kind = "system", .name = "test"};
+	struct person ch;
+	memset(&ch, 0, sizeof ch);
+	snprintf(ch.mobile, sizeof ch.mobile, "+923001112223");
+	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
+	cr_assert_eq(person_update(tx, &sys, nomobile, 0, &ch, PERSON_F_MOBILE,
+				   "registered at a centre", NULL, &err),
+		     SH_OK, "%s", err.msg);
+	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	snprintf(confirm, sizeof confirm, "confirm %s", rcode);
+	r = text("+923009876543", "8300", confirm);
+	cr_assert_str_eq(r.action, "confirm_other");
+	mobile_of(nomobile, mob, sizeof mob);
+	cr_assert_str_eq(mob, "+923001112223");
+	/* and the code is spent: a second try finds nothing waiting */
+	cr_assert_str_eq(text("+923009876543", "8300", confirm).action, "confirm_none");
 }
 
 Test(citizen, another_mobile_cannot_take_over_an_identity)
