@@ -34,5 +34,8 @@ extern const struct http_route citizen_routes[];
 extern const size_t citizen_routes_count;
 extern const struct http_route sms_routes[];
 extern const size_t sms_routes_count;
+/* the served API description and its page: src/api/h_docs.c */
+extern const struct http_route docs_routes[];
+extern const size_t docs_routes_count;
 
 #endif
