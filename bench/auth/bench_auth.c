@@ -55,21 +55,21 @@ int main(int argc, char **argv)
 	int n = 10;
 	double t = now_s();
 	for (int i = 0; i < n; i++)
-		if (auth_password_hash("Correct-horse-42", hash, &err) != SH_OK)
+		if (auth_password_hash(&auth_pwcost_default, "Correct-horse-42", hash, &err) != SH_OK)
 			die("hash", &err);
 	printf("%-36s %12.2f\n", "argon2id hash (t=4, 32 MiB)", (now_s() - t) * 1000 / n);
 
 	store_tx *tx;
 	struct audit_actor sys = {.kind = "system"};
 	if (store_begin(db, STORE_WRITE, &tx, &err) != SH_OK ||
-	    auth_user_create(tx, &sys, "bench", "Correct-horse-42", ROLE_ADMIN, NULL, NULL, &err) !=
+	    auth_user_create(tx, &sys, &auth_pwcost_default, "bench", "Correct-horse-42", ROLE_ADMIN, NULL, NULL, &err) !=
 		    SH_OK ||
 	    store_commit(tx, &err) != SH_OK)
 		die("create", &err);
 	struct auth_login_result res;
 	t = now_s();
 	for (int i = 0; i < n; i++)
-		if (auth_login_at(db, kr, "bench", "Correct-horse-42", "127.0.0.1", NULL, 3600,
+		if (auth_login_at(db, kr, &auth_pwcost_default, "bench", "Correct-horse-42", "127.0.0.1", NULL, 3600,
 				  time(NULL), &res, &err) != SH_OK)
 			die("login", &err);
 	printf("%-36s %12.2f\n", "login (3 transactions + hash)", (now_s() - t) * 1000 / n);

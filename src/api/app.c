@@ -59,7 +59,7 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 		break;
 	}
 	case HTTP_AUTH_PARTY:
-		rc = party_authenticate(app->db, app->keys, req->method, req->path,
+		rc = party_authenticate(app->db, app->keys, consent_config_env(), req->method, req->path,
 					http_header(req, "X-Party-Key"),
 					http_header(req, "X-Timestamp"), http_header(req, "X-Nonce"),
 					http_header(req, "X-Signature"), req->body, req->body_len,

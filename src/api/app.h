@@ -8,11 +8,19 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct auth_pwcost;
+struct bio_gallery;
+
 struct app {
 	store *db;
 	struct keyring *keys;
 	const char *var_dir;     /* "var": outbox logs, runtime files */
 	int session_ttl_seconds; /* operator bearer tokens */
+	/* Argon2id cost of operator passwords (auth/password.h); NULL =
+	 * auth_pwcost_default. Configuration, not a global: tests pass a
+	 * cheap one. */
+	const struct auth_pwcost *pwcost;
+	struct bio_gallery *gallery; /* biometrics: the in-memory 1:N gallery (bio_gallery.h) */
 };
 
 /* The audit actor for a request's principal (strings borrowed from req). */

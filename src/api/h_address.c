@@ -25,12 +25,15 @@ static void list_reply(struct http_req *req, struct http_resp *resp, enum listin
 	struct sh_err err = {0};
 	const char *province = http_query(req, "province");
 	const char *district = http_query(req, "district");
+	const char *tehsil = http_query(req, "tehsil");
 	if (what == L_TEHSILS && (!district || !*district)) {
 		http_reply_error(resp, 400, "FILTER_REQUIRED", "give ?district=");
 		return;
 	}
-	if (what == L_COUNCILS && (!district || !*district) && (!province || !*province)) {
-		http_reply_error(resp, 400, "FILTER_REQUIRED", "give ?district= or ?province=");
+	if (what == L_COUNCILS && (!district || !*district) && (!province || !*province) &&
+	    (!tehsil || !*tehsil)) {
+		http_reply_error(resp, 400, "FILTER_REQUIRED",
+				 "give ?tehsil=, ?district= or ?province=");
 		return;
 	}
 	json_t *arr = json_array();
@@ -57,7 +60,7 @@ static void list_reply(struct http_req *req, struct http_resp *resp, enum listin
 		rc = address_list_tehsils(tx, district, place_one, arr, &err), key = "tehsils";
 		break;
 	default:
-		rc = address_list_councils(tx, province, district, place_one, arr, &err);
+		rc = address_list_councils_in(tx, province, district, tehsil, place_one, arr, &err);
 		key = "councils";
 		break;
 	}

@@ -25,6 +25,11 @@
 
 #define DEFAULT_SESSION_TTL (8 * 3600)
 
+static const struct auth_pwcost *pwcost(const struct app *app)
+{
+	return app->pwcost ? app->pwcost : &auth_pwcost_default;
+}
+
 static const char *body_string(json_t *body, const char *key)
 {
 	return json_string_value(json_object_get(body, key));
@@ -58,8 +63,8 @@ static void session_create(struct http_req *req, struct http_resp *resp)
 		return;
 	}
 	int ttl = app->session_ttl_seconds > 0 ? app->session_ttl_seconds : DEFAULT_SESSION_TTL;
-	int rc = auth_login_at(app->db, app->keys, user, pw, req->client_addr, req->request_id,
-			       ttl, sh_now(), &res, &err);
+	int rc = auth_login_at(app->db, app->keys, pwcost(app), user, pw, req->client_addr,
+			       req->request_id, ttl, sh_now(), &res, &err);
 	if (rc != SH_OK) {
 		if (rc == SH_ETHROTTLE)
 			h_retry_after(resp, res.retry_after);
@@ -156,7 +161,7 @@ static void users_create(struct http_req *req, struct http_resp *resp)
 	struct audit_actor actor = app_actor(req);
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK)
-		rc = auth_user_create(tx, &actor, user, pw, bit, council, &id, &err);
+		rc = auth_user_create(tx, &actor, pwcost(app), user, pw, bit, council, &id, &err);
 	user_change_reply(resp, tx, rc, user, 201, &err);
 }
 
@@ -234,7 +239,7 @@ static void users_reset_password(struct http_req *req, struct http_resp *resp)
 	struct audit_actor actor = app_actor(req);
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK)
-		rc = auth_user_set_password(tx, &actor, name, pw, &err);
+		rc = auth_user_set_password(tx, &actor, pwcost(app), name, pw, &err);
 	user_change_reply(resp, tx, rc, name, 200, &err);
 }
 
@@ -249,7 +254,8 @@ static void session_change_password(struct http_req *req, struct http_resp *resp
 		return;
 	}
 	struct audit_actor actor = app_actor(req);
-	int rc = auth_password_change_at(app->db, app->keys, req->principal.id,
+	int rc = auth_password_change_at(app->db, app->keys, pwcost(app),
+					 req->principal.id,
 					 body_string(body, "current_password"),
 					 body_string(body, "new_password"), bearer(req), &actor,
 					 sh_now(), &retry, &err);

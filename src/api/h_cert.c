@@ -3,21 +3,24 @@
  * (public) for offline verification. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/roles.h"
 #include "cert/cert.h"
+#include "api/json_idnum.h"
 #include "api/routes.h"
 #include "api/app.h"
 
 static json_t *record_json(const struct cert_record *r)
 {
-	char issued[11], pdf[96], verify[96];
+	char issued[11], pdf[96], verify[96], subject[64];
 	sh_date_format(r->issued, issued, sizeof issued);
 	snprintf(pdf, sizeof pdf, "/api/v1/certificates/%s.pdf", r->serial);
 	snprintf(verify, sizeof verify, "/api/v1/certificates/%s/verify", r->serial);
 	return json_pack("{s:s,s:s,s:s,s:i,s:i,s:b,s:s,s:s,s:s,s:s,s:s}", "serial", r->serial,
-			 "kind", cert_kind_name(r->kind), "subject", r->subject, "copy_no",
+			 "kind", cert_kind_name(r->kind), "subject",
+			 json_idnum_text(r->subject, subject, sizeof subject), "copy_no",
 			 r->copy_no, "copies_issued", r->copies, "duplicate", r->copy_no > 1,
 			 "issued", issued, "issuer", r->issuer, "payload", r->payload, "pdf", pdf,
 			 "verify", verify);
@@ -59,6 +62,20 @@ static void h_issue(struct http_req *req, struct http_resp *resp)
 	http_reply_json(resp, 201, record_json(&r));
 }
 
+/* The operator's scope over one certificate: 403 CERT_OUT_OF_SCOPE (and an
+ * authz.deny audit entry) when cert_may_read says no. */
+static int in_scope(struct http_req *req, struct http_resp *resp, const struct cert_record *r)
+{
+	if (cert_may_read(&req->principal, r))
+		return 1;
+	struct sh_err why = {0};
+	sh_err_set(&why, SH_EFORBIDDEN, "CERT_OUT_OF_SCOPE",
+		   "this certificate was issued by another council");
+	app_denied(req->app, req, &why);
+	http_reply_err(resp, &why);
+	return 0;
+}
+
 /* GET /api/v1/certificates/{serial} (JSON) and {serial}.pdf (the PDF): the
  * router matches whole segments, so the suffix is read here. */
 static void h_get(struct http_req *req, struct http_resp *resp)
@@ -78,24 +95,6 @@ static void h_get(struct http_req *req, struct http_resp *resp)
 	}
 	memcpy(serial, p, n);
 	serial[n] = '\0';
-	char object[64];
-	snprintf(object, sizeof object, "certificate:%s", serial);
-	audit_enqueue(&actor, pdf ? "cert.pdf.read" : "cert.read", object, NULL);
-	if (pdf) {
-		struct sh_buf buf;
-		sh_buf_init(&buf, 16u << 20);
-		if (cert_pdf(app->db, serial, &buf, &err)) {
-			sh_buf_free(&buf);
-			http_reply_err(resp, &err);
-			return;
-		}
-		char disp[96];
-		snprintf(disp, sizeof disp, "inline; filename=\"%s.pdf\"", serial);
-		http_reply_header(resp, "Content-Disposition", disp);
-		http_reply_bytes(resp, 200, "application/pdf", buf.data, buf.len);
-		sh_buf_free(&buf);
-		return;
-	}
 	store_tx *tx;
 	struct cert_record r;
 	if (store_begin(app->db, STORE_READ, &tx, &err)) {
@@ -108,45 +107,100 @@ static void h_get(struct http_req *req, struct http_resp *resp)
 		http_reply_err(resp, &err);
 		return;
 	}
+	if (!in_scope(req, resp, &r))
+		return;
+	char object[64];
+	snprintf(object, sizeof object, "certificate:%s", r.serial);
+	audit_enqueue(&actor, pdf ? "cert.pdf.read" : "cert.read", object, NULL);
+	if (pdf) {
+		struct sh_buf buf;
+		sh_buf_init(&buf, 16u << 20);
+		if (cert_pdf(app->db, app->keys, r.serial, &buf, &err)) {
+			sh_buf_free(&buf);
+			http_reply_err(resp, &err);
+			return;
+		}
+		char disp[96];
+		snprintf(disp, sizeof disp, "inline; filename=\"%s.pdf\"", r.serial);
+		http_reply_header(resp, "Content-Disposition", disp);
+		http_reply_bytes(resp, 200, "application/pdf", buf.data, buf.len);
+		sh_buf_free(&buf);
+		return;
+	}
 	http_reply_json(resp, 200, record_json(&r));
 }
 
-/* Public: anyone holding a certificate may check it. With ?payload=TEXT
- * the given QR text is checked too (signature and that it is this serial). */
+static json_t *facts_json(const struct cert_payload *p)
+{
+	json_t *o = json_object();
+	for (int i = 0; o && i < p->nfacts; i++)
+		json_object_set_new(o, p->facts[i].key, json_string(p->facts[i].value));
+	return o;
+}
+
+/* Public (issue 13 item 3). By serial alone the answer is only the status:
+ * {"serial","status":"valid|revoked|unknown|invalid","valid","facts_shown":false}.
+ * The facts (the record and the signed payload's facts) are shown to who
+ * presents the QR payload issued under this serial (?payload=TEXT: they hold
+ * the paper) or to an operator in scope (cert_may_read) who sends a bearer
+ * token; a bad token is 401, an operator out of scope 403. */
 static void h_verify(struct http_req *req, struct http_resp *resp)
 {
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	unsigned char pk[KEYRING_PK_BYTES];
 	keyring_public_key(app->keys, pk);
-	struct cert_record r;
-	int sig_ok = 0;
-	if (cert_verify_serial(app->db, pk, req->params[0], &r, &sig_ok, &err)) {
-		http_reply_err(resp, &err);
-		return;
+	int operator = 0;
+	if (http_header(req, "Authorization")) {
+		if (app_authenticate(app, HTTP_AUTH_OPERATOR, req, &err)) {
+			http_reply_err(resp, &err);
+			return;
+		}
+		operator = 1;
 	}
-	json_t *o = record_json(&r);
-	if (!o) {
+	const char *given = http_query(req, "payload");
+	struct cert_check *c = calloc(1, sizeof *c);
+	if (!c) {
 		http_reply_error(resp, 503, "OUT_OF_MEMORY", "verify");
 		return;
 	}
-	int valid = sig_ok && !strcmp(r.status, "valid");
-	const char *given = http_query(req, "payload");
-	if (given) {
-		struct cert_payload p;
-		struct sh_err perr = {0};
-		int ok = cert_payload_verify(given, pk, &p, &perr) == SH_OK &&
-			 !strcmp(p.serial, r.serial);
-		json_object_set_new(o, "payload_valid", json_boolean(ok));
-		if (!ok)
-			json_object_set_new(o, "payload_error",
-					    json_string(perr.code[0] ? perr.code : "SERIAL_MISMATCH"));
-		valid = valid && ok;
+	if (cert_check(app->db, pk, req->params[0], given, c, &err)) {
+		http_reply_err(resp, &err);
+		goto out;
 	}
-	json_object_set_new(o, "signature_valid", json_boolean(sig_ok));
-	json_object_set_new(o, "status", json_string(r.status));
-	json_object_set_new(o, "valid", json_boolean(valid));
+	int show = c->facts_shown;
+	if (operator && c->found) {
+		if (!in_scope(req, resp, &c->rec))
+			goto out;
+		struct audit_actor actor = app_actor(req);
+		char object[64];
+		snprintf(object, sizeof object, "certificate:%s", c->rec.serial);
+		audit_enqueue(&actor, "cert.verify.read", object, NULL);
+		show = c->signature_valid;
+	}
+	json_t *o = show ? record_json(&c->rec) : json_object();
+	if (!o) {
+		http_reply_error(resp, 503, "OUT_OF_MEMORY", "verify");
+		goto out;
+	}
+	json_object_set_new(o, "serial", json_string(c->serial));
+	json_object_set_new(o, "status", json_string(c->status));
+	json_object_set_new(o, "valid", json_boolean(c->valid));
+	json_object_set_new(o, "checked", json_string(operator ? "operator"
+						      : given ? "payload" : "serial"));
+	json_object_set_new(o, "facts_shown", json_boolean(show));
+	if (given) {
+		json_object_set_new(o, "payload_valid", json_boolean(c->payload_valid));
+		if (c->payload_error[0])
+			json_object_set_new(o, "payload_error", json_string(c->payload_error));
+	}
+	if (show) {
+		json_object_set_new(o, "signature_valid", json_boolean(c->signature_valid));
+		json_object_set_new(o, "facts", facts_json(&c->facts));
+	}
 	http_reply_json(resp, 200, o);
+out:
+	free(c);
 }
 
 static void h_keys(struct http_req *req, struct http_resp *resp)

@@ -17,9 +17,9 @@
 static void h_login(struct http_req *req, struct http_resp *resp)
 {
 	struct sh_err err = {0};
-	struct consent_issued c;
+	struct consent_issued c = {0};
 	if (hc_consent_issue(req, CONSENT_FOR_LOGIN, &c, &err) != SH_OK) {
-		http_reply_err(resp, &err);
+		hc_reply_err(resp, &err, c.retry_after - sh_now() > 0 ? c.retry_after - sh_now() : 1);
 		return;
 	}
 	char at[32];

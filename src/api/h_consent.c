@@ -14,9 +14,10 @@
 static void h_consent_create(struct http_req *req, struct http_resp *resp)
 {
 	struct sh_err err = {0};
-	struct consent_issued c;
+	struct consent_issued c = {0};
 	if (hc_consent_issue(req, CONSENT_FOR_PARTY, &c, &err) != SH_OK) {
-		http_reply_err(resp, &err);
+		/* A spent budget is the truth told: 429, nothing was sent. */
+		hc_reply_err(resp, &err, c.retry_after - sh_now() > 0 ? c.retry_after - sh_now() : 1);
 		return;
 	}
 	http_reply_json(resp, 202, consent_answer_json(&c, consent_config_env()));

@@ -23,6 +23,7 @@ struct hc_consent_job {
 	int64_t party_id; /* 0: a citizen signing in */
 	enum consent_kind kind;
 	const struct audit_actor *actor;
+	const char *source_addr;
 	json_t *body;
 	struct consent_issued *issued;
 };
@@ -33,27 +34,36 @@ static inline int hc_consent_job_run(store_tx *tx, void *ctx, struct sh_err *err
 	struct party p = {0};
 	int for_party = j->kind == CONSENT_FOR_PARTY;
 	int rc = for_party ? party_get(tx, j->party_id, &p, err) : SH_OK;
+	struct consent_ask ask = {
+		.kind = j->kind, .party_id = p.id, .party_name = for_party ? p.name : NULL,
+		.id_number = hc_str(j->body, "id_number"),
+		.purpose = for_party ? hc_str(j->body, "purpose") : NULL,
+		.source_addr = j->source_addr, .now = sh_now(),
+	};
 	if (rc == SH_OK)
-		rc = consent_request(tx, j->app->keys, consent_config_env(), j->actor, j->kind,
-				     p.id, for_party ? p.name : NULL, hc_str(j->body, "id_number"),
-				     for_party ? hc_str(j->body, "purpose") : NULL, sh_now(), 0,
+		rc = consent_request(tx, j->app->keys, consent_config_env(), j->actor, &ask,
 				     j->issued, err);
 	return rc;
 }
 
 /* Issue a passcode for the body's id_number in a write transaction of its
  * own: for the calling relying party and the body's purpose
- * (CONSENT_FOR_PARTY), or for a citizen signing in (CONSENT_FOR_LOGIN). */
+ * (CONSENT_FOR_PARTY), or for a citizen signing in (CONSENT_FOR_LOGIN).
+ * A spent budget commits (the refusal is recorded) and comes back as the
+ * error in err with c->refused set. */
 static inline int hc_consent_issue(struct http_req *req, enum consent_kind kind,
 				   struct consent_issued *c, struct sh_err *err)
 {
 	struct audit_actor actor = app_actor(req);
-	struct hc_consent_job j = {.app = req->app, .kind = kind, .actor = &actor, .issued = c};
+	struct hc_consent_job j = {.app = req->app, .kind = kind, .actor = &actor,
+				   .source_addr = req->client_addr, .issued = c};
 	if (kind == CONSENT_FOR_PARTY)
 		j.party_id = req->principal.id;
 	int rc = http_json_body(req, &j.body, err);
 	if (rc == SH_OK)
 		rc = app_write(req, hc_consent_job_run, &j, err);
+	if (rc == SH_OK && c->refused)
+		rc = err->status;
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 
 #include "auth/roles.h"
 #include "crvs/crvs.h"
+#include "api/json_idnum.h"
 #include "api/json_person.h"
 #include "api/routes.h"
 #include "registry/idnum.h"
@@ -96,6 +97,23 @@ static int get_int(json_t *o, const char *key, int dflt, int min, int max, int *
 	return SH_OK;
 }
 
+/* birth_order's range is the rule's (crvs_birth.c, BIRTH_ORDER_INVALID):
+ * here only its type is checked, so that both say the same. */
+static int get_birth_order(json_t *o, int *out, struct sh_err *err)
+{
+	json_t *v = json_object_get(o, "birth_order");
+	*out = 1;
+	if (!v || json_is_null(v))
+		return SH_OK;
+	if (!json_is_integer(v))
+		return sh_err_set(err, SH_EINVAL, "BIRTH_ORDER_INVALID",
+				  "birth_order must be %d..%d (1 for a single birth)",
+				  CRVS_BIRTH_ORDER_MIN, CRVS_BIRTH_ORDER_MAX);
+	json_int_t x = json_integer_value(v);
+	*out = x < CRVS_BIRTH_ORDER_MIN || x > CRVS_BIRTH_ORDER_MAX ? 0 : (int)x;
+	return SH_OK;
+}
+
 static int get_bool(json_t *o, const char *key, int *out, struct sh_err *err)
 {
 	json_t *v = json_object_get(o, key);
@@ -112,7 +130,7 @@ static struct crvs_ctx ctx_of(struct http_req *req, const struct audit_actor *ac
 {
 	struct app *app = req->app;
 	struct crvs_ctx c = {app->db, actor, req->principal.role_bit,
-			     req->principal.council_code, {0, 0, 0}};
+			     req->principal.council_code, {0, 0, 0}, NULL};
 	return c;
 }
 
@@ -135,10 +153,10 @@ static void reply_outcome(struct http_resp *resp, int status, const char *kind,
 	if (b && o->reg_no[0])
 		json_object_set_new(b, "registration_number", json_string(o->reg_no));
 	if (b && o->person_id[0]) {
-		char printed[IDNUM_PRINTED + 1];
-		idnum_format(o->person_id, printed, sizeof printed);
-		json_object_set_new(b, "id_number", json_string(o->person_id));
-		json_object_set_new(b, "id_number_printed", json_string(printed));
+		/* One form in every answer: dashed, as person reads show it
+		 * (id_number_printed, the same text, stays for old clients). */
+		json_object_set_new(b, "id_number", json_idnum(o->person_id));
+		json_object_set_new(b, "id_number_printed", json_idnum(o->person_id));
 	}
 	if (b && o->effective_date[0])
 		json_object_set_new(b, "effective_date", json_string(o->effective_date));
@@ -166,7 +184,7 @@ static void h_notify_birth(struct http_req *req, struct http_resp *resp)
 	    get_str(b, "place", 0, n.place, sizeof n.place, &err) ||
 	    get_str(b, "facility", 0, n.facility, sizeof n.facility, &err) ||
 	    get_int(b, "weight_grams", 0, 0, 9000, &n.weight_grams, &err) ||
-	    get_int(b, "birth_order", 1, 0, 99, &n.birth_order, &err) ||
+	    get_birth_order(b, &n.birth_order, &err) ||
 	    get_str(b, "council_code", 1, n.council_code, sizeof n.council_code, &err) ||
 	    get_str(b, "late_reason", 0, n.late_reason, sizeof n.late_reason, &err) ||
 	    get_str(b, "documents", 0, n.documents, sizeof n.documents, &err)) {
@@ -288,6 +306,7 @@ static void h_revoke(struct http_req *req, struct http_resp *resp)
 static json_t *event_json(const struct crvs_event *e)
 {
 	json_t *details = json_loads(e->details, 0, NULL);
+	json_idnums_dash(details);
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:I,s:o}", "id",
 			      (json_int_t)e->id, "kind", crvs_kind_name(e->kind), "status",
 			      crvs_status_name(e->status), "source", e->source, "date",
@@ -302,7 +321,7 @@ static json_t *event_json(const struct crvs_event *e)
 	if (e->reg_no[0])
 		json_object_set_new(o, "registration_number", json_string(e->reg_no));
 	if (e->person_id[0])
-		json_object_set_new(o, "id_number", json_string(e->person_id));
+		json_object_set_new(o, "id_number", json_idnum(e->person_id));
 	if (e->decided_by[0])
 		json_object_set_new(o, "decided_by", json_string(e->decided_by));
 	if (e->reject_reason[0])
@@ -364,6 +383,15 @@ static void h_event_get(struct http_req *req, struct http_resp *resp)
 	int rc = crvs_event_get(tx, id, &e, &err);
 	store_rollback(tx);
 	if (rc) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	/* Who may read it is who would see it in a list: the pending list's
+	 * council, or the feeder that sent it. */
+	struct audit_actor actor = app_actor(req);
+	struct crvs_ctx c = ctx_of(req, &actor);
+	if (crvs_event_visible(&c, &e, &err)) {
+		crvs_event_free(&e);
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -433,10 +461,10 @@ static void h_reject(struct http_req *req, struct http_resp *resp)
 static json_t *member(const struct person *p, const char *relation)
 {
 	char printed[IDNUM_PRINTED + 1], dob[11];
-	idnum_format(p->id_number, printed, sizeof printed);
+	json_idnum_text(p->id_number, printed, sizeof printed);
 	sh_date_format(p->dob, dob, sizeof dob);
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "relation", relation, "id_number",
-			 p->id_number, "id_number_printed", printed, "name_en", p->name_en,
+			 printed, "id_number_printed", printed, "name_en", p->name_en,
 			 "name_ur", p->name_ur, "gender", person_gender_name(p->gender), "dob", dob,
 			 "status", person_status_name(p->status), "marital",
 			 person_marital_name(p->marital));
@@ -529,8 +557,6 @@ static void h_licence_suspend(struct http_req *req, struct http_resp *resp)
 					     "suspended"));
 }
 
-static const char *const provinces[] = {"PB", "SD", "KP", "BA", "IS", "GB", "JK"};
-
 static void h_rules_get(struct http_req *req, struct http_resp *resp)
 {
 	struct app *app = req->app;
@@ -547,12 +573,13 @@ static void h_rules_get(struct http_req *req, struct http_resp *resp)
 		return;
 	}
 	json_t *ages = json_object();
-	for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++) {
+	for (size_t i = 0; i < crvs_min_age_provinces(); i++) {
+		const char *pv = crvs_min_age_province(i);
 		int m = 0, f = 0;
-		if (crvs_min_age_get(tx, provinces[i], GENDER_MALE, &m, &err) ||
-		    crvs_min_age_get(tx, provinces[i], GENDER_FEMALE, &f, &err))
+		if (crvs_min_age_get(tx, pv, GENDER_MALE, &m, &err) ||
+		    crvs_min_age_get(tx, pv, GENDER_FEMALE, &f, &err))
 			break;
-		json_object_set_new(ages, provinces[i], json_pack("{s:i,s:i}", "male", m, "female", f));
+		json_object_set_new(ages, pv, json_pack("{s:i,s:i}", "male", m, "female", f));
 	}
 	store_rollback(tx);
 	http_reply_json(resp, 200, json_pack("{s:i,s:i,s:i,s:o}", "late_days", r.late_days,

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "auth/roles.h"
+#include "auth/scope.h"
+#include "api/json_idnum.h"
 #include "api/json_person.h"
 #include "api/routes.h"
 #include "lib/buf.h"
@@ -97,7 +99,8 @@ static void persons_create(struct http_req *req, struct http_resp *resp)
 		http_reply_err(resp, &err);
 		return;
 	}
-	if (person_create(tx, &actor, &p, reason, &err) != SH_OK ||
+	if (auth_scope_person(&req->principal, p.council_code, &err) != SH_OK ||
+	    person_create(tx, &actor, &p, reason, &err) != SH_OK ||
 	    address_council_get(tx, p.council_code, &addr, &err) != SH_OK) {
 		store_rollback(tx);
 		http_reply_err(resp, &err);
@@ -137,6 +140,11 @@ static void persons_update(struct http_req *req, struct http_resp *resp)
 	/* The body is applied over the current record, so that a partial group
 	 * (one guardian name) keeps the rest of the group. */
 	if (person_get(tx, req->params[0], &cur, &err) != SH_OK)
+		goto fail;
+	/* A council's registrar changes the records of its council only (an
+	 * address change moves a person out; the new council cannot pull
+	 * them in). */
+	if (auth_scope_person(&req->principal, cur.council_code, &err) != SH_OK)
 		goto fail;
 	changes = cur;
 	if (json_person_decode_patch(body, &changes, &fields, &version, &reason, &err) != SH_OK ||
@@ -333,6 +341,143 @@ static void persons_children(struct http_req *req, struct http_resp *resp)
 	http_reply_json(resp, 200, json_pack("{s:o}", "children", cc.arr));
 }
 
+/* ---- a change of mobile: request, confirm with the code, cancel ---- */
+
+/* The person of req->params[0], within the operator's scope, in tx. */
+static int scoped_person(struct http_req *req, store_tx *tx, struct person *p,
+			 struct sh_err *err)
+{
+	int rc = person_get(tx, req->params[0], p, err);
+	if (rc == SH_OK)
+		rc = auth_scope_person(&req->principal, p->council_code, err);
+	return rc;
+}
+
+static void reply_mobile(struct http_resp *resp, int status, const char *id,
+			 const char *state, const struct person_mobile_change *c)
+{
+	char at[32];
+	json_t *o = json_pack("{s:o,s:s,s:s,s:b}", "id_number", json_idnum(id), "status", state,
+			      "mobile", c->mobile, "old_mobile_notified", c->old_notified);
+	if (o && c->expires_at) {
+		sh_time_format(c->expires_at, at, sizeof at);
+		json_object_set_new(o, "code_expires_at", json_string(at));
+	}
+	if (o && c->effective_at) {
+		sh_time_format(c->effective_at, at, sizeof at);
+		json_object_set_new(o, "effective_at", json_string(at));
+	}
+	http_reply_json(resp, status, o);
+}
+
+static void mobile_request(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	json_t *body;
+	struct person p;
+	struct person_mobile_change c;
+	store_tx *tx = NULL;
+	if (http_json_body(req, &body, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	const char *mobile = json_string_value(json_object_get(body, "mobile"));
+	const char *reason = json_string_value(json_object_get(body, "reason"));
+	if (!mobile || !*mobile) {
+		http_reply_error(resp, 400, "MOBILE_REQUIRED", "field 'mobile' is required");
+		return;
+	}
+	if (store_begin(app->db, STORE_WRITE, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (scoped_person(req, tx, &p, &err) != SH_OK ||
+	    person_mobile_request(tx, &actor, app->keys, p.id_number, mobile, reason, sh_now(), &c,
+				  &err) != SH_OK) {
+		store_rollback(tx);
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (store_commit(tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	reply_mobile(resp, 202, p.id_number, "confirmation_sent", &c);
+}
+
+static void mobile_confirm(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	json_t *body;
+	struct person p;
+	struct person_mobile_change c;
+	store_tx *tx = NULL;
+	if (http_json_body(req, &body, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	const char *code = json_string_value(json_object_get(body, "code"));
+	if (store_begin(app->db, STORE_WRITE, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (scoped_person(req, tx, &p, &err) != SH_OK ||
+	    person_mobile_confirm(tx, &actor, app->keys, p.id_number, code, sh_now(), &c, &err) !=
+		    SH_OK) {
+		store_rollback(tx);
+		http_reply_err(resp, &err);
+		return;
+	}
+	/* A wrong code commits too: the try is counted. */
+	if (store_commit(tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (!c.confirmed) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "wrong code; %d tries left", c.tries_left);
+		http_reply_error(resp, 422, "MOBILE_CODE_WRONG", msg);
+		return;
+	}
+	reply_mobile(resp, 200, p.id_number,
+		     c.effective_at > sh_now() ? "scheduled" : "in_effect", &c);
+}
+
+static void mobile_cancel(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct audit_actor actor = app_actor(req);
+	struct sh_err err = {0};
+	struct person p;
+	store_tx *tx = NULL;
+	int cancelled = 0;
+	if (store_begin(app->db, STORE_WRITE, &tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (scoped_person(req, tx, &p, &err) != SH_OK ||
+	    person_mobile_cancel(tx, &actor, p.id_number, "mobile change withdrawn", &cancelled,
+				 &err) != SH_OK) {
+		store_rollback(tx);
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (store_commit(tx, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (!cancelled) {
+		http_reply_error(resp, 404, "NO_MOBILE_CHANGE", "no change of mobile is pending");
+		return;
+	}
+	http_reply_json(resp, 200, json_pack("{s:o,s:s}", "id_number", json_idnum(p.id_number),
+					     "status", "cancelled"));
+}
+
 const struct http_route persons_routes[] = {
 	{"POST", "/api/v1/persons", persons_create, HTTP_AUTH_OPERATOR, PERSON_CREATE_ROLES},
 	{"GET", "/api/v1/persons", persons_search, HTTP_AUTH_OPERATOR, PERSON_READ_ROLES},
@@ -344,5 +489,11 @@ const struct http_route persons_routes[] = {
 	 PERSON_READ_ROLES},
 	{"GET", "/api/v1/persons/{id_number}/children", persons_children, HTTP_AUTH_OPERATOR,
 	 PERSON_READ_ROLES},
+	{"POST", "/api/v1/persons/{id_number}/mobile", mobile_request, HTTP_AUTH_OPERATOR,
+	 PERSON_UPDATE_ROLES},
+	{"POST", "/api/v1/persons/{id_number}/mobile/confirm", mobile_confirm, HTTP_AUTH_OPERATOR,
+	 PERSON_UPDATE_ROLES},
+	{"DELETE", "/api/v1/persons/{id_number}/mobile", mobile_cancel, HTTP_AUTH_OPERATOR,
+	 PERSON_UPDATE_ROLES},
 };
 const size_t persons_routes_count = sizeof persons_routes / sizeof persons_routes[0];

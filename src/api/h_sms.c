@@ -56,7 +56,7 @@ static void h_sms_inbound(struct http_req *req, struct http_resp *resp)
 	if (!text)
 		text = req->body ? req->body : "";
 	struct sms_inbound_result r;
-	int rc = sms_inbound_handle(app->db, app->keys, cfg, from, to, text, sh_now(), 0, &r, &err);
+	int rc = sms_inbound_handle(app->db, app->keys, cfg, from, to, text, sh_now(), &r, &err);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;

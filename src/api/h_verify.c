@@ -45,6 +45,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 		.type = hc_str(body, "type"),
 		.name = hc_str(body, "name"),
 		.father_name = hc_str(body, "father_name"),
+		.husband_name = hc_str(body, "husband_name"),
 		.dob = hc_str(body, "dob"),
 		.gender = hc_str(body, "gender"),
 		.biometric = json_object_get(body, "biometric"),
@@ -81,7 +82,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "consent_id", vr.consent_id, "type", vr.type,
 			      "result", r->result, "reason", r->reason);
 	if (o && r->attrs)
-		json_object_set_new(o, "attributes", verify_kyc_json(&r->person, r->attrs));
+		json_object_set_new(o, "attributes", verify_kyc_json(&r->person, &r->rel, r->attrs));
 	http_reply_json(resp, 200, o);
 out:;
 	int64_t wait = r && r->retry_after ? r->retry_after - sh_now() : 0;

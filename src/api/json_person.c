@@ -114,6 +114,19 @@ static int decode_field(struct decoder *d, const char *key, json_t *v, struct sh
 	struct person *p = d->p;
 	int rc = SH_OK;
 	unsigned bit = 0;
+	/* Life and marital status change only by a registered civil event
+	 * (birth, death, marriage, divorce: src/crvs), never by an edit; a
+	 * mobile only by a confirmed change (POST /persons/{id}/mobile). */
+	if (d->mode == MODE_PATCH &&
+	    (!strcmp(key, "status") || !strcmp(key, "date_of_death") || !strcmp(key, "marital")))
+		return sh_err_set(err, SH_ERULE, "CIVIL_EVENT_REQUIRED",
+				  "'%s' changes only through a registered civil event (a death,"
+				  " marriage or divorce registration), not by an edit",
+				  key);
+	if (d->mode == MODE_PATCH && !strcmp(key, "mobile"))
+		return sh_err_set(err, SH_ERULE, "MOBILE_CONFIRMATION_REQUIRED",
+				  "a new mobile is confirmed by a code sent to it: POST"
+				  " /api/v1/persons/{id}/mobile");
 	if (strcmp(key, "name_ur") == 0) {
 		rc = put_str(p->name_ur, sizeof p->name_ur, v, key, 1, err), bit = PERSON_F_NAME_UR;
 	} else if (strcmp(key, "name_en") == 0) {

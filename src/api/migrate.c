@@ -8,6 +8,7 @@
 #include "registry/person.h"
 #include "ledger/ledger.h"
 #include "api/app.h"
+#include "biometrics/bio.h"
 
 int app_migrate(store *db, struct sh_err *err)
 {
@@ -20,6 +21,7 @@ int app_migrate(store *db, struct sh_err *err)
 		notify_migrate,
 		consent_migrate,
 		ledger_migrate,
+		biometrics_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

@@ -11,7 +11,8 @@
 #include "auth/users.h"
 #include "lib/parse.h"
 
-int auth_user_set_password(store_tx *tx, const struct audit_actor *actor, const char *username,
+int auth_user_set_password(store_tx *tx, const struct audit_actor *actor,
+			   const struct auth_pwcost *cost, const char *username,
 			   const char *password, struct sh_err *err)
 {
 	char hash[AUTH_HASH_MAX], object[96], detail[64];
@@ -21,7 +22,7 @@ int auth_user_set_password(store_tx *tx, const struct audit_actor *actor, const 
 	int rc = auth_password_check(password, username, err);
 	if (rc != SH_OK || (rc = auth_user_id_for_update(tx, username, &id, err)) != SH_OK)
 		return rc;
-	if ((rc = auth_password_hash(password, hash, err)) != SH_OK)
+	if ((rc = auth_password_hash(cost, password, hash, err)) != SH_OK)
 		return rc;
 	rc = store_run(tx, err, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
 		       "tii", hash, sh_now(), id);
@@ -96,7 +97,8 @@ fail:
 	return rc;
 }
 
-int auth_password_change_at(store *db, const struct keyring *kr, int64_t user_id,
+int auth_password_change_at(store *db, const struct keyring *kr,
+			    const struct auth_pwcost *cost, int64_t user_id,
 			    const char *current, const char *next, const char *keep_token,
 			    const struct audit_actor *actor, int64_t now, int64_t *retry_after,
 			    struct sh_err *err)
@@ -134,9 +136,9 @@ int auth_password_change_at(store *db, const struct keyring *kr, int64_t user_id
 		return rc;
 	if ((rc = change_admit(db, user_id, actor, now, &w, retry_after, err)) != SH_OK)
 		return rc;
-	int ok = strlen(current) <= AUTH_PASSWORD_MAX_BYTES && auth_password_verify(w.hash, current);
+	int ok = strlen(current) <= AUTH_PASSWORD_MAX_BYTES && auth_password_verify(cost, w.hash, current);
 	snprintf(object, sizeof object, "user:%s", w.username);
-	if (ok && (rc = auth_password_hash(next, hash, err)) != SH_OK)
+	if (ok && (rc = auth_password_hash(cost, next, hash, err)) != SH_OK)
 		return rc;
 	if ((rc = store_begin(db, STORE_WRITE, &tx, err)) != SH_OK)
 		goto out;

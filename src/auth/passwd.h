@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "audit/audit.h"
+#include "auth/password.h"
 #include "crypto/keyring.h"
 #include "lib/err.h"
 #include "store/store.h"
@@ -14,7 +15,8 @@
 /* Admin reset inside the caller's tx: policy check (422 WEAK_PASSWORD),
  * new Argon2id hash, every session of the user revoked, lock-out cleared.
  * 404 USER_NOT_FOUND. */
-int auth_user_set_password(store_tx *tx, const struct audit_actor *actor, const char *username,
+int auth_user_set_password(store_tx *tx, const struct audit_actor *actor,
+			   const struct auth_pwcost *cost, const char *username,
 			   const char *password, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
@@ -22,7 +24,8 @@ int auth_user_set_password(store_tx *tx, const struct audit_actor *actor, const 
  * one counts as a failed login attempt for throttling: 403 WRONG_PASSWORD,
  * 429 LOGIN_THROTTLED with *retry_after). Sessions other than keep_token
  * (the caller's bearer token, may be NULL) are revoked. */
-int auth_password_change_at(store *db, const struct keyring *kr, int64_t user_id,
+int auth_password_change_at(store *db, const struct keyring *kr,
+			    const struct auth_pwcost *cost, int64_t user_id,
 			    const char *current, const char *next, const char *keep_token,
 			    const struct audit_actor *actor, int64_t now, int64_t *retry_after,
 			    struct sh_err *err) __attribute__((warn_unused_result));

@@ -6,29 +6,19 @@
 #include <string.h>
 #include <strings.h>
 
+const struct auth_pwcost auth_pwcost_default = {AUTH_PWHASH_OPSLIMIT, AUTH_PWHASH_MEMLIMIT};
+
+/* Dummy hashes for unknown users, one per cost in use (a process uses one
+ * or two: the server's, a test's), made on first need. */
+#define DUMMY_SLOTS 4
 static struct {
 	pthread_mutex_t mu;
-	unsigned long long ops;
-	size_t mem;
-	char dummy[AUTH_HASH_MAX]; /* "" until first needed */
-} P = {PTHREAD_MUTEX_INITIALIZER, AUTH_PWHASH_OPSLIMIT, AUTH_PWHASH_MEMLIMIT, ""};
-
-void auth_password_set_cost(unsigned long long opslimit, size_t memlimit)
-{
-	pthread_mutex_lock(&P.mu);
-	P.ops = opslimit;
-	P.mem = memlimit;
-	P.dummy[0] = '\0';
-	pthread_mutex_unlock(&P.mu);
-}
-
-static void cost(unsigned long long *ops, size_t *mem)
-{
-	pthread_mutex_lock(&P.mu);
-	*ops = P.ops;
-	*mem = P.mem;
-	pthread_mutex_unlock(&P.mu);
-}
+	struct {
+		struct auth_pwcost cost;
+		char hash[AUTH_HASH_MAX]; /* "" while unused */
+	} slot[DUMMY_SLOTS];
+	unsigned next; /* slot to reuse when all are taken */
+} D = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 /* Common choices that meet the length and class rules anyway. */
 static const char *const blocklist[] = {
@@ -85,41 +75,52 @@ int auth_password_check(const char *pw, const char *username, struct sh_err *err
 	return SH_OK;
 }
 
-int auth_password_hash(const char *pw, char out[AUTH_HASH_MAX], struct sh_err *err)
+int auth_password_hash(const struct auth_pwcost *cost, const char *pw,
+		       char out[AUTH_HASH_MAX], struct sh_err *err)
 {
-	unsigned long long ops;
-	size_t mem;
-	cost(&ops, &mem);
 	if (sodium_init() < 0)
 		return sh_err_set(err, SH_EINTERNAL, "SODIUM_INIT", "libsodium failed to initialise");
 	/* Argon2id (RFC 9106) via crypto_pwhash_str: salt and cost in the string. */
-	if (crypto_pwhash_str(out, pw, strlen(pw), ops, mem) != 0)
+	if (crypto_pwhash_str(out, pw, strlen(pw), cost->opslimit, cost->memlimit) != 0)
 		return sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory hashing a password");
 	return SH_OK;
 }
 
-static const char *dummy_hash(void)
+/* Copy the dummy hash of `cost` into out ("" when it cannot be made). */
+static void dummy_hash(const struct auth_pwcost *cost, char out[AUTH_HASH_MAX])
 {
-	pthread_mutex_lock(&P.mu);
-	if (!P.dummy[0]) {
+	pthread_mutex_lock(&D.mu);
+	int k = 0;
+	while (k < DUMMY_SLOTS && D.slot[k].hash[0] &&
+	       (D.slot[k].cost.opslimit != cost->opslimit ||
+		D.slot[k].cost.memlimit != cost->memlimit))
+		k++;
+	if (k == DUMMY_SLOTS) {
+		k = (int)(D.next++ % DUMMY_SLOTS);
+		D.slot[k].hash[0] = '\0';
+	}
+	if (!D.slot[k].hash[0]) {
 		unsigned char r[16];
 		char pw[33];
 		randombytes_buf(r, sizeof r);
 		sodium_bin2hex(pw, sizeof pw, r, sizeof r);
-		if (crypto_pwhash_str(P.dummy, pw, strlen(pw), P.ops, P.mem) != 0)
-			P.dummy[0] = '\0';
+		D.slot[k].cost = *cost;
+		if (crypto_pwhash_str(D.slot[k].hash, pw, strlen(pw), cost->opslimit,
+				      cost->memlimit) != 0)
+			D.slot[k].hash[0] = '\0';
 	}
-	pthread_mutex_unlock(&P.mu);
-	return P.dummy;
+	memcpy(out, D.slot[k].hash, AUTH_HASH_MAX);
+	pthread_mutex_unlock(&D.mu);
 }
 
-int auth_password_verify(const char *hash, const char *pw)
+int auth_password_verify(const struct auth_pwcost *cost, const char *hash, const char *pw)
 {
 	if (!pw)
 		pw = "";
 	if (!hash || !*hash) {
 		/* Unknown user: the same Argon2id work, always false. */
-		const char *d = dummy_hash();
+		char d[AUTH_HASH_MAX];
+		dummy_hash(cost, d);
 		if (d[0]) {
 			int r = crypto_pwhash_str_verify(d, pw, strlen(pw));
 			(void)r;
@@ -129,10 +130,7 @@ int auth_password_verify(const char *hash, const char *pw)
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-int auth_password_needs_rehash(const char *hash)
+int auth_password_needs_rehash(const struct auth_pwcost *cost, const char *hash)
 {
-	unsigned long long ops;
-	size_t mem;
-	cost(&ops, &mem);
-	return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
+	return crypto_pwhash_str_needs_rehash(hash, cost->opslimit, cost->memlimit) != 0;
 }

@@ -21,19 +21,28 @@
 #define AUTH_PWHASH_OPSLIMIT 4ull
 #define AUTH_PWHASH_MEMLIMIT ((size_t)32 << 20)
 
+/* An Argon2id cost, passed to every call that hashes or verifies: the
+ * server uses auth_pwcost_default; a test passes a cheap one of its own
+ * (there is no process-wide setter, so one caller's choice cannot leak into
+ * another's). */
+struct auth_pwcost {
+	unsigned long long opslimit;
+	size_t memlimit;
+};
+extern const struct auth_pwcost auth_pwcost_default;
+
 /* SH_OK or SH_ERULE (WEAK_PASSWORD) with the reason. username may be NULL. */
 int auth_password_check(const char *password, const char *username, struct sh_err *err)
 	__attribute__((warn_unused_result));
-/* Argon2id string ("$argon2id$v=19$m=...") into out. */
-int auth_password_hash(const char *password, char out[AUTH_HASH_MAX], struct sh_err *err)
+/* Argon2id string ("$argon2id$v=19$m=...") of the given cost into out. */
+int auth_password_hash(const struct auth_pwcost *cost, const char *password,
+		       char out[AUTH_HASH_MAX], struct sh_err *err)
 	__attribute__((warn_unused_result));
 /* 1 when password matches hash; hash NULL checks against a dummy hash of
- * the same cost, so an unknown user costs the same time. */
-int auth_password_verify(const char *hash, const char *password);
-/* 1 when hash was made with other costs than the current ones. */
-int auth_password_needs_rehash(const char *hash);
-
-/* Tests only: lower the cost (e.g. 1, crypto_pwhash_MEMLIMIT_MIN). */
-void auth_password_set_cost(unsigned long long opslimit, size_t memlimit);
+ * `cost`, so an unknown user costs the same time as a known one. */
+int auth_password_verify(const struct auth_pwcost *cost, const char *hash,
+			 const char *password);
+/* 1 when hash was made with another cost than `cost`. */
+int auth_password_needs_rehash(const struct auth_pwcost *cost, const char *hash);
 
 #endif

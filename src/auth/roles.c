@@ -15,6 +15,8 @@ static const struct {
 	{ROLE_CASE_OFFICER, "case_officer"},
 	{ROLE_ENROLMENT_OPERATOR, "enrolment_operator"},
 	{ROLE_AUDITOR, "auditor"},
+	{ROLE_BIOMETRIC_ADJUDICATOR, "biometric_adjudicator"},
+	{ROLE_BIOMETRIC_EXAMINER, "biometric_examiner"},
 };
 
 unsigned role_from_name(const char *name)

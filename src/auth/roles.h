@@ -12,8 +12,10 @@ enum role_bit {
 	ROLE_CASE_OFFICER = 1u << 5,
 	ROLE_ENROLMENT_OPERATOR = 1u << 6,
 	ROLE_AUDITOR = 1u << 7,
+	ROLE_BIOMETRIC_ADJUDICATOR = 1u << 8, /* de-duplication cases, image views */
+	ROLE_BIOMETRIC_EXAMINER = 1u << 9,    /* 1:N identification with a legal reason */
 };
-#define ROLE_ANY_OPERATOR 0xFFu
+#define ROLE_ANY_OPERATOR 0x3FFu
 
 /* "uc_registrar" -> ROLE_UC_REGISTRAR; 0 when unknown. */
 unsigned role_from_name(const char *name);

@@ -21,11 +21,6 @@ struct slot {
 static _Thread_local struct slot cache[AUTH_SESSION_CACHE_SLOTS];
 static atomic_uint_fast64_t epoch_now = 1;
 
-static int64_t mono_ms(void)
-{
-	return sh_mono_ns() / 1000000;
-}
-
 /* The hash is keyed (KEY_TOKEN_PEPPER), so its bytes are uniform. */
 static struct slot *slot_of(const unsigned char th[32])
 {
@@ -42,13 +37,13 @@ void auth_session_cache_invalidate(void)
 	atomic_fetch_add(&epoch_now, 1);
 }
 
-int session_cache_get(const unsigned char th[32], int64_t now, struct principal *out,
-		      int64_t *expires_at)
+int session_cache_get(const unsigned char th[32], int64_t now, int64_t mono_ms,
+		      struct principal *out, int64_t *expires_at)
 {
 	struct slot *s = slot_of(th);
 	if (s->epoch != atomic_load(&epoch_now) || sodium_memcmp(s->th, th, 32) != 0)
 		return 0;
-	int64_t age = mono_ms() - s->filled_ms;
+	int64_t age = mono_ms - s->filled_ms;
 	if (age < 0 || age >= AUTH_SESSION_CACHE_MS || now >= s->expires_at) {
 		s->epoch = 0;
 		return 0;
@@ -58,8 +53,8 @@ int session_cache_get(const unsigned char th[32], int64_t now, struct principal 
 	return 1;
 }
 
-void session_cache_put(const unsigned char th[32], uint64_t epoch, int64_t expires_at,
-		       const struct principal *who)
+void session_cache_put(const unsigned char th[32], uint64_t epoch, int64_t mono_ms,
+		       int64_t expires_at, const struct principal *who)
 {
 	/* An invalidation during the lookup makes its answer suspect. */
 	if (epoch != atomic_load(&epoch_now))
@@ -67,7 +62,7 @@ void session_cache_put(const unsigned char th[32], uint64_t epoch, int64_t expir
 	struct slot *s = slot_of(th);
 	memcpy(s->th, th, 32);
 	s->epoch = epoch;
-	s->filled_ms = mono_ms();
+	s->filled_ms = mono_ms;
 	s->expires_at = expires_at;
 	s->who = *who;
 }

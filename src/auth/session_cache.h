@@ -25,10 +25,12 @@
 
 /* The epoch to pass to session_cache_put: read it before the lookup. */
 uint64_t session_cache_epoch(void);
-/* 1 and *out, *expires_at filled on a live hit; 0 otherwise. */
-int session_cache_get(const unsigned char token_hash[32], int64_t now,
+/* 1 and *out, *expires_at filled on a live hit; 0 otherwise. now: Unix
+ * seconds (expiry); mono_ms: the caller's monotonic clock in ms (age), the
+ * same clock as the put's. */
+int session_cache_get(const unsigned char token_hash[32], int64_t now, int64_t mono_ms,
 		      struct principal *out, int64_t *expires_at);
-void session_cache_put(const unsigned char token_hash[32], uint64_t epoch, int64_t expires_at,
-		       const struct principal *who);
+void session_cache_put(const unsigned char token_hash[32], uint64_t epoch, int64_t mono_ms,
+		       int64_t expires_at, const struct principal *who);
 
 #endif

@@ -203,7 +203,8 @@ static int login_fail(store *db, const char *action, const char *username, int a
 	return store_commit(tx, err);
 }
 
-int auth_login_at(store *db, const struct keyring *kr, const char *username,
+int auth_login_at(store *db, const struct keyring *kr, const struct auth_pwcost *cost,
+		  const char *username,
 		  const char *password, const char *client_addr, const char *request_id,
 		  int ttl_seconds, int64_t now, struct auth_login_result *res, struct sh_err *err)
 {
@@ -236,11 +237,11 @@ int auth_login_at(store *db, const struct keyring *kr, const char *username,
 
 	/* Phase 2, outside any transaction: Argon2id takes ~60 ms and must not
 	 * hold the write lock. */
-	int ok = !too_long && auth_password_verify(u.found ? u.hash : NULL, password);
+	int ok = !too_long && auth_password_verify(cost, u.found ? u.hash : NULL, password);
 	int rehash = 0;
-	if (ok && u.found && !u.disabled && auth_password_needs_rehash(u.hash)) {
+	if (ok && u.found && !u.disabled && auth_password_needs_rehash(cost, u.hash)) {
 		struct sh_err e2;
-		rehash = auth_password_hash(password, new_hash, &e2) == SH_OK;
+		rehash = auth_password_hash(cost, password, new_hash, &e2) == SH_OK;
 	}
 	if (ok && u.found && !u.disabled) {
 		rc = login_succeed(db, kr, username, &u, rehash ? new_hash : NULL, client_addr,
@@ -263,13 +264,14 @@ int auth_login_at(store *db, const struct keyring *kr, const char *username,
 	return sh_err_set(err, SH_EUNAUTH, "INVALID_CREDENTIALS", "wrong username or password");
 }
 
-int auth_login(store *db, const struct keyring *kr, const char *username, const char *password,
+int auth_login(store *db, const struct keyring *kr, const struct auth_pwcost *cost,
+	       const char *username, const char *password,
 	       const char *client_addr, const char *request_id, int ttl_seconds,
 	       char token_out[AUTH_TOKEN_CHARS + 1], struct principal *who,
 	       struct sh_err *err)
 {
 	struct auth_login_result res;
-	int rc = auth_login_at(db, kr, username, password, client_addr, request_id, ttl_seconds,
+	int rc = auth_login_at(db, kr, cost, username, password, client_addr, request_id, ttl_seconds,
 			       sh_now(), &res, err);
 	if (rc == SH_OK) {
 		memcpy(token_out, res.token, sizeof res.token);
@@ -297,9 +299,9 @@ static int token_decode(const char *token, unsigned char raw[AUTH_TOKEN_BYTES])
 	return 0;
 }
 
-int auth_session_check_at(store *db, const struct keyring *kr, const char *bearer_token,
-			  int64_t now, struct principal *out, int64_t *expires_at,
-			  struct sh_err *err)
+int auth_session_check_clock(store *db, const struct keyring *kr, const char *bearer_token,
+			     int64_t now, int64_t mono_ms, struct principal *out,
+			     int64_t *expires_at, struct sh_err *err)
 {
 	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
 	store_tx *tx = NULL;
@@ -309,7 +311,7 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 	token_hash(kr, raw, th);
 	sodium_memzero(raw, sizeof raw);
 	int64_t exp;
-	if (session_cache_get(th, now, out, &exp)) {
+	if (session_cache_get(th, now, mono_ms, out, &exp)) {
 		if (expires_at)
 			*expires_at = exp;
 		return SH_OK;
@@ -356,12 +358,20 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 	snprintf(out->council_code, sizeof out->council_code, "%s", s ? s : "");
 	if (expires_at)
 		*expires_at = exp;
-	session_cache_put(th, epoch, exp, out);
+	session_cache_put(th, epoch, mono_ms, exp, out);
 	rc = SH_OK;
 out:
 	store_finalize(st);
 	store_rollback(tx);
 	return rc;
+}
+
+int auth_session_check_at(store *db, const struct keyring *kr, const char *bearer_token,
+			  int64_t now, struct principal *out, int64_t *expires_at,
+			  struct sh_err *err)
+{
+	return auth_session_check_clock(db, kr, bearer_token, now, sh_mono_ns() / 1000000, out,
+					expires_at, err);
 }
 
 int auth_session_check(store *db, const struct keyring *kr, const char *bearer_token,

@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "crypto/keyring.h"
+#include "auth/password.h"
 #include "auth/principal.h"
 #include "lib/err.h"
 #include "store/store.h"
@@ -30,12 +31,14 @@ struct auth_login_result {
  * res->retry_after; 403 ACCOUNT_LOCKED after AUTH_LOCK_AFTER failures; 403
  * ACCOUNT_DISABLED only after a correct password. Every outcome is audited.
  * `now` is the clock (Unix seconds), injectable for tests. */
-int auth_login_at(store *db, const struct keyring *kr, const char *username,
+int auth_login_at(store *db, const struct keyring *kr, const struct auth_pwcost *cost,
+		  const char *username,
 		  const char *password, const char *client_addr, const char *request_id,
 		  int ttl_seconds, int64_t now, struct auth_login_result *res,
 		  struct sh_err *err) __attribute__((warn_unused_result));
 /* The same at the wall clock; token_out has AUTH_TOKEN_CHARS + 1 bytes. */
-int auth_login(store *db, const struct keyring *kr, const char *username, const char *password,
+int auth_login(store *db, const struct keyring *kr, const struct auth_pwcost *cost,
+	       const char *username, const char *password,
 	       const char *client_addr, const char *request_id, int ttl_seconds,
 	       char token_out[AUTH_TOKEN_CHARS + 1], struct principal *who,
 	       struct sh_err *err) __attribute__((warn_unused_result));
@@ -49,6 +52,13 @@ int auth_session_check_at(store *db, const struct keyring *kr, const char *beare
 			  struct sh_err *err) __attribute__((warn_unused_result));
 int auth_session_check(store *db, const struct keyring *kr, const char *bearer_token,
 		       struct principal *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* The same with both clocks injected: now (Unix seconds, for expiry) and
+ * mono_ms (a monotonic clock in ms, for the cache's age bound); the others
+ * read sh_mono_ns(). */
+int auth_session_check_clock(store *db, const struct keyring *kr, const char *bearer_token,
+			     int64_t now, int64_t mono_ms, struct principal *out,
+			     int64_t *expires_at, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Checks are remembered per thread for up to 1 s (auth/session_cache.h):

@@ -76,7 +76,8 @@ static int council_valid(const char *s)
 	return 1;
 }
 
-int auth_user_create(store_tx *tx, const struct audit_actor *actor, const char *username,
+int auth_user_create(store_tx *tx, const struct audit_actor *actor,
+		     const struct auth_pwcost *cost, const char *username,
 		     const char *password, unsigned role_bit, const char *council_code,
 		     int64_t *id_out, struct sh_err *err)
 {
@@ -112,7 +113,7 @@ int auth_user_create(store_tx *tx, const struct audit_actor *actor, const char *
 	if (rc < 0)
 		return rc;
 
-	if ((rc = auth_password_hash(password, hash, err)) != SH_OK)
+	if ((rc = auth_password_hash(cost, password, hash, err)) != SH_OK)
 		return rc;
 	int64_t now = sh_now();
 	rc = store_query(tx, &st, err,

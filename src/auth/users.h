@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "audit/audit.h"
+#include "auth/password.h"
 #include "lib/err.h"
 #include "store/store.h"
 
@@ -42,7 +43,8 @@ int auth_user_id_for_update(store_tx *tx, const char *username, int64_t *id,
  * NULL. Errors: 400 BAD_USERNAME / BAD_ROLE / BAD_COUNCIL_CODE, 422
  * WEAK_PASSWORD, 409 USERNAME_TAKEN (the tx must then be rolled back). The
  * password is hashed here (Argon2id, ~60 ms). */
-int auth_user_create(store_tx *tx, const struct audit_actor *actor, const char *username,
+int auth_user_create(store_tx *tx, const struct audit_actor *actor,
+		     const struct auth_pwcost *cost, const char *username,
 		     const char *password, unsigned role_bit, const char *council_code,
 		     int64_t *id_out, struct sh_err *err) __attribute__((warn_unused_result));
 

@@ -222,15 +222,13 @@ static int cmp_quality(const void *a, const void *b)
 	return (int)y->quality - (int)x->quality;
 }
 
-int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
-		       struct sh_err *err)
+/* Stage 1, candidates: skeleton pixels with crossing number 1 (ending) or
+ * 3 (bifurcation) inside the mask, at most MAX_CAND; wk->idmap maps each
+ * candidate pixel to its index. Each is traced along its branches and
+ * given a direction; one that cannot be given one is dead from the start. */
+static int cands_find(struct fp_work *wk, struct cand *cs)
 {
 	int w = wk->w, h = wk->h;
-	out->count = 0;
-	struct cand *cs = malloc(sizeof *cs * MAX_CAND);
-	if (!cs)
-		return sh_err_set(err, SH_ENOMEM, "FP_EXTRACT_NOMEM",
-				  "out of memory for minutiae candidates");
 	int nc = 0;
 	for (size_t i = 0; i < (size_t)w * h; i++)
 		wk->idmap[i] = -1;
@@ -257,7 +255,14 @@ int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
 		if (cand_direction(wk, &cs[i]))
 			cs[i].dead = 1;
 	}
-	/* Structural rules, decided on the full candidate set. */
+	return nc;
+}
+
+/* Stage 2, structural rules, decided on the full candidate set: specks,
+ * short ridges and islands, spurs, bridges and holes — a branch that
+ * reaches another candidate within a fraction of the ridge period. */
+static void prune_structure(const struct fp_work *wk, struct cand *cs, int nc)
+{
 	for (int i = 0; i < nc; i++) {
 		struct cand *c = &cs[i];
 		float T = fp_block_sample(wk, wk->period, (float)c->x, (float)c->y);
@@ -283,9 +288,13 @@ int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
 			}
 		}
 	}
-	/* Proximity rules between survivors: broken ridges (two endings
-	 * facing each other across a gap), and any two minutiae closer than
-	 * about half a period, which real ridge structure does not produce. */
+}
+
+/* Stage 3, proximity rules between survivors: broken ridges (two endings
+ * facing each other across a gap), and any two minutiae closer than about
+ * half a period, which real ridge structure does not produce. */
+static void prune_proximity(const struct fp_work *wk, struct cand *cs, int nc)
+{
 	for (int i = 0; i < nc; i++) {
 		if (cs[i].dead == 1)
 			continue;
@@ -315,33 +324,43 @@ int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
 			}
 		}
 	}
-	/* Clusters: real minutiae are sparse (about one per 40x40 px); many
-	 * within two ridge periods of each other mark a noisy patch (scars,
-	 * sweat pores, smudges). A dense cluster is removed; a looser one
-	 * lowers its members' quality (below). Removing small clusters lost
-	 * more true minutiae than it saved on FVC2002. */
-	{
-		for (int i = 0; i < nc; i++) {
-			if (cs[i].dead)
-				continue;
-			float T = fp_block_sample(wk, wk->period, (float)cs[i].x,
-						  (float)cs[i].y);
-			float r = FPK(clusterr, 2.0f) * T;
-			for (int j = 0; j < nc; j++) {
-				if (j == i || cs[j].dead)
-					continue;
-				float dx = (float)(cs[j].x - cs[i].x);
-				float dy = (float)(cs[j].y - cs[i].y);
-				if (dx * dx + dy * dy < r * r)
-					cs[i].near++;
-			}
-		}
-		for (int i = 0; i < nc; i++)
-			if (cs[i].near >= (int)FPK(clustern, 8.0f))
-				cs[i].dead = 3;
-	}
+}
+
+/* Stage 4, clusters: real minutiae are sparse (about one per 40x40 px);
+ * many within two ridge periods of each other mark a noisy patch (scars,
+ * sweat pores, smudges). A dense cluster is removed; a looser one lowers
+ * its members' quality (stage 5). Removing small clusters lost more true
+ * minutiae than it saved on FVC2002. */
+static void prune_clusters(const struct fp_work *wk, struct cand *cs, int nc)
+{
 	for (int i = 0; i < nc; i++) {
-		struct cand *c = &cs[i];
+		if (cs[i].dead)
+			continue;
+		float T = fp_block_sample(wk, wk->period, (float)cs[i].x, (float)cs[i].y);
+		float r = FPK(clusterr, 2.0f) * T;
+		for (int j = 0; j < nc; j++) {
+			if (j == i || cs[j].dead)
+				continue;
+			float dx = (float)(cs[j].x - cs[i].x);
+			float dy = (float)(cs[j].y - cs[i].y);
+			if (dx * dx + dy * dy < r * r)
+				cs[i].near++;
+		}
+	}
+	for (int i = 0; i < nc; i++)
+		if (cs[i].near >= (int)FPK(clustern, 8.0f))
+			cs[i].dead = 3;
+}
+
+/* Stage 5, emission: survivors away from the print's edge become minutiae
+ * with a quality from the local block quality, the border distance and the
+ * cluster count; past FP_MAX_MINUTIAE the worst is replaced. Then sorted by
+ * quality (best first) and described. */
+static void cands_emit(const struct fp_work *wk, const struct cand *cs, int nc,
+		       struct fp_template *out)
+{
+	for (int i = 0; i < nc; i++) {
+		const struct cand *c = &cs[i];
 		if (c->dead)
 			continue;
 		float bd = border_dist(wk, c->x, c->y);
@@ -388,6 +407,21 @@ int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
 	      cmp_quality);
 	for (int i = 0; i < out->count; i++)
 		describe(wk, &out->minutiae[i]);
+}
+
+int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,
+		       struct sh_err *err)
+{
+	out->count = 0;
+	struct cand *cs = malloc(sizeof *cs * MAX_CAND);
+	if (!cs)
+		return sh_err_set(err, SH_ENOMEM, "FP_EXTRACT_NOMEM",
+				  "out of memory for minutiae candidates");
+	int nc = cands_find(wk, cs);
+	prune_structure(wk, cs, nc);
+	prune_proximity(wk, cs, nc);
+	prune_clusters(wk, cs, nc);
+	cands_emit(wk, cs, nc, out);
 	free(cs);
 	return SH_OK;
 }

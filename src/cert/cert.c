@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/roles.h"
+#include "cert/docsig.h"
 #include "crvs/crvs.h"
 #include "registry/address.h"
 
@@ -18,6 +20,13 @@ static const struct store_migration migrations[] = {
 	 " status TEXT NOT NULL, payload TEXT NOT NULL, doc TEXT NOT NULL,"
 	 " UNIQUE (kind, subject, copy_no));"
 	 "CREATE INDEX certificates_subject ON certificates(kind, subject);"},
+	/* Issue 13 item 3: the issuing council as a code, for the operator's
+	 * scope. Certificates issued before it printed the code as the
+	 * issuer's "(...)" suffix, so they take it from there. */
+	{2, "certificates_council",
+	 "ALTER TABLE certificates ADD COLUMN council TEXT NOT NULL DEFAULT '';"
+	 "UPDATE certificates SET council = COALESCE((SELECT c.code FROM addr_councils c"
+	 " WHERE certificates.issuer LIKE '%(' || c.code || ')' LIMIT 1), '');"},
 };
 
 int cert_migrate(store *db, struct sh_err *err)
@@ -36,18 +45,6 @@ int cert_sign_keyring(const struct keyring *kr, struct cert_payload *p, char *ou
 	unsigned char pk[KEYRING_PK_BYTES];
 	keyring_public_key(kr, pk);
 	return cert_payload_sign(p, pk, kr_sign, (void *)kr, out, n, err);
-}
-
-static const char *serial_prefix(enum cert_kind k)
-{
-	switch (k) {
-	case CERT_BIRTH: return "BRC";
-	case CERT_DEATH: return "DRC";
-	case CERT_MARRIAGE: return "MRC";
-	case CERT_DIVORCE: return "DVC";
-	case CERT_FRC: return "FRC";
-	}
-	return "XXX";
 }
 
 static json_t *doc_json(const struct cert_doc *d)
@@ -123,7 +120,6 @@ int cert_issue(store *db, const struct keyring *kr, const struct audit_actor *ac
 	store_finalize(st);
 	if (rc < 0)
 		goto out;
-	/* The serial is the record id: insert, then set it. */
 	char day[11];
 	sh_date_format(today, day, sizeof day);
 	json_t *dj = doc_json(d);
@@ -135,29 +131,38 @@ int cert_issue(store *db, const struct keyring *kr, const struct audit_actor *ac
 	}
 	const char *who = actor && actor->name ? actor->name : "system";
 	/* The issuing office as people know it: "Union Council X, District (code)". */
-	char issuer[128];
+	char issuer[128], council[32] = "";
 	struct address_council uc;
 	if (issuer_council && *issuer_council &&
-	    address_council_get(tx, issuer_council, &uc, NULL) == SH_OK)
+	    address_council_get(tx, issuer_council, &uc, NULL) == SH_OK) {
 		snprintf(issuer, sizeof issuer, "Union Council %.32s, %.32s (%.31s)", uc.council.name_en,
 			 uc.district.name_en, uc.council.code);
-	else
+		snprintf(council, sizeof council, "%s", uc.council.code);
+	} else {
 		snprintf(issuer, sizeof issuer, "National Registry");
-	if ((rc = store_query(tx, &st, err,
-			      "INSERT INTO certificates(serial, kind, subject, copy_no, issued_on,"
-			      " issued_at, issued_by, issuer, status, payload, doc) VALUES"
-			      " ('', ?, ?, ?, ?, ?, ?, ?, 'valid', '', ?) RETURNING id",
-			      "ttitittt", cert_kind_name(kind), canon, (int64_t)copy, day, sh_now(),
-			      who, issuer, doc_text)))
-		goto out;
-	rc = store_step(st, err);
-	int64_t id = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-	store_finalize(st);
-	if (rc < 0)
-		goto out;
+	}
+	/* A random serial (serial.h), so that holding one says nothing about
+	 * any other; a collision is ~10^-7 even at 10^8 issued, and is drawn
+	 * again. */
 	memset(out, 0, sizeof *out);
-	snprintf(out->serial, sizeof out->serial, "%s-%04d-%08lld", serial_prefix(kind),
-		 today.year, (long long)id);
+	for (int tries = 0;; tries++) {
+		if ((rc = cert_serial_generate(kind, out->serial, sizeof out->serial, err)))
+			goto out;
+		if ((rc = store_query(tx, &st, err, "SELECT 1 FROM certificates WHERE serial = ?",
+				      "t", out->serial)))
+			goto out;
+		rc = store_step(st, err);
+		store_finalize(st);
+		if (rc < 0)
+			goto out;
+		if (rc == STORE_DONE)
+			break;
+		if (tries >= 8) {
+			rc = sh_err_set(err, SH_EINTERNAL, "SERIAL_EXHAUSTED",
+					"no free serial after %d draws", tries + 1);
+			goto out;
+		}
+	}
 	p->kind = kind;
 	snprintf(p->serial, sizeof p->serial, "%s", out->serial);
 	snprintf(p->subject, sizeof p->subject, "%s", canon);
@@ -165,8 +170,12 @@ int cert_issue(store *db, const struct keyring *kr, const struct audit_actor *ac
 	p->copy_no = copy;
 	if ((rc = cert_sign_keyring(kr, p, out->payload, sizeof out->payload, err)))
 		goto out;
-	rc = store_run(tx, err, "UPDATE certificates SET serial = ?, payload = ? WHERE id = ?",
-		       "tti", out->serial, out->payload, id);
+	rc = store_run(tx, err,
+		       "INSERT INTO certificates(serial, kind, subject, copy_no, issued_on,"
+		       " issued_at, issued_by, issuer, status, payload, doc, council) VALUES"
+		       " (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?)",
+		       "tttitittttt", out->serial, cert_kind_name(kind), canon, (int64_t)copy, day,
+		       sh_now(), who, issuer, out->payload, doc_text, council);
 	if (rc < 0)
 		goto out;
 	char object[64], detail[160];
@@ -184,6 +193,7 @@ int cert_issue(store *db, const struct keyring *kr, const struct audit_actor *ac
 	out->issued = today;
 	snprintf(out->issued_by, sizeof out->issued_by, "%s", who);
 	snprintf(out->issuer, sizeof out->issuer, "%s", issuer);
+	snprintf(out->council, sizeof out->council, "%s", council);
 	snprintf(out->status, sizeof out->status, "valid");
 out:
 	if (tx)
@@ -194,13 +204,17 @@ out:
 	return rc;
 }
 
-static int record_row(store_tx *tx, const char *serial, struct cert_record *out, char **doc,
+static int record_row(store_tx *tx, const char *typed, struct cert_record *out, char **doc,
 		      struct sh_err *err)
 {
+	char serial[CERT_SERIAL_MAX];
+	int rc = cert_serial_normalize(typed, serial, sizeof serial, err);
+	if (rc)
+		return rc;
 	store_stmt *st;
-	int rc = store_query(tx, &st, err,
+	rc = store_query(tx, &st, err,
 			     "SELECT kind, subject, copy_no, issued_on, issued_by, issuer, status,"
-			     " payload, doc FROM certificates WHERE serial = ?",
+			     " payload, doc, council FROM certificates WHERE serial = ?",
 			     "t", serial);
 	if (rc)
 		return rc;
@@ -217,6 +231,7 @@ static int record_row(store_tx *tx, const char *serial, struct cert_record *out,
 		snprintf(out->issuer, sizeof out->issuer, "%s", store_col_text(st, 5));
 		snprintf(out->status, sizeof out->status, "%s", store_col_text(st, 6));
 		snprintf(out->payload, sizeof out->payload, "%s", store_col_text(st, 7));
+		snprintf(out->council, sizeof out->council, "%s", store_col_text(st, 9));
 		if (doc) {
 			*doc = strdup(store_col_text(st, 8));
 			if (!*doc)
@@ -246,7 +261,8 @@ int cert_get(store_tx *tx, const char *serial, struct cert_record *out, struct s
 	return record_row(tx, serial, out, NULL, err);
 }
 
-int cert_pdf(store *db, const char *serial, struct sh_buf *pdf, struct sh_err *err)
+int cert_pdf(store *db, const struct keyring *kr, const char *serial, struct sh_buf *pdf,
+	     struct sh_err *err)
 {
 	store_tx *tx;
 	struct cert_record r;
@@ -271,7 +287,13 @@ int cert_pdf(store *db, const char *serial, struct sh_buf *pdf, struct sh_err *e
 	snprintf(d->issuer, sizeof d->issuer, "%s", r.issuer);
 	snprintf(d->payload, sizeof d->payload, "%s", r.payload);
 	doc_from_json(o, d);
-	rc = cert_render_pdf(d, pdf, err);
+	if ((rc = cert_render_pdf(d, pdf, err)))
+		goto out;
+	/* The file itself is signed too (docsig.h): the payload alone proves
+	 * the facts, not the document that carries it. */
+	unsigned char pk[KEYRING_PK_BYTES];
+	keyring_public_key(kr, pk);
+	rc = cert_docsig_append(pdf, pk, kr_sign, (void *)kr, err);
 out:
 	json_decref(o);
 	free(d);
@@ -293,5 +315,57 @@ int cert_verify_serial(store *db, const unsigned char pk[CERT_PK_BYTES], const c
 	struct cert_payload p;
 	*sig_ok = cert_payload_verify(out->payload, pk, &p, NULL) == SH_OK &&
 		  strcmp(p.serial, out->serial) == 0;
+	return SH_OK;
+}
+
+int cert_may_read(const struct principal *who, const struct cert_record *r)
+{
+	if (!who || who->kind != PRINCIPAL_OPERATOR)
+		return 0;
+	if (who->role_bit & (ROLE_ADMIN | ROLE_AUDITOR))
+		return 1;
+	return (who->role_bit & ROLE_UC_REGISTRAR) && who->council_code[0] && r->council[0] &&
+	       strcmp(who->council_code, r->council) == 0;
+}
+
+int cert_check(store *db, const unsigned char pk[CERT_PK_BYTES], const char *serial,
+	       const char *payload, struct cert_check *out, struct sh_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->payload_given = payload != NULL;
+	int rc = cert_serial_normalize(serial, out->serial, sizeof out->serial, err);
+	if (rc)
+		return rc;
+	rc = cert_verify_serial(db, pk, serial, &out->rec, &out->signature_valid, err);
+	if (rc == SH_ENOTFOUND) {
+		out->status = "unknown";
+		return SH_OK;
+	}
+	if (rc)
+		return rc;
+	out->found = 1;
+	if (out->signature_valid &&
+	    cert_payload_verify(out->rec.payload, pk, &out->facts, NULL) != SH_OK)
+		out->signature_valid = 0;
+	out->status = !out->signature_valid ? "invalid"
+		      : strcmp(out->rec.status, "revoked") == 0 ? "revoked" : "valid";
+	if (payload) {
+		struct cert_payload p;
+		struct sh_err perr = {0};
+		if (cert_payload_verify(payload, pk, &p, &perr) != SH_OK)
+			snprintf(out->payload_error, sizeof out->payload_error, "%s", perr.code);
+		else if (strcmp(p.serial, out->rec.serial) != 0)
+			snprintf(out->payload_error, sizeof out->payload_error, "SERIAL_MISMATCH");
+		/* Signed by us for this serial yet not what is stored: the key
+		 * signed something it should not have; never show it. */
+		else if (strcmp(payload, out->rec.payload) != 0)
+			snprintf(out->payload_error, sizeof out->payload_error, "PAYLOAD_MISMATCH");
+		else
+			out->payload_valid = 1;
+		if (!out->payload_valid)
+			out->status = "invalid";
+		out->facts_shown = out->payload_valid && out->signature_valid;
+	}
+	out->valid = strcmp(out->status, "valid") == 0;
 	return SH_OK;
 }

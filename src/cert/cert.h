@@ -11,8 +11,10 @@
 #define SH_CERT_CERT_H
 
 #include "audit/audit.h"
+#include "auth/principal.h"
 #include "cert/payload.h"
 #include "cert/render.h"
+#include "cert/serial.h"
 #include "crypto/keyring.h"
 #include "lib/buf.h"
 #include "lib/err.h"
@@ -29,7 +31,8 @@ struct cert_record {
 	struct sh_date issued;
 	char issued_by[64];
 	char issuer[128];
-	char status[16];         /* "valid" */
+	char council[32];        /* issuing council's code, "" for the national registry */
+	char status[16];         /* "valid" or "revoked" */
 	char payload[CERT_PAYLOAD_TEXT_MAX];
 };
 
@@ -43,11 +46,43 @@ int cert_issue(store *db, const struct keyring *kr, const struct audit_actor *ac
 	       struct sh_date today, struct cert_record *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
-/* SH_ENOTFOUND CERT_NOT_FOUND. */
+/* serial as typed (cert_serial_normalize): SH_EINVAL SERIAL_INVALID,
+ * SH_ENOTFOUND CERT_NOT_FOUND. */
 int cert_get(store_tx *tx, const char *serial, struct cert_record *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
-/* The record's PDF, rendered from the stored facts (caller inits *pdf). */
-int cert_pdf(store *db, const char *serial, struct sh_buf *pdf, struct sh_err *err)
+/* The record's PDF, rendered from the stored facts and signed as a file
+ * with the keyring's key (docsig.h); caller inits *pdf. */
+int cert_pdf(store *db, const struct keyring *kr, const char *serial, struct sh_buf *pdf,
+	     struct sh_err *err) __attribute__((warn_unused_result));
+
+/* May this operator see the certificate's facts (and its record and PDF)?
+ * admin and auditor: any (their reads are audited); uc_registrar: those its
+ * own council issued; nobody else. */
+int cert_may_read(const struct principal *who, const struct cert_record *r);
+
+/* The public answer about a serial (issue 13 item 3). status is "valid",
+ * "revoked", "unknown" (no such certificate) or "invalid" (the stored
+ * record's signature fails, or the presented payload does not verify, names
+ * another serial or is not the one issued under it); valid is status ==
+ * "valid", so the two never disagree. facts_shown is 1 only when a payload
+ * was presented and is exactly the one issued under this serial: who holds
+ * the paper may read it back. */
+struct cert_check {
+	char serial[CERT_SERIAL_MAX]; /* normalized */
+	const char *status;
+	int valid;
+	int found;            /* the record exists: rec is filled */
+	int signature_valid;  /* the stored payload verifies */
+	int payload_given, payload_valid;
+	char payload_error[48];
+	int facts_shown;
+	struct cert_record rec;
+	struct cert_payload facts; /* the verified payload when found and signature_valid */
+};
+/* SH_EINVAL SERIAL_INVALID for a malformed serial; an unknown one is an
+ * answer (status "unknown"), not an error. payload may be NULL. */
+int cert_check(store *db, const unsigned char pk[CERT_PK_BYTES], const char *serial,
+	       const char *payload, struct cert_check *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Online check: the record exists and its stored payload verifies with pk.

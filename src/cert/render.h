@@ -1,7 +1,8 @@
 /* render.h — one national certificate format, drawn as a PDF page.
  *
- * A4 portrait, English on the left and Urdu on the right of every row. Urdu
- * is laid out by Pango (HarfBuzz shaping, right-to-left, Unicode bidi) in
+ * A4 portrait (continuation pages when the rows need them), English on the
+ * left and Urdu on the right of every row, rows as tall as their measured
+ * text. Urdu is laid out by Pango (HarfBuzz shaping, right-to-left, Unicode bidi) in
  * "Noto Nastaliq Urdu" from Debian's fonts-noto-core, found through
  * fontconfig. The QR code (libqrencode, level M) is drawn as cairo
  * rectangles, and the same payload text is written into the PDF's Keywords
@@ -23,7 +24,7 @@
 struct cert_row {
 	char label_en[64];
 	char label_ur[128];
-	char value[256];     /* Latin script or digits */
+	char value[320];     /* Latin script or digits; a longest name + " (ID number)" */
 	char value_ur[256];  /* Urdu script, may be "" */
 };
 
@@ -54,6 +55,25 @@ const char *cert_title_ur(enum cert_kind k);
  * CERT_RENDER when cairo fails, SH_ETOOBIG when the QR cannot hold the
  * payload. */
 int cert_render_pdf(const struct cert_doc *doc, struct sh_buf *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* Where the rows went, as measured while drawing (for tests): the page, top
+ * and height of each row's box, the box's lower limit on its page, the ink
+ * extents of everything drawn in it, and its line count. */
+struct cert_layout_row {
+	int page;
+	double y, h, limit;
+	double ink_top, ink_bottom;
+	int lines;
+};
+struct cert_layout {
+	int pages, nrows;
+	struct cert_layout_row rows[CERT_ROWS_MAX];
+};
+
+/* cert_render_pdf, also filling *rep (may be NULL). */
+int cert_render_pdf_report(const struct cert_doc *doc, struct sh_buf *out,
+			   struct cert_layout *rep, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Find the payload text that cert_render_pdf() embedded in a PDF's bytes.

@@ -27,7 +27,11 @@ static const struct {
 	{"audit", cli_audit, "audit verify: check the tamper-evident log"},
 	{"version", cli_version, "print the version"},
 	{"fp", cli_fp, "fingerprint engine: extract, match, search, bench"},
+	{"face", cli_face, "face engine: extract, match, bench"},
+	{"iris", cli_iris, "iris engine: extract, match, bench"},
 	{"cert", cli_cert, "verify a certificate offline (PDF or QR payload)"},
+	{"device", cli_device, "software capture device: keygen, register, sign"},
+	{"bio", cli_bio, "biometric repository: rewrap (key rotation), reextract"},
 };
 
 static void usage(FILE *f)

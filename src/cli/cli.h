@@ -11,6 +11,10 @@ int cli_init(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_fp(int argc, char **argv);
+int cli_face(int argc, char **argv);
 int cli_cert(int argc, char **argv);
+int cli_device(int argc, char **argv); /* cli_device.c */
+int cli_bio(int argc, char **argv);    /* cli_bio.c */
+int cli_iris(int argc, char **argv);
 
 #endif

@@ -7,13 +7,19 @@
  * --key is the Ed25519 public key in hex (GET /api/v1/keys). --keys DIR
  * holds public keys, one hex key per *.pub file (the payload's key id picks
  * the right one); when DIR is a server key directory (master.key) its public
- * key is derived instead. Exit status: 0 valid, 1 not valid, 2 usage. */
+ * key is derived instead. Exit status: 0 valid, 1 not valid, 2 usage.
+ *
+ * A PDF is checked as a document, not only for the payload it carries
+ * (issue 13 item 7): its last line must be the registry's signature over
+ * every byte before it (cert/docsig.h), and the payload is read from those
+ * signed bytes only. The output says what was checked. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cert/docsig.h"
 #include "cert/payload.h"
 #include "cert/render.h"
 #include "cli/cli.h"
@@ -133,19 +139,27 @@ static int verify(int argc, char **argv)
 		return usage();
 	static char text[CERT_PAYLOAD_TEXT_MAX];
 	struct sh_err err = {0};
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	struct cert_docsig ds = {0};
+	int rc = 1;
 	if (file) {
-		unsigned char *pdf = NULL;
-		size_t len = 0;
 		if (read_file(file, &pdf, &len) != 0) {
-			free(pdf);
 			fprintf(stderr, "shanakht: cannot read %s\n", file);
-			return 2;
+			rc = 2;
+			goto out;
 		}
-		int rc = cert_pdf_extract(pdf, len, text, sizeof text, &err);
-		free(pdf);
-		if (rc) {
+		if (cert_docsig_parse(pdf, len, &ds, &err) != SH_OK) {
+			printf("INVALID %s: %s.\nNothing in this file was verified: a payload copied "
+			       "into a file proves nothing about the file. Check the QR code with "
+			       "--payload, or fetch the PDF again.\n",
+			       err.code, err.msg);
+			goto out;
+		}
+		/* Only the signed bytes are read from here on. */
+		if (cert_pdf_extract(pdf, ds.signed_len, text, sizeof text, &err) != SH_OK) {
 			printf("INVALID %s: %s\n", err.code, err.msg);
-			return 1;
+			goto out;
 		}
 	} else {
 		snprintf(text, sizeof text, "%s", payload);
@@ -153,26 +167,49 @@ static int verify(int argc, char **argv)
 	struct cert_payload p;
 	if (cert_payload_parse(text, &p, &err) != SH_OK) {
 		printf("INVALID %s: %s\n", err.code, err.msg);
-		return 1;
+		goto out;
+	}
+	if (file && memcmp(ds.key_id, p.key_id, sizeof ds.key_id) != 0) {
+		printf("INVALID KEY_MISMATCH: the document and its payload name different keys\n");
+		goto out;
 	}
 	unsigned char pk[CERT_PK_BYTES];
 	if (key && cert_unhex(key, pk, sizeof pk) != 0) {
 		fprintf(stderr, "shanakht: --key must be 64 hex digits\n");
-		return 2;
+		rc = 2;
+		goto out;
 	}
+	char kid[2 * CERT_KEY_ID_BYTES + 1];
+	cert_hex(p.key_id, CERT_KEY_ID_BYTES, kid);
 	if (keys && key_from_dir(keys, p.key_id, pk) != 0) {
-		char kid[2 * CERT_KEY_ID_BYTES + 1];
-		cert_hex(p.key_id, CERT_KEY_ID_BYTES, kid);
 		printf("INVALID UNKNOWN_KEY: no public key with id %s in %s\n", kid, keys);
-		return 1;
+		goto out;
+	}
+	if (file && cert_docsig_verify(pdf, len, pk, NULL, &err) != SH_OK) {
+		printf("INVALID %s: %s (bytes 0-%zu of %zu).\n", err.code, err.msg,
+		       ds.signed_len ? ds.signed_len - 1 : 0, len);
+		goto out;
 	}
 	if (cert_payload_verify(text, pk, &p, &err) != SH_OK) {
 		printf("INVALID %s: %s\n", err.code, err.msg);
-		return 1;
+		goto out;
 	}
 	printf("VALID\n");
+	if (file)
+		printf("checked: document signature (Ed25519, key %s) over bytes 0-%zu of %zu, "
+		       "everything but the signature line: the file, its printed text included, "
+		       "is byte for byte as the registry issued it\n",
+		       kid, ds.signed_len - 1, len);
+	printf("checked: QR payload signature (Ed25519, key %s): the facts below are the "
+	       "registry's\n", kid);
+	if (!file)
+		printf("not checked: any document or paper; compare its printed facts with "
+		       "these\n");
 	print_payload(&p);
-	return 0;
+	rc = 0;
+out:
+	free(pdf);
+	return rc;
 }
 
 int cli_cert(int argc, char **argv)

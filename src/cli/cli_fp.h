@@ -1,5 +1,5 @@
-/* cli_fp.h — helpers shared by the `shanakht fp` subcommands (cli_fp.c,
- * cli_fp_bench.c): loading a fingerprint image or ISO template from a file. */
+/* cli_fp.h — helpers shared by the `shanakht fp` subcommands (cli_fp.c)
+ * and the FVC benchmark (bench/fp/fp_bench.c): loading a fingerprint image or ISO template from a file. */
 #ifndef SH_CLI_CLI_FP_H
 #define SH_CLI_CLI_FP_H
 
@@ -17,7 +17,5 @@ int cli_fp_load(const char *path, int dpi, struct fp_template *t,
 
 /* Size in bytes of the ISO/IEC 19794-2 encoding of `t`, or 0 on error. */
 size_t cli_fp_iso_bytes(const struct fp_template *t);
-
-int cli_fp_bench(int argc, char **argv);
 
 #endif

@@ -1,11 +1,13 @@
 /* serve.c — `shanakht serve`: open the store, load the keys, migrate, and
  * answer HTTP until SIGINT/SIGTERM. */
+#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -16,6 +18,7 @@
 #include "lib/parse.h"
 #include "notify/sms.h"
 #include "api/app.h"
+#include "biometrics/bio_gallery.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -113,6 +116,13 @@ int cli_serve(int argc, char **argv)
 		o.pool_size = want + 4 > 1024 ? 1024 : want + 4;
 	}
 
+	/* Whatever serve creates (the SQLite file, its -wal and -shm, the
+	 * SMS outbox log) is the server's alone: 0600 files in a 0700 var/
+	 * (issue 13 item 2; docs/security.md). */
+	umask(077);
+	if (chmod(o.var_dir, 0700) != 0 && errno != ENOENT)
+		fprintf(stderr, "shanakht serve: warning: cannot make %s 0700: %s\n", o.var_dir,
+			strerror(errno));
 	if (keyring_load(o.keys_dir, &app.keys, &err) != SH_OK) {
 		fprintf(stderr, "shanakht serve: %s\n", err.msg);
 		goto out;
@@ -137,6 +147,12 @@ int cli_serve(int argc, char **argv)
 	}
 	app.var_dir = o.var_dir;
 	app.session_ttl_seconds = o.session_ttl;
+	/* The biometric gallery is loaded before the first request. */
+	if (bio_gallery_create(&app.gallery, &err) != SH_OK ||
+	    bio_gallery_load(app.gallery, app.db, app.keys, &err) != SH_OK) {
+		fprintf(stderr, "shanakht serve: biometric gallery: %s\n", err.msg);
+		goto out;
+	}
 
 	struct http_config cfg = {
 		.listen = o.listen,
@@ -176,6 +192,7 @@ out:
 	audit_writer_stop();
 	if (app.db)
 		store_close(app.db);
+	bio_gallery_free(app.gallery);
 	keyring_free(app.keys);
 	return status;
 }

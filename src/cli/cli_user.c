@@ -52,7 +52,7 @@ int cli_user(int argc, char **argv)
 	int64_t id;
 	if (store_begin(db, STORE_WRITE, &tx, &err) != SH_OK)
 		goto fail;
-	if (auth_user_create(tx, &system, o.args[0], password, role, o.council, &id, &err))
+	if (auth_user_create(tx, &system, &auth_pwcost_default, o.args[0], password, role, o.council, &id, &err))
 		goto fail;
 	status = store_commit(tx, &err) == SH_OK ? 0 : 1;
 	tx = NULL;

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,6 @@
 #include "notify/sms.h"
 #include "registry/person.h"
 #include "ledger/ledger.h"
-
-/* Passcode SMS per person per 10 minutes (anti-flooding). */
-#define CONSENT_SMS_PER_WINDOW 10
 
 int consent_idnum_clean(const char *in, char out[14], struct sh_err *err)
 {
@@ -80,148 +78,259 @@ static int sms_text(enum consent_kind kind, const char *party_name, const char *
 	return w > 0 && (size_t)w < n ? SH_OK : SH_ETOOBIG;
 }
 
-int consent_request(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
-		    const struct audit_actor *actor, enum consent_kind kind, int64_t party_id,
-		    const char *party_name, const char *id_number, const char *purpose,
-		    int64_t now, int test_capture, struct consent_issued *out, struct sh_err *err)
+/* Who can receive a passcode for idn: *why is "" (deliverable, mobile
+ * copied out) or the reason nothing will be sent. One registry read for
+ * every number. */
+static int recipient_check(store_tx *tx, const char *idn, const char **why,
+			   char mobile[PERSON_MOBILE_MAX], struct sh_err *err)
 {
-	char idn[14], code[CONSENT_CODE_DIGITS + 1], text[SMS_TEXT_MAX];
-	unsigned char rnd[12], hash[32];
-	char rhex[2 * sizeof rnd + 1];
-	struct person *p = NULL;
-	int rc = consent_idnum_clean(id_number, idn, err);
-	if (rc != SH_OK)
-		return rc;
-	if (kind == CONSENT_FOR_LOGIN)
-		purpose = "citizen sign-in";
-	if (!purpose_valid(purpose))
-		return sh_err_set(err, SH_EINVAL, "PURPOSE",
-				  "purpose must be 3..100 printable characters");
-	memset(out, 0, sizeof *out);
-	p = malloc(sizeof *p); /* struct person is ~3 KiB: keep it off small stacks */
+	struct person *p = malloc(sizeof *p); /* ~3 KiB: keep it off small stacks */
 	if (!p)
 		return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
-
-	/* Who can receive it. Every branch below does the same store work
-	 * (one read, one consent insert, ledger rows, one audit entry) so that
-	 * the answer and its timing do not tell the cases apart. */
 	struct sh_err perr = {0};
-	rc = person_get(tx, idn, p, &perr);
-	const char *why = "";
+	int rc = person_get(tx, idn, p, &perr);
+	mobile[0] = '\0';
+	*why = "";
 	/* A number the registry rejects (bad check digit) belongs to no one:
 	 * it is "unknown" too, with the same answer. */
-	if (rc == SH_ENOTFOUND || rc == SH_EINVAL)
-		why = "unknown";
-	else if (rc != SH_OK) {
+	if (rc == SH_ENOTFOUND || rc == SH_EINVAL) {
+		*why = "unknown";
+		rc = SH_OK;
+	} else if (rc != SH_OK) {
 		*err = perr;
-		goto out;
-	} else if (p->status == PERSON_DECEASED)
-		why = "deceased";
-	else if (p->status == PERSON_CANCELLED)
-		why = "cancelled";
-	else if (!p->mobile[0])
-		why = "no_mobile";
-	if (!why[0]) {
-		/* SMS flooding guard: at most CONSENT_SMS_PER_WINDOW passcodes per
-		 * person per 10 minutes; beyond that the answer stays the same
-		 * but nothing is sent. */
-		store_stmt *cs = NULL;
-		rc = store_query(tx, &cs, err,
-				 "SELECT COUNT(*) FROM consents WHERE id_number = ? AND created_at > ?"
-				 " AND person_ok = 1",
-				 "ti", idn, now - 600);
-		if (rc != SH_OK)
-			goto out;
-		rc = store_step(cs, err);
-		int64_t recent = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
-		store_finalize(cs);
-		if (rc < 0)
-			goto out;
-		if (recent >= CONSENT_SMS_PER_WINDOW)
-			why = "rate_limited";
+	} else if (p->status == PERSON_DECEASED) {
+		*why = "deceased";
+	} else if (p->status == PERSON_CANCELLED) {
+		*why = "cancelled";
+	} else if (!p->mobile[0]) {
+		*why = "no_mobile";
+	} else {
+		snprintf(mobile, PERSON_MOBILE_MAX, "%s", p->mobile);
 	}
-	int deliver = why[0] == '\0';
+	free(p);
+	return rc;
+}
 
+/* Spend one unit of (scope, subject)'s budget in this window, unless it
+ * is used up: *over = 1 then, and nothing is counted. One upsert. */
+static int budget_take(store_tx *tx, const char *scope, const char *subject, int limit,
+		       int64_t bucket, int *over, struct sh_err *err)
+{
+	store_stmt *st = NULL;
+	int rc = store_query(tx, &st, err,
+			     "INSERT INTO consent_budgets (bucket, scope, subject, used)"
+			     " VALUES (?, ?, ?, 1) ON CONFLICT (bucket, scope, subject) DO UPDATE"
+			     " SET used = consent_budgets.used + 1 WHERE consent_budgets.used < ?"
+			     " RETURNING used",
+			     "itti", bucket, scope, subject, (int64_t)limit);
+	if (rc != SH_OK)
+		return rc;
+	rc = store_step(st, err);
+	store_finalize(st);
+	if (rc < 0)
+		return rc;
+	*over = rc != STORE_ROW; /* the WHERE kept the row: nothing returned */
+	return SH_OK;
+}
+
+/* The caller's budget first (party, or source address for sign-ins), then
+ * the number's: the same two statements for every number, known or not,
+ * so a refusal tells nothing about the number. Old windows go in one range
+ * delete now and then (on a count of calls, never on the number). */
+static int budgets_spend(store_tx *tx, const struct consent_config *cfg,
+			 const struct consent_ask *ask, const char *idn, struct consent_issued *out,
+			 struct sh_err *err)
+{
+	static atomic_uint calls;
+	int64_t bucket = ask->now / CONSENT_BUDGET_WINDOW;
+	int login = ask->kind == CONSENT_FOR_LOGIN, over = 0, rc;
+	char party[24];
+	snprintf(party, sizeof party, "%lld", (long long)ask->party_id);
+	const char *who = login ? (ask->source_addr && *ask->source_addr ? ask->source_addr : "-")
+				: party;
+	if ((atomic_fetch_add(&calls, 1) & 255) == 0) {
+		rc = store_run(tx, err, "DELETE FROM consent_budgets WHERE bucket < ?", "i",
+			       bucket - 1);
+		if (rc < 0)
+			return rc;
+	}
+	rc = budget_take(tx, login ? "addr" : "party", who,
+			 login ? cfg->addr_sms_per_window : cfg->party_sms_per_window, bucket,
+			 &over, err);
+	if (rc != SH_OK)
+		return rc;
+	if (over) {
+		out->refused = 1;
+		out->retry_after = (bucket + 1) * CONSENT_BUDGET_WINDOW;
+		if (login)
+			sh_err_set(err, SH_ETHROTTLE, "ADDRESS_RATE_LIMITED",
+				   "too many sign-in requests from this address: retry after %lld s",
+				   (long long)(out->retry_after - ask->now));
+		else
+			sh_err_set(err, SH_ETHROTTLE, "PARTY_RATE_LIMITED",
+				   "your consent budget (%d per %d minutes) is used up: no passcode "
+				   "was sent; retry after %lld s",
+				   cfg->party_sms_per_window, CONSENT_BUDGET_WINDOW / 60,
+				   (long long)(out->retry_after - ask->now));
+		return SH_OK;
+	}
+	rc = budget_take(tx, login ? "login" : "person", idn,
+			 login ? cfg->login_sms_per_window : cfg->person_sms_per_window, bucket,
+			 &over, err);
+	if (rc != SH_OK)
+		return rc;
+	if (over) {
+		out->refused = 1;
+		out->retry_after = (bucket + 1) * CONSENT_BUDGET_WINDOW;
+		sh_err_set(err, SH_ETHROTTLE, login ? "LOGIN_RATE_LIMITED" : "CONSENT_RATE_LIMITED",
+			   "too many passcodes were requested for this identity number in the last "
+			   "%d minutes: no passcode was sent; retry after %lld s",
+			   CONSENT_BUDGET_WINDOW / 60, (long long)(out->retry_after - ask->now));
+	}
+	return SH_OK;
+}
+
+/* A fresh consent: id and code from the CSPRNG, the keyed hash stored
+ * (never the code), and code[] handed back for the SMS alone. */
+static int code_issue(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+		      const struct consent_ask *ask, const char *idn, const char *purpose,
+		      int deliver, char code[CONSENT_CODE_DIGITS + 1], struct consent_issued *out,
+		      struct sh_err *err)
+{
+	unsigned char rnd[12], hash[32];
+	char rhex[2 * sizeof rnd + 1];
 	uint32_t c = randombytes_uniform(1000000); /* CSPRNG, uniform over 000000..999999 */
-	snprintf(code, sizeof code, "%06u", (unsigned)c);
+	snprintf(code, CONSENT_CODE_DIGITS + 1, "%06u", (unsigned)c);
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
 	snprintf(out->consent_id, sizeof out->consent_id, "cs_%s", rhex);
-	out->expires_at = now + cfg->otp_ttl_seconds;
-	consent_code_hash(kr, out->consent_id, party_id, idn, purpose, code, hash);
+	out->expires_at = ask->now + cfg->otp_ttl_seconds;
+	consent_code_hash(kr, out->consent_id, ask->party_id, idn, purpose, code, hash);
+	int rc = store_run(tx, err,
+			   "INSERT INTO consents(public_id, party_id, id_number, purpose, code_hash,"
+			   " person_ok, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   "tittbiii", out->consent_id, ask->party_id, idn, purpose, hash, sizeof hash,
+			   (int64_t)deliver, ask->now, out->expires_at);
+	return rc < 0 ? rc : SH_OK;
+}
 
-	rc = store_run(tx, err,
-		       "INSERT INTO consents(public_id, party_id, id_number, purpose, code_hash,"
-		       " person_ok, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		       "tittbiii", out->consent_id, party_id, idn, purpose, hash, sizeof hash,
-		       (int64_t)deliver, now, out->expires_at);
-	if (rc < 0)
-		goto out;
-	struct ledger_entry t = {
-		.party_id = party_id, .party_name = kind == CONSENT_FOR_LOGIN ? "(you)" : party_name,
-		.id_number = idn, .consent_id = out->consent_id, .purpose = purpose,
-		.type = kind == CONSENT_FOR_LOGIN ? "login" : "consent",
-		.event = "consent_requested", .result = deliver ? "ok" : "not_sent",
-		.reason = deliver ? NULL : why, .at = now,
-	};
-	rc = ledger_record(tx, &t, err);
-	if (rc != SH_OK)
-		goto out;
+/* Queue the SMS, or write its one twin when nothing is sent: a fraud
+ * signal for a dead or cancelled identity asked for by a party, or a
+ * withheld outbox row. Exactly one insert of one row on every path. */
+static int delivery(store_tx *tx, const struct consent_config *cfg,
+		    const struct consent_ask *ask, const char *idn, const char *purpose,
+		    const char *why, const char *mobile, const char *code,
+		    const struct consent_issued *out, struct sh_err *err)
+{
+	char text[SMS_TEXT_MAX];
+	const char *kind = ask->kind == CONSENT_FOR_LOGIN ? "citizen.login" : "consent.passcode";
 	/* The text is composed in every case: a purpose too long for an SMS
 	 * must fail alike for every number, or the error would tell them
 	 * apart. */
-	rc = sms_text(kind, party_name ? party_name : "", purpose, code,
-		      (cfg->otp_ttl_seconds + 59) / 60, text, sizeof text);
+	int rc = sms_text(ask->kind, ask->party_name ? ask->party_name : "", purpose, code,
+			  (cfg->otp_ttl_seconds + 59) / 60, text, sizeof text);
 	if (rc != SH_OK) {
 		rc = sh_err_set(err, SH_EINVAL, "PURPOSE", "purpose too long for an SMS");
-		goto out;
-	}
-	if (deliver) {
-		rc = sms_enqueue(tx, p->mobile, text,
-				 kind == CONSENT_FOR_LOGIN ? "citizen.login" : "consent.passcode",
-				 out->expires_at, NULL, err);
-		if (rc != SH_OK)
-			goto out;
-		t.event = "passcode_sent";
-		t.result = "queued";
-	} else {
-		t.event = "passcode_withheld";
-		t.result = "not_sent";
-	}
-	rc = ledger_record(tx, &t, err);
-	if (rc != SH_OK)
-		goto out;
-	if (!deliver && kind == CONSENT_FOR_PARTY &&
-	    (!strcmp(why, "deceased") || !strcmp(why, "cancelled"))) {
+	} else if (!why[0]) {
+		rc = sms_enqueue(tx, mobile, text, kind, out->expires_at, NULL, err);
+	} else if (ask->kind == CONSENT_FOR_PARTY &&
+		   (!strcmp(why, "deceased") || !strcmp(why, "cancelled"))) {
 		/* Someone is trying to use a dead or cancelled identity. */
 		rc = ledger_fraud_signal(tx, !strcmp(why, "deceased") ? "deceased_attempt"
 								       : "cancelled_attempt",
-					 idn, party_id, out->consent_id,
+					 idn, ask->party_id, out->consent_id,
 					 "{\"stage\":\"consent_request\"}", err);
-		if (rc != SH_OK)
-			goto out;
+	} else {
+		rc = sms_withhold(tx, kind, out->expires_at, err);
 	}
-	out->delivered = deliver;
-	snprintf(out->undelivered_reason, sizeof out->undelivered_reason, "%s", why);
-	if (test_capture)
-		memcpy(out->test_code, code, sizeof code);
+	sodium_memzero(text, sizeof text);
+	return rc;
+}
 
-	char object[48], detail[256];
-	snprintf(object, sizeof object, "consent:%s", out->consent_id);
+static int audit_step(store_tx *tx, const struct audit_actor *actor,
+		      const struct consent_ask *ask, const char *idn, const char *purpose,
+		      const struct consent_issued *out, struct sh_err *err)
+{
+	char object[48];
+	snprintf(object, sizeof object, "consent:%s", out->consent_id[0] ? out->consent_id : "-");
 	json_t *d = json_pack("{s:s, s:I, s:s, s:b, s:s}", "id_number", idn, "party_id",
-			      (json_int_t)party_id, "purpose", purpose, "delivered", deliver,
-			      "reason", why);
+			      (json_int_t)ask->party_id, "purpose", purpose, "delivered",
+			      out->delivered, "reason", out->undelivered_reason);
 	char *ds = d ? json_dumps(d, JSON_COMPACT) : NULL;
 	json_decref(d);
-	snprintf(detail, sizeof detail, "%s", ds ? ds : "{}");
+	if (!ds)
+		return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
+	int rc = audit_append(tx, actor, ask->kind == CONSENT_FOR_LOGIN ? "citizen.login_request"
+								       : "consent.request",
+			      object, ds, err);
 	free(ds);
-	rc = audit_append(tx, actor, kind == CONSENT_FOR_LOGIN ? "citizen.login_request"
-								: "consent.request",
-			  object, detail, err);
+	return rc;
+}
+
+int consent_request(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+		    const struct audit_actor *actor, const struct consent_ask *ask,
+		    struct consent_issued *out, struct sh_err *err)
+{
+	char idn[14], code[CONSENT_CODE_DIGITS + 1] = {0}, mobile[PERSON_MOBILE_MAX];
+	const char *purpose = ask->kind == CONSENT_FOR_LOGIN ? "citizen sign-in" : ask->purpose;
+	const char *why = "";
+	memset(out, 0, sizeof *out);
+	int rc = consent_idnum_clean(ask->id_number, idn, err);
+	if (rc != SH_OK)
+		return rc;
+	if (!purpose_valid(purpose))
+		return sh_err_set(err, SH_EINVAL, "PURPOSE",
+				  "purpose must be 3..100 printable characters");
+
+	rc = recipient_check(tx, idn, &why, mobile, err);
+	if (rc == SH_OK)
+		rc = budgets_spend(tx, cfg, ask, idn, out, err);
+	if (rc != SH_OK)
+		return rc;
+	struct ledger_entry t = {
+		.party_id = ask->party_id,
+		.party_name = ask->kind == CONSENT_FOR_LOGIN ? "(you)" : ask->party_name,
+		.id_number = idn, .purpose = purpose,
+		.type = ask->kind == CONSENT_FOR_LOGIN ? "login" : "consent",
+		.event = "consent_requested", .at = ask->now,
+	};
+	if (out->refused) {
+		/* Nothing is issued; the citizen's record and the audit say so. */
+		struct sh_err e = {0};
+		snprintf(out->undelivered_reason, sizeof out->undelivered_reason, "rate_limited");
+		t.event = "passcode_withheld";
+		t.result = "not_sent";
+		t.reason = "rate_limited";
+		rc = ledger_record(tx, &t, &e);
+		if (rc == SH_OK)
+			rc = audit_step(tx, actor, ask, idn, purpose, out, &e);
+		if (rc != SH_OK)
+			*err = e;
+		return rc;
+	}
+	int deliver = why[0] == '\0';
+	rc = code_issue(tx, kr, cfg, ask, idn, purpose, deliver, code, out, err);
+	if (rc != SH_OK)
+		goto out;
+	t.consent_id = out->consent_id;
+	t.result = deliver ? "ok" : "not_sent";
+	t.reason = deliver ? NULL : why;
+	rc = ledger_record(tx, &t, err);
+	if (rc != SH_OK)
+		goto out;
+	rc = delivery(tx, cfg, ask, idn, purpose, why, mobile, code, out, err);
+	if (rc != SH_OK)
+		goto out;
+	t.event = deliver ? "passcode_sent" : "passcode_withheld";
+	t.result = deliver ? "queued" : "not_sent";
+	rc = ledger_record(tx, &t, err);
+	if (rc != SH_OK)
+		goto out;
+	out->delivered = deliver;
+	snprintf(out->undelivered_reason, sizeof out->undelivered_reason, "%s", why);
+	rc = audit_step(tx, actor, ask, idn, purpose, out, err);
 out:
 	sodium_memzero(code, sizeof code);
-	sodium_memzero(text, sizeof text);
-	free(p);
 	return rc;
 }
 
@@ -238,14 +347,23 @@ struct failures {
 	int64_t consecutive, last_at, locked_at;
 };
 
-static int failures_get(store_tx *tx, const char *idn, struct failures *f, struct sh_err *err)
+/* The counter a consent's failures go to: the citizen's own sign-in
+ * (party 0) has its own, so anonymous callers cannot throttle or lock the
+ * factor for relying parties. */
+static const char *failures_scope(int64_t party_id)
+{
+	return party_id == 0 ? "login" : "party";
+}
+
+static int failures_get(store_tx *tx, const char *idn, const char *scope, struct failures *f,
+			struct sh_err *err)
 {
 	store_stmt *st = NULL;
 	memset(f, 0, sizeof *f);
 	int rc = store_query(tx, &st, err,
 			     "SELECT consecutive, last_failure_at, locked_at FROM otp_failures"
-			     " WHERE id_number = ? FOR UPDATE",
-			     "t", idn);
+			     " WHERE id_number = ? AND scope = ? FOR UPDATE",
+			     "tt", idn, scope);
 	if (rc != SH_OK)
 		return rc;
 	rc = store_step(st, err);
@@ -319,7 +437,8 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 				  "the passcode expired: request a new consent"));
 
 	struct failures f;
-	rc = failures_get(tx, out->id_number, &f, err);
+	const char *scope = failures_scope(party_id);
+	rc = failures_get(tx, out->id_number, scope, &f, err);
 	if (rc != SH_OK)
 		return rc;
 	if (f.locked_at)
@@ -349,8 +468,9 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 					  "this consent was already used"));
 		if (f.consecutive) {
 			rc = store_run(tx, err,
-				       "UPDATE otp_failures SET consecutive = 0 WHERE id_number = ?",
-				       "t", out->id_number);
+				       "UPDATE otp_failures SET consecutive = 0 WHERE id_number = ?"
+				       " AND scope = ?",
+				       "tt", out->id_number, scope);
 			if (rc < 0)
 				return rc;
 		}
@@ -366,12 +486,12 @@ int consent_redeem(store_tx *tx, const struct keyring *kr, const struct consent_
 	f.consecutive++;
 	int lock = f.consecutive >= cfg->person_max_failures;
 	rc = store_run(tx, err,
-		       "INSERT INTO otp_failures(id_number, consecutive, last_failure_at, locked_at)"
-		       " VALUES (?, ?, ?, ?) ON CONFLICT (id_number) DO UPDATE SET"
-		       " consecutive = excluded.consecutive,"
+		       "INSERT INTO otp_failures(id_number, scope, consecutive, last_failure_at,"
+		       " locked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id_number, scope) DO UPDATE"
+		       " SET consecutive = excluded.consecutive,"
 		       " last_failure_at = excluded.last_failure_at,"
 		       " locked_at = excluded.locked_at",
-		       "tiii", out->id_number, f.consecutive, now, lock ? now : (int64_t)0);
+		       "ttiii", out->id_number, scope, f.consecutive, now, lock ? now : (int64_t)0);
 	if (rc < 0)
 		return rc;
 	out->tries_left = tries >= cfg->otp_max_tries ? 0 : (int)(cfg->otp_max_tries - tries);

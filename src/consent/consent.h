@@ -12,7 +12,9 @@
  * expiry (default 5 min, never over 10: NIST SP 800-63B 5.1.3.2), at most
  * otp_max_tries wrong tries per passcode, and per person escalating delays
  * after person_free_failures consecutive failures and a lock of the factor at
- * person_max_failures (<= 100, SP 800-63B 5.2.2). */
+ * person_max_failures (<= 100, SP 800-63B 5.2.2). The per-person counters
+ * are kept apart for relying parties' consents and for the citizen's own
+ * sign-in (party 0), so anonymous sign-in failures never throttle a bank. */
 #ifndef SH_CONSENT_CONSENT_H
 #define SH_CONSENT_CONSENT_H
 
@@ -33,26 +35,50 @@
 enum consent_kind { CONSENT_FOR_PARTY = 0, CONSENT_FOR_LOGIN = 1 };
 
 struct consent_issued {
-	char consent_id[CONSENT_ID_MAX];
+	char consent_id[CONSENT_ID_MAX]; /* "" when refused for a budget */
 	int64_t expires_at;
 	/* Internal, never shown to a party: 1 when an SMS was queued. */
 	int delivered;
 	/* Internal: why nothing was sent ("unknown", "no_mobile", "deceased",
-	 * "cancelled") or "" when delivered. */
+	 * "cancelled") or "" when delivered; "rate_limited" with refused. */
 	char undelivered_reason[16];
-	/* Tests only (never serialized): the passcode, when test_capture is set. */
-	char test_code[CONSENT_CODE_DIGITS + 1];
+	/* 1: a budget was spent; no consent was made, err holds the refusal
+	 * (SH_ETHROTTLE) and retry_after when the window renews. Budgets count
+	 * alike for every number, so this tells nothing about the number. */
+	int refused;
+	int64_t retry_after;
 };
 
-/* Runs inside tx. id_number: 13 digits, dashes allowed. purpose: 3..100
- * bytes of printable text. party_name: shown in the SMS (ignored for
- * logins). Errors: SH_EINVAL ID_NUMBER / PURPOSE. Set test_capture to copy
- * the passcode into out->test_code (tests and benchmarks only). */
+/* What is asked (consent_request's input). */
+struct consent_ask {
+	enum consent_kind kind;
+	int64_t party_id;        /* 0 for a citizen signing in */
+	const char *party_name;  /* shown in the SMS (ignored for logins) */
+	const char *id_number;   /* 13 digits, dashes allowed */
+	const char *purpose;     /* 3..100 printable bytes (ignored for logins) */
+	const char *source_addr; /* the caller's address: the sign-in budget */
+	int64_t now;
+};
+
+/* Runs inside tx, in steps: input, recipient check, budgets, code issue,
+ * delivery (or its withheld twin), ledger, audit. Every number takes the
+ * same steps with the same statements (docs/decisions.md D5, D17).
+ * Errors: SH_EINVAL ID_NUMBER / PURPOSE (roll back). SH_OK means commit;
+ * out->refused then says a budget was spent and err holds the refusal:
+ *   SH_ETHROTTLE PARTY_RATE_LIMITED    the party's consents this window
+ *   SH_ETHROTTLE CONSENT_RATE_LIMITED  consents for this number this window
+ *   SH_ETHROTTLE ADDRESS_RATE_LIMITED  sign-ins from this address
+ *   SH_ETHROTTLE LOGIN_RATE_LIMITED    sign-ins for this number
+ * The caller's own budget (party, address) is checked first and counts a
+ * refused request; the number's budget counts only requests that pass it.
+ * The passcode itself leaves this function only inside the queued SMS. */
 int consent_request(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
-		    const struct audit_actor *actor, enum consent_kind kind, int64_t party_id,
-		    const char *party_name, const char *id_number, const char *purpose,
-		    int64_t now, int test_capture, struct consent_issued *out, struct sh_err *err)
+		    const struct audit_actor *actor, const struct consent_ask *ask,
+		    struct consent_issued *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
+
+/* Budgets are counted in fixed windows of this many seconds. */
+#define CONSENT_BUDGET_WINDOW 600
 
 struct consent_redeemed {
 	int ok;                      /* 1: the passcode was right and is now used */
@@ -92,7 +118,9 @@ int consent_peek(store_tx *tx, int64_t party_id, const char *consent_id, char id
  * which case applies (docs/consent.md). Caller owns the result. */
 json_t *consent_answer_json(const struct consent_issued *c, const struct consent_config *cfg);
 
-/* Clear a locked factor (an officer, after checking the citizen in person). */
+/* Clear a locked factor, for relying parties' consents and for the
+ * citizen's own sign-in (an admin or a union council registrar, after
+ * checking the citizen in person: the route's roles). */
 int consent_factor_unlock(store_tx *tx, const struct audit_actor *actor, const char *id_number,
 			  struct sh_err *err) __attribute__((warn_unused_result));
 

@@ -259,23 +259,22 @@ static int nonces_prune_job(store_tx *tx, void *ctx, struct sh_err *err)
 	return p->removed < 0 ? p->removed : SH_OK;
 }
 
-int party_nonces_prune(store *db, int64_t now, struct sh_err *err)
+int party_nonces_prune(store *db, int clock_skew_seconds, int64_t now, struct sh_err *err)
 {
 	/* A timestamp older than twice the window cannot pass the check, nor
 	 * be a bucket away from one that can. */
-	struct nonce_prune p = {.dead_below = nonce_bucket(
-					now - 2 * (int64_t)consent_config_env()->clock_skew_seconds)};
+	struct nonce_prune p = {.dead_below = nonce_bucket(now - 2 * (int64_t)clock_skew_seconds)};
 	int rc = store_write(db, nonces_prune_job, &p, err);
 	return rc != SH_OK ? rc : p.removed;
 }
 
-int party_authenticate(store *db, const struct keyring *kr, const char *method,
-		       const char *path, const char *key_id, const char *timestamp,
-		       const char *nonce, const char *signature, const void *body, size_t len,
-		       int64_t now, struct principal *out, struct sh_err *err)
+int party_authenticate(store *db, const struct keyring *kr, const struct consent_config *cfg,
+		       const char *method, const char *path, const char *key_id,
+		       const char *timestamp, const char *nonce, const char *signature,
+		       const void *body, size_t len, int64_t now, struct principal *out,
+		       struct sh_err *err)
 {
 	static atomic_uint calls;
-	const struct consent_config *cfg = consent_config_env();
 	if (!key_id || !timestamp || !nonce || !signature)
 		return sh_err_set(err, SH_EUNAUTH, "PARTY_AUTH_MISSING",
 				  "X-Party-Key, X-Timestamp, X-Nonce and X-Signature are required");
@@ -324,7 +323,7 @@ int party_authenticate(store *db, const struct keyring *kr, const char *method,
 	 * for 212 ms after a pause in traffic). */
 	if ((atomic_fetch_add(&calls, 1) % PARTY_NONCE_PRUNE_EVERY) == 0) {
 		struct sh_err perr = {0};
-		(void)party_nonces_prune(db, now, &perr);
+		(void)party_nonces_prune(db, cfg->clock_skew_seconds, now, &perr);
 	}
 	memset(out, 0, sizeof *out);
 	out->kind = PRINCIPAL_PARTY;

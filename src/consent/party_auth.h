@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "consent/config.h"
 #include "crypto/keyring.h"
 #include "auth/principal.h"
 #include "lib/err.h"
@@ -41,11 +42,13 @@ void party_signature(const char *secret, const char *method, const char *path,
  * party_nonce_record in its own write transaction, so that the nonce and
  * the request's effects commit together (one write instead of two), and
  * only after the signature checked, so a forger cannot burn a party's
- * nonces. Uses the default config's clock skew (300 s). */
-int party_authenticate(store *db, const struct keyring *kr, const char *method,
-		       const char *path, const char *key_id, const char *timestamp,
-		       const char *nonce, const char *signature, const void *body, size_t len,
-		       int64_t now, struct principal *out, struct sh_err *err)
+ * nonces. The window is cfg->clock_skew_seconds (passed by the caller:
+ * no global configuration is read here). */
+int party_authenticate(store *db, const struct keyring *kr, const struct consent_config *cfg,
+		       const char *method, const char *path, const char *key_id,
+		       const char *timestamp, const char *nonce, const char *signature,
+		       const void *body, size_t len, int64_t now, struct principal *out,
+		       struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* Record a party's nonce in tx, filed under the request's signed timestamp
@@ -74,6 +77,6 @@ void party_keys_changed(void);
 #define PARTY_NONCE_BUCKET_SECONDS 600 /* consent migration 4 files old rows at 600 too */
 #define PARTY_NONCE_PRUNE_EVERY 256
 #define PARTY_NONCE_PRUNE_BATCH 1024
-int party_nonces_prune(store *db, int64_t now, struct sh_err *err);
+int party_nonces_prune(store *db, int clock_skew_seconds, int64_t now, struct sh_err *err);
 
 #endif

@@ -8,6 +8,7 @@
 static const char *const attr_names[] = {
 	"name_en", "name_ur", "father_name_en", "father_name_ur", "dob",
 	"gender", "address", "place_of_birth", "citizenship", "marital_status",
+	"life_status",
 };
 static const struct bitnames attrs = {attr_names, sizeof attr_names / sizeof attr_names[0]};
 

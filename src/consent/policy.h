@@ -21,8 +21,12 @@ enum kyc_attr {
 	KA_PLACE_OF_BIRTH = 1u << 7,
 	KA_CITIZENSHIP = 1u << 8,
 	KA_MARITAL_STATUS = 1u << 9,
+	/* Life status (alive, deceased, cancelled): in a KYC answer, and the
+	 * one policy under which a verification that passed its passcode says
+	 * IDENTITY_DECEASED / IDENTITY_CANCELLED (docs/security.md). */
+	KA_LIFE_STATUS = 1u << 10,
 };
-#define KA_ALL 0x3FFu
+#define KA_ALL 0x7FFu
 
 /* Bit <-> name ("father_name_en", ...); 0 / NULL when unknown. */
 unsigned policy_attr_parse(const char *name);

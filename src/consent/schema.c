@@ -96,6 +96,32 @@ static const struct store_migration consent_migrations[] = {
 	 " SELECT bucket, party_id, nonce, seen_at FROM party_nonces;"
 	 "DROP TABLE party_nonces;"
 	 "ALTER TABLE party_nonces_keyed RENAME TO party_nonces;"},
+	/* Passcode SMS budgets (consent.h): one counter per (window, scope,
+	 * subject), the window first so that old windows are one range of the
+	 * key to delete. scope: person | party | login | addr. */
+	{6, "passcode SMS budgets",
+	 "CREATE TABLE consent_budgets ("
+	 " bucket BIGINT NOT NULL,"
+	 " scope TEXT NOT NULL,"
+	 " subject TEXT NOT NULL,"
+	 " used BIGINT NOT NULL,"
+	 " PRIMARY KEY (bucket, scope, subject)){{WITHOUT_ROWID}};"},
+	/* Failure counters per (person, factor use): a citizen's own sign-in
+	 * ('login', anonymous callers) no longer shares the counter that
+	 * throttles and locks relying parties' verifications ('party'). */
+	{7, "passcode failures per person and use",
+	 "CREATE TABLE otp_failures_scoped ("
+	 " id_number TEXT NOT NULL,"
+	 " scope TEXT NOT NULL,"
+	 " consecutive BIGINT NOT NULL DEFAULT 0,"
+	 " last_failure_at BIGINT NOT NULL DEFAULT 0,"
+	 " locked_at BIGINT NOT NULL DEFAULT 0,"
+	 " PRIMARY KEY (id_number, scope));"
+	 "INSERT INTO otp_failures_scoped (id_number, scope, consecutive, last_failure_at,"
+	 " locked_at) SELECT id_number, 'party', consecutive, last_failure_at, locked_at"
+	 " FROM otp_failures;"
+	 "DROP TABLE otp_failures;"
+	 "ALTER TABLE otp_failures_scoped RENAME TO otp_failures;"},
 };
 
 int consent_migrate(store *db, struct sh_err *err)

@@ -39,6 +39,20 @@ int sms_number_normalize(const char *in, char *out, size_t n, struct sh_err *err
 	return w > 0 && (size_t)w < n ? SH_OK : sh_err_set(err, SH_EINVAL, "SMS_FROM", "too long");
 }
 
+/* The status in Urdu, for the Urdu line of the reply. */
+static const char *status_name_ur(enum person_status s)
+{
+	switch (s) {
+	case PERSON_ALIVE:
+		return "زندہ";
+	case PERSON_DECEASED:
+		return "وفات یافتہ";
+	case PERSON_CANCELLED:
+		return "منسوخ";
+	}
+	return "نامعلوم";
+}
+
 static int default_status(store_tx *tx, const char *from, const char *query, char *reply,
 			  size_t n, struct sh_err *err)
 {
@@ -54,7 +68,7 @@ static int default_status(store_tx *tx, const char *from, const char *query, cha
 			snprintf(reply, n, "Shanakht: identity %.5s-%.7s-%.1s is %s.\n"
 					   "شناخت: شناختی نمبر کی حیثیت: %s",
 				 idn, idn + 5, idn + 12, person_status_name(p->status),
-				 person_status_name(p->status));
+				 status_name_ur(p->status));
 		else
 			snprintf(reply, n, "Shanakht: no status can be sent for %s to this mobile.\n"
 					   "شناخت: اس موبائل پر اس نمبر کی حیثیت نہیں بھیجی جا سکتی۔",
@@ -114,8 +128,7 @@ static int reply(store_tx *tx, const char *to, const char *text, int64_t expires
 
 static int do_register(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
 		       const struct audit_actor *actor, const char *from, const char *idn,
-		       int64_t now, int capture, struct sms_inbound_result *out,
-		       struct sh_err *err)
+		       int64_t now, struct sms_inbound_result *out, struct sh_err *err)
 {
 	char text[SMS_TEXT_MAX];
 	struct person *p = malloc(sizeof *p);
@@ -206,9 +219,8 @@ static int do_register(store_tx *tx, const struct keyring *kr, const struct cons
 	rc = reply(tx, from, text, expires, err);
 	if (rc != SH_OK)
 		goto out;
-	if (capture)
-		snprintf(out->test_code, sizeof out->test_code, "%s", code);
 	sodium_memzero(code, sizeof code);
+	sodium_memzero(text, sizeof text);
 	snprintf(out->action, sizeof out->action, "register_pending");
 	char object[32];
 	snprintf(object, sizeof object, "person:%s", idn);
@@ -306,7 +318,7 @@ static int do_confirm(store_tx *tx, const struct keyring *kr, const struct conse
 
 int sms_inbound_handle(store *db, const struct keyring *kr, const struct consent_config *cfg,
 		       const char *from_raw, const char *to, const char *text, int64_t now,
-		       int test_capture, struct sms_inbound_result *out, struct sh_err *err)
+		       struct sms_inbound_result *out, struct sh_err *err)
 {
 	char from[PERSON_MOBILE_MAX], body[200], reply_text[SMS_TEXT_MAX], idn[14];
 	memset(out, 0, sizeof *out);
@@ -343,7 +355,7 @@ int sms_inbound_handle(store *db, const struct keyring *kr, const struct consent
 		if (six)
 			rc = do_confirm(tx, kr, cfg, &actor, from, word, now, out, err);
 		else if (consent_idnum_clean(word, idn, &e) == SH_OK)
-			rc = do_register(tx, kr, cfg, &actor, from, idn, now, test_capture, out, err);
+			rc = do_register(tx, kr, cfg, &actor, from, idn, now, out, err);
 		else {
 			snprintf(out->action, sizeof out->action, "help");
 			snprintf(reply_text, sizeof reply_text, HELP, cfg->reg_short_code,

@@ -31,7 +31,6 @@ struct sms_inbound_result {
 	 * "register_limit", "register_unknown", "confirmed", "confirm_wrong",
 	 * "confirm_none", "help", "status". */
 	char action[24];
-	char test_code[8]; /* tests only: the confirmation passcode sent */
 };
 
 /* Handle one inbound SMS in its own write transaction. from: the sender
@@ -39,7 +38,7 @@ struct sms_inbound_result {
  * to: the short code it was sent to. */
 int sms_inbound_handle(store *db, const struct keyring *kr, const struct consent_config *cfg,
 		       const char *from, const char *to, const char *text, int64_t now,
-		       int test_capture, struct sms_inbound_result *out, struct sh_err *err)
+		       struct sms_inbound_result *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* "03001234567", "923001234567", "+92 300 1234567" -> "+923001234567".

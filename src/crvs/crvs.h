@@ -11,10 +11,11 @@
  *
  * Every rule breach is SH_ERULE (HTTP 422) with a stable code; docs/crvs.md
  * lists them. Every function that takes a `struct crvs_ctx` runs one
- * transaction of its own. */
+ * transaction of its own, or the caller's (crvs_ctx.tx). */
 #ifndef SH_CRVS_CRVS_H
 #define SH_CRVS_CRVS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "audit/audit.h"
@@ -34,6 +35,10 @@ struct crvs_ctx {
 	unsigned role_bit;         /* the actor's ROLE_* (auth/roles.h) */
 	const char *council_code;  /* the actor's council ("" / NULL for none) */
 	struct sh_date today;
+	/* NULL: each call runs a transaction of its own. Set: calls run inside
+	 * this one and never commit or roll it back; after an error the caller
+	 * must roll it back (a failed call may have written part of its work). */
+	store_tx *tx;
 };
 
 enum crvs_kind { CRVS_BIRTH = 1, CRVS_DEATH, CRVS_MARRIAGE, CRVS_DIVORCE };
@@ -49,7 +54,10 @@ int crvs_divorce_type_parse(const char *s);
 /* Schema (module "crvs") and the rule configuration seed. */
 int crvs_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_result));
 
-/* ---- configuration of rules (table crvs_settings / crvs_min_age) ---- */
+/* ---- configuration of rules: defaults in crvs_rules.c, overrides in the
+ * tables crvs_settings / crvs_min_age ---- */
+#define CRVS_BIRTH_ORDER_MIN 1
+#define CRVS_BIRTH_ORDER_MAX 9
 struct crvs_rules {
 	int late_days;         /* registration later than this is flagged, needs a reason */
 	int talaq_wait_days;   /* MFLO 1961 s.7(3): 90 days after notice */
@@ -64,6 +72,9 @@ int crvs_min_age_get(store_tx *tx, const char *province, enum person_gender g, i
 		     struct sh_err *err) __attribute__((warn_unused_result));
 int crvs_min_age_set(const struct crvs_ctx *c, const char *province, int male, int female,
 		     struct sh_err *err) __attribute__((warn_unused_result));
+/* The provinces with a default minimum age: i in 0..crvs_min_age_provinces()-1. */
+size_t crvs_min_age_provinces(void);
+const char *crvs_min_age_province(size_t i);
 
 /* ---- submissions ---- */
 struct crvs_birth_notice {
@@ -75,7 +86,8 @@ struct crvs_birth_notice {
 	char place[CRVS_TEXT_MAX];
 	char facility[CRVS_TEXT_MAX];     /* required from a health facility */
 	int weight_grams;                 /* 0 when unknown */
-	int birth_order;                  /* 1 for a single birth; 1, 2, .. for multiples */
+	int birth_order;                  /* 1 for a single birth; 1, 2, .. for multiples
+					     (CRVS_BIRTH_ORDER_MIN..MAX) */
 	char council_code[32];            /* council where the birth happened */
 	char late_reason[CRVS_TEXT_MAX];
 	char documents[CRVS_TEXT_MAX];    /* self-declaration: supporting documents */
@@ -165,10 +177,17 @@ struct crvs_event {
 	char reject_reason[CRVS_TEXT_MAX];
 	char person_id[CRVS_IDNUM_MAX];
 	char reg_no[32];
+	char council_a[32], council_b[32]; /* the parties' councils, "" when none */
 	char *details;
 };
 void crvs_event_free(struct crvs_event *e);
 int crvs_event_get(store_tx *tx, int64_t id, struct crvs_event *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* May c read event e? An administrator reads any; a council registrar the
+ * events of its jurisdiction (where it happened or a party's council, as
+ * its pending list: SH_EFORBIDDEN WRONG_COUNCIL); a feeder the events it
+ * submitted (SH_EFORBIDDEN NOT_SUBMITTER). */
+int crvs_event_visible(const struct crvs_ctx *c, const struct crvs_event *e, struct sh_err *err)
 	__attribute__((warn_unused_result));
 /* Pending events the council may decide (event council or a person's
  * council), oldest first; fn returns nonzero to stop. The event passed to fn
@@ -220,9 +239,11 @@ int crvs_marriages_of(store_tx *tx, const char *person_id,
 /* Revoke a talaq before it takes effect (MFLO 1961 s.7(4)). */
 int crvs_talaq_revoke(const struct crvs_ctx *c, int64_t divorce_id, struct sh_err *err)
 	__attribute__((warn_unused_result));
-/* Give effect to every talaq whose waiting period ended on or before
- * `today`, inside tx (called by every marriage and divorce operation, and by
- * readers that depend on marital status). Returns how many took effect. */
+/* Record the effect of every talaq whose waiting period ended on or before
+ * `today`, inside tx (called by every civil registration write). Readers
+ * need not call it: the registers (crvs_marriage_get, crvs_divorce_get,
+ * crvs_marriages_of) and the parties' marital status (person_get) already
+ * show a talaq's effect from its date. Returns how many were recorded. */
 int crvs_talaq_settle(store_tx *tx, const struct audit_actor *actor, struct sh_date today,
 		      struct sh_err *err) __attribute__((warn_unused_result));
 

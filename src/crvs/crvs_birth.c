@@ -1,6 +1,7 @@
 /* crvs_birth.c — birth notifications (health facility or self-declaration
  * at the council counter) and their registration, which creates the child
  * in the registry with a new identity number linked to mother and father. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -149,14 +150,21 @@ int crvs_notify_birth(const struct crvs_ctx *c, const struct crvs_birth_notice *
 	json_decref(d);
 	out->late = late;
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_birth_register(store_tx *tx, const struct crvs_ctx *c, const struct crvs_event *e,
 			const struct crvs_registration *r, struct crvs_outcome *out,
 			struct sh_err *err)
 {
+	/* a failed allocation inside jansson can look like bad JSON, or
+	 * even parse to wrong values: ENOMEM tells (allocation sweep, 14.5) */
+	errno = 0;
 	json_t *o = json_loads(e->details, 0, NULL);
+	if (errno == ENOMEM) {
+		json_decref(o);
+		return sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory reading the notice");
+	}
 	if (!o)
 		return sh_err_set(err, SH_EINTERNAL, "EVENT_DETAILS", "stored notice is not JSON");
 	struct crvs_birth_notice n;

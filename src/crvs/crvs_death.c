@@ -91,7 +91,7 @@ int crvs_notify_death(const struct crvs_ctx *c, const struct crvs_death_notice *
 	json_decref(d);
 	out->late = late;
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 struct live {
@@ -149,7 +149,8 @@ int crvs_death_register(store_tx *tx, const struct crvs_ctx *c, const struct crv
 		const char *spouse = strcmp(m.husband_id, p.id_number) ? m.husband_id : m.wife_id;
 		enum person_marital ms;
 		if ((rc = crvs_marital_after(tx, spouse, m.id, MARITAL_WIDOWED, &ms, err)) ||
-		    (rc = crvs_set_marital(tx, c, spouse, ms, reason, err)))
+		    (rc = crvs_set_marital(tx, c, spouse, ms, reason, err)) ||
+		    (rc = crvs_marital_sync(tx, c, spouse, reason, err)))
 			return rc;
 	}
 	return SH_OK;

@@ -110,27 +110,7 @@ int crvs_submit_divorce(const struct crvs_ctx *c, const struct crvs_divorce_noti
 	rc = crvs_event_insert(tx, c, &e, &out->event_id, err);
 	json_decref(d);
 out:
-	return crvs_tx_end(tx, rc, err);
-}
-
-/* End marriage m as divorced on `on`; each party is divorced unless
- * married to someone else too. */
-static int dissolve(store_tx *tx, const struct crvs_ctx *c, const struct crvs_marriage *m,
-		    const char *on, const char *reason, struct sh_err *err)
-{
-	int rc = store_run(tx, err,
-			   "UPDATE crvs_marriages SET status = 'divorced', ended_on = ? WHERE id = ?",
-			   "ti", on, m->id);
-	if (rc < 0)
-		return rc;
-	const char *ids[2] = {m->husband_id, m->wife_id};
-	for (int i = 0; i < 2; i++) {
-		enum person_marital ms;
-		if ((rc = crvs_marital_after(tx, ids[i], m->id, MARITAL_DIVORCED, &ms, err)) ||
-		    (rc = crvs_set_marital(tx, c, ids[i], ms, reason, err)))
-			return rc;
-	}
-	return SH_OK;
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_divorce_register(store_tx *tx, const struct crvs_ctx *c, const struct crvs_event *e,
@@ -177,131 +157,14 @@ int crvs_divorce_register(store_tx *tx, const struct crvs_ctx *c, const struct c
 	char reason[96];
 	snprintf(reason, sizeof reason, "divorce registration %s", out->reg_no);
 	if (now_effective)
-		return dissolve(tx, c, &m, effective, reason, err);
+		return crvs_talaq_dissolve(tx, c, &m, effective, reason, err);
 	rc = store_run(tx, err, "UPDATE crvs_marriages SET status = 'talaq_pending' WHERE id = ?",
 		       "i", m.id);
-	return rc < 0 ? rc : SH_OK;
-}
-
-#define DIVORCE_COLS                                                                       \
-	"d.id, d.event_id, d.marriage_id, d.dtype, m.husband_id, m.wife_id, d.notice_date,"   \
-	" d.effective_date, d.status, COALESCE(d.decree_ref, ''), d.reg_no, d.council_code"
-
-static void divorce_row(store_stmt *st, void *out)
-{
-	struct crvs_divorce *d = out;
-	memset(d, 0, sizeof *d);
-	d->id = store_col_int(st, 0);
-	d->event_id = store_col_int(st, 1);
-	d->marriage_id = store_col_int(st, 2);
-	int t = crvs_divorce_type_parse(store_col_text(st, 3));
-	d->type = t < 0 ? DIVORCE_DECREE : (enum crvs_divorce_type)t;
-	snprintf(d->husband_id, sizeof d->husband_id, "%s", store_col_text(st, 4));
-	snprintf(d->wife_id, sizeof d->wife_id, "%s", store_col_text(st, 5));
-	snprintf(d->notice_date, sizeof d->notice_date, "%s", store_col_text(st, 6));
-	snprintf(d->effective_date, sizeof d->effective_date, "%s", store_col_text(st, 7));
-	snprintf(d->status, sizeof d->status, "%s", store_col_text(st, 8));
-	snprintf(d->decree_ref, sizeof d->decree_ref, "%s", store_col_text(st, 9));
-	snprintf(d->reg_no, sizeof d->reg_no, "%s", store_col_text(st, 10));
-	snprintf(d->council_code, sizeof d->council_code, "%s", store_col_text(st, 11));
-}
-
-static const struct crvs_record_kind divorce_record = {
-	.by_id = "SELECT " DIVORCE_COLS " FROM crvs_divorces d JOIN crvs_marriages m"
-		 " ON m.id = d.marriage_id WHERE d.id = ?",
-	.id_by_reg_no = "SELECT id FROM crvs_divorces WHERE reg_no = ?",
-	.row = divorce_row,
-	.missing = "DIVORCE_NOT_FOUND",
-	.what = "divorce",
-};
-
-int crvs_divorce_get(store_tx *tx, int64_t id, struct crvs_divorce *out, struct sh_err *err)
-{
-	return crvs_record_get(tx, &divorce_record, id, out, err);
-}
-
-int crvs_divorce_by_reg(store_tx *tx, const char *reg_no, struct crvs_divorce *out,
-			struct sh_err *err)
-{
-	return crvs_record_by_reg(tx, &divorce_record, reg_no, out, err);
-}
-
-int crvs_talaq_revoke(const struct crvs_ctx *c, int64_t divorce_id, struct sh_err *err)
-{
-	store_tx *tx;
-	int rc = crvs_tx_begin(c, &tx, err);
-	if (rc)
-		return rc;
-	struct crvs_divorce d;
-	if ((rc = crvs_talaq_settle(tx, c->actor, crvs_today(c), err)) < 0 ||
-	    (rc = crvs_divorce_get(tx, divorce_id, &d, err)))
-		goto out;
-	if (d.type != DIVORCE_TALAQ) {
-		rc = sh_err_set(err, SH_ERULE, "NOT_REVOCABLE", "only a talaq can be revoked");
-		goto out;
-	}
-	if (strcmp(d.status, "pending_effect") != 0) {
-		rc = sh_err_set(err, SH_ERULE, "TALAQ_ALREADY_EFFECTIVE",
-				"the talaq is %s since %s and can no longer be revoked", d.status,
-				d.effective_date);
-		goto out;
-	}
-	rc = store_run(tx, err,
-		       "UPDATE crvs_divorces SET status = 'revoked', revoked_at = ? WHERE id = ?",
-		       "ii", sh_now(), d.id);
-	if (rc >= 0)
-		rc = store_run(tx, err,
-			       "UPDATE crvs_marriages SET status = 'active' WHERE id = ? AND"
-			       " status = 'talaq_pending'",
-			       "i", d.marriage_id);
-	if (rc >= 0) {
-		char object[48];
-		snprintf(object, sizeof object, "crvs_divorce:%lld", (long long)d.id);
-		rc = crvs_audit(tx, c, "crvs.talaq.revoke", object, NULL, err);
-	}
-out:
-	return crvs_tx_end(tx, rc, err);
-}
-
-int crvs_talaq_settle(store_tx *tx, const struct audit_actor *actor, struct sh_date today,
-		      struct sh_err *err)
-{
-	char day[11];
-	crvs_date_str(today, day);
-	int64_t due[64];
-	int n = 0;
-	store_stmt *st;
-	int rc = store_query(tx, &st, err,
-			     "SELECT id FROM crvs_divorces WHERE status = 'pending_effect' AND"
-			     " effective_date <= ? ORDER BY id LIMIT 64",
-			     "t", day);
-	if (rc)
-		return rc;
-	while (n < 64 && (rc = store_step(st, err)) == STORE_ROW)
-		due[n++] = store_col_int(st, 0);
-	store_finalize(st);
 	if (rc < 0)
 		return rc;
-	struct audit_actor system = {.kind = "system", .name = "system"};
-	struct crvs_ctx c = {.actor = actor ? actor : &system, .today = today};
-	for (int i = 0; i < n; i++) {
-		struct crvs_divorce d;
-		struct crvs_marriage m;
-		if ((rc = crvs_divorce_get(tx, due[i], &d, err)) ||
-		    (rc = crvs_marriage_get(tx, d.marriage_id, &m, err)))
-			return rc;
-		rc = store_run(tx, err, "UPDATE crvs_divorces SET status = 'effective' WHERE id = ?",
-			       "i", d.id);
-		if (rc < 0)
-			return rc;
-		char reason[96], object[48];
-		snprintf(reason, sizeof reason, "talaq %s took effect", d.reg_no);
-		snprintf(object, sizeof object, "crvs_divorce:%lld", (long long)d.id);
-		if (m.status == MARRIAGE_TALAQ_PENDING &&
-		    (rc = dissolve(tx, &c, &m, d.effective_date, reason, err)))
-			return rc;
-		if ((rc = crvs_audit(tx, &c, "crvs.talaq.effective", object, NULL, err)))
-			return rc;
-	}
-	return n;
+	/* The parties' marital status changes on the date of effect, by itself
+	 * (a scheduled change in the registry, applied by every read). */
+	if ((rc = crvs_marital_sync(tx, c, m.husband_id, reason, err)))
+		return rc;
+	return crvs_marital_sync(tx, c, m.wife_id, reason, err);
 }

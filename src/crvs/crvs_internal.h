@@ -8,10 +8,11 @@
 #include "crvs/crvs.h"
 #include "registry/address.h"
 
-/* Begin a write transaction for c. */
+/* Begin a write transaction for c (or take c->tx). */
 int crvs_tx_begin(const struct crvs_ctx *c, store_tx **tx, struct sh_err *err);
-/* Commit when rc is SH_OK, else roll back; returns the final status. */
-int crvs_tx_end(store_tx *tx, int rc, struct sh_err *err);
+/* Commit when rc is SH_OK, else roll back; returns the final status. With
+ * c->tx, neither: the caller ends its own transaction. */
+int crvs_tx_end(const struct crvs_ctx *c, store_tx *tx, int rc, struct sh_err *err);
 
 void crvs_date_str(struct sh_date d, char out[11]);
 /* The council, with its province; SH_ERULE UNKNOWN_COUNCIL when absent. */
@@ -104,6 +105,25 @@ int crvs_record_by_reg(store_tx *tx, const struct crvs_record_kind *k, const cha
  * event: a row is SH_ERULE `code`, "<what> as event <id>". Finalizes st. */
 int crvs_refuse_duplicate(store_stmt *st, const char *code, const char *what,
 			  struct sh_err *err);
+
+/* Who acts, as the event register records it ("system" for none). */
+const char *crvs_actor_name(const struct crvs_ctx *c);
+/* Audit action "crvs.<kind>.<verb>" on object "crvs_event:<id>"; takes
+ * detail (may be NULL). */
+int crvs_event_audit(store_tx *tx, const struct crvs_ctx *c, int64_t id, enum crvs_kind kind,
+		     const char *verb, json_t *detail, struct sh_err *err);
+/* A marriage as stored, without the read-time effect of a due talaq. */
+int crvs_marriage_stored(store_tx *tx, int64_t id, struct crvs_marriage *out,
+			 struct sh_err *err);
+/* End marriage m as divorced on `on` (crvs_talaq.c); each party is
+ * divorced unless married to someone else too. */
+int crvs_talaq_dissolve(store_tx *tx, const struct crvs_ctx *c, const struct crvs_marriage *m,
+			const char *on, const char *reason, struct sh_err *err);
+/* Schedule in the registry the change of id's marital status that its
+ * pending talaqs will make (divorced on the last date of effect when every
+ * live marriage is ending), or cancel it when none will. */
+int crvs_marital_sync(store_tx *tx, const struct crvs_ctx *c, const char *id, const char *reason,
+		      struct sh_err *err);
 
 /* Set a person's marital status (reason recorded in the registry). */
 int crvs_set_marital(store_tx *tx, const struct crvs_ctx *c, const char *id,

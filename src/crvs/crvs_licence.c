@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/roles.h"
+#include "auth/users.h"
 #include "crvs/crvs_internal.h"
 
 static void licence_row(store_stmt *st, struct crvs_licence *l)
@@ -33,8 +34,31 @@ int crvs_licence_grant(const struct crvs_ctx *c, const char *username, const cha
 	if (rc)
 		return rc;
 	struct address_council place;
+	struct auth_user holder;
 	if ((rc = crvs_council(tx, council, &place, err)))
 		goto out;
+	/* A licence is for an operator of the nikah registrar role (not a
+	 * health notifier or anyone else), and of this council when the
+	 * account names one. */
+	rc = auth_user_get(tx, username, &holder, err);
+	if (rc == SH_ENOTFOUND) {
+		rc = sh_err_set(err, SH_ERULE, "USER_NOT_FOUND", "no operator %s", username);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if (role_from_name(holder.role) != ROLE_NIKAH_REGISTRAR) {
+		rc = sh_err_set(err, SH_ERULE, "NOT_NIKAH_REGISTRAR",
+				"%s has the role %s; only a nikah_registrar can be licensed",
+				username, holder.role);
+		goto out;
+	}
+	if (holder.council_code[0] && strcmp(holder.council_code, council) != 0) {
+		rc = sh_err_set(err, SH_ERULE, "WRONG_COUNCIL",
+				"%s belongs to council %s, not %s", username, holder.council_code,
+				council);
+		goto out;
+	}
 	store_stmt *st;
 	rc = store_query(tx, &st, err,
 			 "INSERT INTO crvs_licences(licence_no, username, council_code, status,"
@@ -67,7 +91,7 @@ int crvs_licence_grant(const struct crvs_ctx *c, const char *username, const cha
 	rc = crvs_audit(tx, c, "crvs.licence.grant", object, d, err);
 	json_decref(d);
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_licence_suspend(const struct crvs_ctx *c, const char *licence_no, const char *reason,
@@ -115,7 +139,7 @@ int crvs_licence_suspend(const struct crvs_ctx *c, const char *licence_no, const
 	rc = crvs_audit(tx, c, "crvs.licence.suspend", object, d, err);
 	json_decref(d);
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_licence_check(store_tx *tx, const char *username, struct crvs_licence *out,

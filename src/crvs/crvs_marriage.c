@@ -157,8 +157,16 @@ int crvs_submit_marriage(const struct crvs_ctx *c, const struct crvs_marriage_no
 	int late = 0;
 	struct person h, w;
 	struct crvs_licence lic;
-	if ((rc = crvs_licence_check(tx, c->actor ? c->actor->name : "", &lic, err)) ||
-	    (rc = crvs_talaq_settle(tx, c->actor, crvs_today(c), err)) < 0 ||
+	if ((rc = crvs_licence_check(tx, c->actor ? c->actor->name : "", &lic, err)))
+		goto out;
+	/* A licence is for its own council: the marriage is registered there. */
+	if (strcmp(lic.council_code, n->council_code) != 0) {
+		rc = sh_err_set(err, SH_EFORBIDDEN, "LICENCE_WRONG_COUNCIL",
+				"licence %s is for council %s, not %s", lic.licence_no,
+				lic.council_code, n->council_code[0] ? n->council_code : "(none)");
+		goto out;
+	}
+	if ((rc = crvs_talaq_settle(tx, c->actor, crvs_today(c), err)) < 0 ||
 	    (rc = crvs_marriage_rules(tx, c, n, 0, err)) ||
 	    (rc = crvs_check_late(tx, c, n->date, n->late_reason, &late, err)) ||
 	    (rc = person_get(tx, n->husband_id, &h, err)) ||
@@ -180,7 +188,7 @@ int crvs_submit_marriage(const struct crvs_ctx *c, const struct crvs_marriage_no
 	json_decref(d);
 	out->late = late;
 out:
-	return crvs_tx_end(tx, rc, err);
+	return crvs_tx_end(c, tx, rc, err);
 }
 
 int crvs_marriage_register(store_tx *tx, const struct crvs_ctx *c, const struct crvs_event *e,
@@ -220,106 +228,9 @@ int crvs_marriage_register(store_tx *tx, const struct crvs_ctx *c, const struct 
 	char reason[96];
 	snprintf(reason, sizeof reason, "marriage registration %s", out->reg_no);
 	if ((rc = crvs_set_marital(tx, c, h.id_number, MARITAL_MARRIED, reason, err)) ||
-	    (rc = crvs_set_marital(tx, c, w.id_number, MARITAL_MARRIED, reason, err)))
+	    (rc = crvs_set_marital(tx, c, w.id_number, MARITAL_MARRIED, reason, err)) ||
+	    (rc = crvs_marital_sync(tx, c, h.id_number, reason, err)) ||
+	    (rc = crvs_marital_sync(tx, c, w.id_number, reason, err)))
 		return rc;
 	return SH_OK;
-}
-
-/* ---- the marriage register ---- */
-
-#define MARRIAGE_COLS                                                                     \
-	"id, event_id, husband_id, wife_id, marriage_date, COALESCE(ended_on, ''), status,"  \
-	" reg_no, council_code, COALESCE(dower, ''), COALESCE(place, '')"
-
-static void marriage_row(store_stmt *st, void *out)
-{
-	struct crvs_marriage *m = out;
-	memset(m, 0, sizeof *m);
-	m->id = store_col_int(st, 0);
-	m->event_id = store_col_int(st, 1);
-	snprintf(m->husband_id, sizeof m->husband_id, "%s", store_col_text(st, 2));
-	snprintf(m->wife_id, sizeof m->wife_id, "%s", store_col_text(st, 3));
-	snprintf(m->date, sizeof m->date, "%s", store_col_text(st, 4));
-	snprintf(m->ended_on, sizeof m->ended_on, "%s", store_col_text(st, 5));
-	const char *s = store_col_text(st, 6);
-	m->status = !strcmp(s, "talaq_pending") ? MARRIAGE_TALAQ_PENDING
-		    : !strcmp(s, "divorced") ? MARRIAGE_DIVORCED
-		    : !strcmp(s, "ended_by_death") ? MARRIAGE_ENDED_BY_DEATH : MARRIAGE_ACTIVE;
-	snprintf(m->reg_no, sizeof m->reg_no, "%s", store_col_text(st, 7));
-	snprintf(m->council_code, sizeof m->council_code, "%s", store_col_text(st, 8));
-	snprintf(m->dower, sizeof m->dower, "%s", store_col_text(st, 9));
-	snprintf(m->place, sizeof m->place, "%s", store_col_text(st, 10));
-}
-
-static const struct crvs_record_kind marriage_record = {
-	.by_id = "SELECT " MARRIAGE_COLS " FROM crvs_marriages WHERE id = ?",
-	.id_by_reg_no = "SELECT id FROM crvs_marriages WHERE reg_no = ?",
-	.row = marriage_row,
-	.missing = "MARRIAGE_NOT_FOUND",
-	.what = "marriage",
-};
-
-int crvs_marriage_get(store_tx *tx, int64_t id, struct crvs_marriage *out, struct sh_err *err)
-{
-	return crvs_record_get(tx, &marriage_record, id, out, err);
-}
-
-int crvs_marriage_by_reg(store_tx *tx, const char *reg_no, struct crvs_marriage *out,
-			 struct sh_err *err)
-{
-	return crvs_record_by_reg(tx, &marriage_record, reg_no, out, err);
-}
-
-int crvs_marriages_of(store_tx *tx, const char *person_id,
-		      int (*fn)(void *ctx, const struct crvs_marriage *m), void *ctx,
-		      struct sh_err *err)
-{
-	store_stmt *st;
-	int rc = store_query(tx, &st, err,
-			     "SELECT " MARRIAGE_COLS " FROM crvs_marriages WHERE (husband_id = ? OR"
-			     " wife_id = ?) AND status IN ('active', 'talaq_pending') ORDER BY id",
-			     "tt", person_id, person_id);
-	if (rc)
-		return rc;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		struct crvs_marriage m;
-		marriage_row(st, &m);
-		if (fn(ctx, &m)) {
-			rc = STORE_DONE;
-			break;
-		}
-	}
-	store_finalize(st);
-	return rc < 0 ? rc : SH_OK;
-}
-
-int crvs_set_marital(store_tx *tx, const struct crvs_ctx *c, const char *id,
-		     enum person_marital m, const char *reason, struct sh_err *err)
-{
-	struct person p;
-	int rc = person_get(tx, id, &p, err);
-	if (rc)
-		return rc;
-	if (p.marital == m || p.status == PERSON_DECEASED)
-		return SH_OK;
-	struct person ch;
-	memset(&ch, 0, sizeof ch);
-	ch.marital = m;
-	return person_update(tx, c->actor, id, 0, &ch, PERSON_F_MARITAL, reason, NULL, err);
-}
-
-int crvs_marital_after(store_tx *tx, const char *id, int64_t except, enum person_marital otherwise,
-		       enum person_marital *out, struct sh_err *err)
-{
-	store_stmt *st;
-	int rc = store_query(tx, &st, err,
-			     "SELECT COUNT(*) FROM crvs_marriages WHERE (husband_id = ? OR wife_id = ?)"
-			     " AND status IN ('active', 'talaq_pending') AND id <> ?",
-			     "tti", id, id, except);
-	if (rc)
-		return rc;
-	rc = store_step(st, err);
-	*out = rc == STORE_ROW && store_col_int(st, 0) > 0 ? MARITAL_MARRIED : otherwise;
-	store_finalize(st);
-	return rc < 0 ? rc : SH_OK;
 }

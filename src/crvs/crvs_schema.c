@@ -1,6 +1,6 @@
-/* crvs_schema.c — the civil registration schema, enum names and the
- * configuration of rules (late registration, talaq waiting period,
- * minimum marriage age per province). */
+/* crvs_schema.c — the civil registration schema and the enum names. The
+ * rules' defaults and their configuration are crvs_rules.c: the tables
+ * crvs_settings and crvs_min_age hold only what an administrator set. */
 #include <string.h>
 
 #include "crvs/crvs_internal.h"
@@ -35,16 +35,7 @@ static const struct store_migration migrations[] = {
 	 " suspended_at BIGINT);"
 	 "CREATE TABLE crvs_settings (name TEXT PRIMARY KEY, value BIGINT NOT NULL);"
 	 "CREATE TABLE crvs_min_age (province TEXT PRIMARY KEY, male BIGINT NOT NULL,"
-	 " female BIGINT NOT NULL);"
-	 /* Defaults: 60 days for late registration; MFLO 1961 s.7(3) 90 days. */
-	 "INSERT INTO crvs_settings(name, value) VALUES ('late_days', 60),"
-	 " ('talaq_wait_days', 90), ('witness_min_age', 18);"
-	 /* Child Marriage Restraint Act 1929 (18 / 16) as still in force in
-	  * Punjab, KP, Balochistan, GB and AJK; Sindh Child Marriages Restraint
-	  * Act 2013 and ICT Child Marriage Restraint Act 2025: 18 for both. */
-	 "INSERT INTO crvs_min_age(province, male, female) VALUES ('PB', 18, 16),"
-	 " ('SD', 18, 18), ('KP', 18, 16), ('BA', 18, 16), ('IS', 18, 18), ('GB', 18, 16),"
-	 " ('JK', 18, 16);"},
+	 " female BIGINT NOT NULL);"},
 };
 
 int crvs_migrate(store *db, struct sh_err *err)
@@ -102,89 +93,4 @@ const char *crvs_marriage_status_name(enum crvs_marriage_status s)
 	case MARRIAGE_ENDED_BY_DEATH: return "ended_by_death";
 	}
 	return "unknown";
-}
-
-int crvs_rules_get(store_tx *tx, struct crvs_rules *out, struct sh_err *err)
-{
-	store_stmt *st;
-	out->late_days = 60;
-	out->talaq_wait_days = 90;
-	out->witness_min_age = 18;
-	int rc = store_query(tx, &st, err, "SELECT name, value FROM crvs_settings", "");
-	if (rc)
-		return rc;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *name = store_col_text(st, 0);
-		int v = (int)store_col_int(st, 1);
-		if (!strcmp(name, "late_days"))
-			out->late_days = v;
-		else if (!strcmp(name, "talaq_wait_days"))
-			out->talaq_wait_days = v;
-		else if (!strcmp(name, "witness_min_age"))
-			out->witness_min_age = v;
-	}
-	store_finalize(st);
-	return rc < 0 ? rc : SH_OK;
-}
-
-int crvs_rules_set(const struct crvs_ctx *c, const char *name, int64_t value,
-		   struct sh_err *err)
-{
-	if (strcmp(name, "late_days") && strcmp(name, "talaq_wait_days") &&
-	    strcmp(name, "witness_min_age"))
-		return sh_err_set(err, SH_EINVAL, "RULE_UNKNOWN", "no rule named %s", name);
-	if (value < 0 || value > 3650)
-		return sh_err_set(err, SH_EINVAL, "RULE_VALUE_INVALID", "%s out of range", name);
-	store_tx *tx;
-	int rc = crvs_tx_begin(c, &tx, err);
-	if (rc)
-		return rc;
-	rc = store_run(tx, err, "UPDATE crvs_settings SET value = ? WHERE name = ?", "it", value,
-		       name);
-	if (rc >= 0) {
-		json_t *d = json_pack("{s:s,s:I}", "rule", name, "value", (json_int_t)value);
-		rc = crvs_audit(tx, c, "crvs.rule.set", NULL, d, err);
-		json_decref(d);
-	}
-	return crvs_tx_end(tx, rc, err);
-}
-
-int crvs_min_age_get(store_tx *tx, const char *province, enum person_gender g, int *out,
-		     struct sh_err *err)
-{
-	store_stmt *st;
-	*out = 18;
-	int rc = store_query(tx, &st, err, "SELECT male, female FROM crvs_min_age WHERE province = ?",
-			     "t", province);
-	if (rc)
-		return rc;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		*out = (int)store_col_int(st, g == GENDER_FEMALE ? 1 : 0);
-	store_finalize(st);
-	return rc < 0 ? rc : SH_OK;
-}
-
-int crvs_min_age_set(const struct crvs_ctx *c, const char *province, int male, int female,
-		     struct sh_err *err)
-{
-	if (!province || strlen(province) != 2 || male < 0 || male > 30 || female < 0 ||
-	    female > 30)
-		return sh_err_set(err, SH_EINVAL, "RULE_VALUE_INVALID", "bad minimum age rule");
-	store_tx *tx;
-	int rc = crvs_tx_begin(c, &tx, err);
-	if (rc)
-		return rc;
-	rc = store_run(tx, err,
-		       "INSERT INTO crvs_min_age(province, male, female) VALUES (?, ?, ?)"
-		       " ON CONFLICT (province) DO UPDATE SET male = excluded.male,"
-		       " female = excluded.female",
-		       "tii", province, (int64_t)male, (int64_t)female);
-	if (rc >= 0) {
-		json_t *d = json_pack("{s:s,s:i,s:i}", "province", province, "male", male,
-				      "female", female);
-		rc = crvs_audit(tx, c, "crvs.rule.min_age", NULL, d, err);
-		json_decref(d);
-	}
-	return crvs_tx_end(tx, rc, err);
 }

@@ -1,6 +1,7 @@
 /* request.c — request accessors: query parameters, headers, the JSON body,
  * and request ids. */
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -223,7 +224,19 @@ int http_json_parse(const char *body, size_t len, int max_depth, json_t **out,
 		return sh_err_set(err, SH_EINVAL, "JSON_TOO_DEEP",
 				  "JSON nests deeper than %d levels", max_depth);
 	json_error_t je;
+	/* jansson reports a failed allocation as a parse error at the place
+	 * it happened (json_error_code says so only for some), and a failed
+	 * string allocation can even yield an object with a wrong value in it
+	 * (a login with the right password answered 401); malloc's ENOMEM
+	 * tells: any failed allocation during the parse is a 503, not a 400
+	 * or a wrong answer to a good body (found by the allocation sweep,
+	 * issue 14.5) */
+	errno = 0;
 	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	if (errno == ENOMEM || (!j && json_error_code(&je) == json_error_out_of_memory)) {
+		json_decref(j);
+		return sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory parsing the body");
+	}
 	if (!j)
 		return sh_err_set(err, SH_EINVAL, "BAD_JSON", "malformed JSON at line %d column %d: %s",
 				  je.line, je.column, je.text);

@@ -9,10 +9,16 @@
  * message: rows stay pending until sent, or until their expiry passes (a
  * passcode that can no longer be used), when they are marked expired.
  *
+ * A text is kept only while delivery needs it: the transaction that marks
+ * a row sent (or expired) replaces its text by SMS_REDACTED, so a copy of
+ * the database holds no passcode that was ever delivered (security.md).
+ *
  * Gateways:
- *   - "file" (the embedded default): appends one JSON object per line to
- *     VAR/sms-outbox.log, {"to":...,"text":...,"at":...,"delivered":false},
- *     so that nobody mistakes the file for delivered mail.
+ *   - "file" (the embedded default, for demonstrations only): appends one
+ *     JSON object per line to VAR/sms-outbox.log (created mode 0600),
+ *     {"to":...,"text":...,"at":...,"delivered":false,"note":"DEMO ONLY..."},
+ *     so that nobody mistakes the file for delivered mail. It holds the
+ *     texts, passcodes included, in the clear: never use it in production.
  *   - "kannel:URL": Kannel's smsbox sendsms interface over HTTP (libcurl),
  *     URL like http://127.0.0.1:13013/cgi-bin/sendsms?username=u&password=p&from=8300
  *     (to, text, charset and coding are appended). */
@@ -38,6 +44,16 @@ int notify_migrate(store *db, struct sh_err *err) __attribute__((warn_unused_res
  * *id_out (may be NULL) receives the row id. */
 int sms_enqueue(store_tx *tx, const char *to, const char *text, const char *kind,
 		int64_t expires_at, int64_t *id_out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* What a delivered or expired row's text becomes. */
+#define SMS_REDACTED "(redacted after delivery)"
+
+/* Record, inside tx, that a message of `kind` was NOT sent: one outbox row
+ * in state 'withheld', with no number and no text, that the sender never
+ * claims. Callers that must do the same work whether or not a message goes
+ * out (consent requests, docs/decisions.md D5) write this instead. */
+int sms_withhold(store_tx *tx, const char *kind, int64_t expires_at, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
 /* A gateway sends one message now, or fails (the sender retries). */

@@ -3,6 +3,9 @@
 #include "notify/sms.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,10 +28,13 @@ static int file_send(struct sms_gateway *gw, const char *to, const char *text,
 	struct gw_file *g = (struct gw_file *)gw;
 	char at[32];
 	sh_time_format(sh_now(), at, sizeof at);
-	/* "delivered":false and the note label the file as an outbox, never a
-	 * record of delivery: without a gateway nothing leaves this machine. */
+	/* "delivered":false and the note label the file as a demonstration
+	 * outbox, never a record of delivery: without a gateway nothing leaves
+	 * this machine, and the texts (passcodes) are here in the clear. */
 	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "to", to, "text", text, "at", at,
-			      "delivered", 0, "note", "not delivered: no SMS gateway configured");
+			      "delivered", 0, "note",
+			      "DEMO ONLY: not delivered, no SMS gateway configured; this file holds "
+			      "passcodes in the clear and must not be used in production");
 	if (!o)
 		return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
 	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -37,7 +43,11 @@ static int file_send(struct sms_gateway *gw, const char *to, const char *text,
 		return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
 	int rc = SH_OK;
 	pthread_mutex_lock(&g->lock);
-	FILE *f = fopen(g->path, "a");
+	/* 0600 whatever the umask: the file holds live passcodes. */
+	int fd = open(g->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f = NULL;
+	if (fd >= 0 && (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "a"))))
+		close(fd);
 	if (!f) {
 		rc = sh_err_set(err, SH_EIO, "SMS_OUTBOX_LOG", "cannot open %s", g->path);
 	} else {

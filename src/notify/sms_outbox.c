@@ -24,7 +24,7 @@ static const struct store_migration notify_migrations[] = {
 	 " to_number TEXT NOT NULL,"
 	 " text TEXT NOT NULL,"
 	 " kind TEXT NOT NULL,"
-	 " state TEXT NOT NULL DEFAULT 'pending'," /* pending|sending|sent|expired */
+	 " state TEXT NOT NULL DEFAULT 'pending'," /* pending|sending|sent|expired|withheld */
 	 " attempts BIGINT NOT NULL DEFAULT 0,"
 	 " next_at BIGINT NOT NULL,"
 	 " expires_at BIGINT NOT NULL DEFAULT 0,"
@@ -66,6 +66,16 @@ int sms_enqueue(store_tx *tx, const char *to, const char *text, const char *kind
 	}
 	store_finalize(st);
 	return rc;
+}
+
+int sms_withhold(store_tx *tx, const char *kind, int64_t expires_at, struct sh_err *err)
+{
+	int64_t now = sh_now();
+	int rc = store_run(tx, err,
+			   "INSERT INTO sms_outbox(to_number, text, kind, state, next_at, expires_at,"
+			   " created_at) VALUES ('', '', ?, 'withheld', ?, ?, ?)",
+			   "tiii", kind ? kind : "sms", now, expires_at, now);
+	return rc < 0 ? rc : SH_OK;
 }
 
 int64_t sms_backoff_seconds(int attempts)
@@ -185,16 +195,21 @@ static int outbox_mark(store *db, const struct claimed *c, const struct outcome 
 		return rc;
 	rc = store_prepare(tx,
 			   "UPDATE sms_outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?,"
-			   " sent_at = ? WHERE id = ?",
+			   " sent_at = ?, text = COALESCE(?, text) WHERE id = ?",
 			   &st, err);
 	for (int i = 0; rc == SH_OK && i < n; i++) {
 		int sent = strcmp(o[i].state, "sent") == 0;
+		/* Delivered or past use: the text (a passcode, often) goes in the
+		 * same transaction; a retry keeps it for the next attempt. */
+		int done = sent || strcmp(o[i].state, "expired") == 0;
 		int64_t attempts = c[i].attempts + (strcmp(o[i].state, "expired") ? 1 : 0);
 		store_reset(st);
 		if (store_bind_text(st, 1, o[i].state) || store_bind_int(st, 2, attempts) ||
 		    store_bind_int(st, 3, o[i].next_at) ||
 		    store_bind_text(st, 4, o[i].error[0] ? o[i].error : NULL) ||
-		    store_bind_int(st, 5, sent ? now : 0) || store_bind_int(st, 6, c[i].id))
+		    store_bind_int(st, 5, sent ? now : 0) ||
+		    store_bind_text(st, 6, done ? SMS_REDACTED : NULL) ||
+		    store_bind_int(st, 7, c[i].id))
 			rc = sh_err_set(err, SH_EDB, "STORE_BIND", "cannot bind outbox update");
 		else if ((rc = store_step(st, err)) >= 0)
 			rc = SH_OK;

@@ -213,8 +213,9 @@ int address_council_exists(store_tx *tx, const char *code, struct sh_err *err)
 	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : rc;
 }
 
-static int list_places(store_tx *tx, const char *sql, const char *types, const char *a,
-		       const char *b, address_place_fn fn, void *ctx, struct sh_err *err)
+static int list_places3(store_tx *tx, const char *sql, const char *types, const char *a,
+			const char *b, const char *c, address_place_fn fn, void *ctx,
+			struct sh_err *err)
 {
 	store_stmt *st = NULL;
 	int rc;
@@ -222,8 +223,10 @@ static int list_places(store_tx *tx, const char *sql, const char *types, const c
 		rc = store_query(tx, &st, err, sql, "");
 	else if (types[1] == '\0')
 		rc = store_query(tx, &st, err, sql, types, a);
-	else
+	else if (types[2] == '\0')
 		rc = store_query(tx, &st, err, sql, types, a, b);
+	else
+		rc = store_query(tx, &st, err, sql, types, a, b, c);
 	if (rc != SH_OK)
 		return rc;
 	struct address_place p;
@@ -240,6 +243,12 @@ static int list_places(store_tx *tx, const char *sql, const char *types, const c
 	}
 	store_finalize(st);
 	return rc == STORE_DONE ? SH_OK : rc;
+}
+
+static int list_places(store_tx *tx, const char *sql, const char *types, const char *a,
+		       const char *b, address_place_fn fn, void *ctx, struct sh_err *err)
+{
+	return list_places3(tx, sql, types, a, b, NULL, fn, ctx, err);
 }
 
 static int empty(const char *s)
@@ -297,4 +306,19 @@ int address_list_councils(store_tx *tx, const char *province, const char *distri
 	}
 	snprintf(sql, sizeof sql, "%s ORDER BY code", cols);
 	return list_places(tx, sql, "", NULL, NULL, fn, ctx, err);
+}
+
+int address_list_councils_in(store_tx *tx, const char *province, const char *district,
+			     const char *tehsil, address_place_fn fn, void *ctx, struct sh_err *err)
+{
+	if (empty(tehsil))
+		return address_list_councils(tx, province, district, fn, ctx, err);
+	/* The other filters, when given, must agree with the tehsil's: a
+	 * tehsil outside the district lists nothing. */
+	return list_places3(tx,
+			    "SELECT code, name_en, name_ur, tehsil_code FROM addr_councils"
+			    " WHERE tehsil_code = ? AND district_code = COALESCE(?, district_code)"
+			    " AND province_code = COALESCE(?, province_code) ORDER BY code",
+			    "ttt", tehsil, empty(district) ? NULL : district,
+			    empty(province) ? NULL : province, fn, ctx, err);
 }

@@ -46,5 +46,10 @@ int address_list_tehsils(store_tx *tx, const char *district, address_place_fn fn
 int address_list_councils(store_tx *tx, const char *province, const char *district,
 			  address_place_fn fn, void *ctx, struct sh_err *err)
 	__attribute__((warn_unused_result));
+/* The same with a tehsil filter too (NULL or "" for none); filters given
+ * together must all hold. */
+int address_list_councils_in(store_tx *tx, const char *province, const char *district,
+			     const char *tehsil, address_place_fn fn, void *ctx, struct sh_err *err)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -37,6 +37,19 @@ static const char registry_schema_sql[] =
 	" actor_kind TEXT NOT NULL, actor_name TEXT NOT NULL, reason TEXT,"
 	" fields BIGINT NOT NULL, at BIGINT NOT NULL, UNIQUE (person_id, version));";
 
+/* A change that takes effect later (person_schedule.c), at most one per
+ * person and field; and a change of mobile waiting for its confirmation
+ * code (person_mobile.c), at most one per person. */
+static const char person_schedule_sql[] =
+	"CREATE TABLE person_scheduled (id_number TEXT NOT NULL, field TEXT NOT NULL,"
+	" value TEXT NOT NULL, effective_at BIGINT NOT NULL, reason TEXT NOT NULL,"
+	" actor_kind TEXT NOT NULL, actor_name TEXT NOT NULL, created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (id_number, field));"
+	"CREATE INDEX person_scheduled_due ON person_scheduled(effective_at);"
+	"CREATE TABLE person_mobile_changes (id_number TEXT PRIMARY KEY, mobile TEXT NOT NULL,"
+	" code_hash {{BLOB}} NOT NULL, expires_at BIGINT NOT NULL, tries BIGINT NOT NULL,"
+	" reason TEXT NOT NULL, requested_by TEXT NOT NULL, created_at BIGINT NOT NULL);";
+
 /* Tokens compare bytewise on both backends (COLLATE "C" on PostgreSQL,
  * SQLite's default BINARY) so that the prefix range [t, t || U+10FFFF) is
  * right and indexed whatever the database's locale. */
@@ -58,6 +71,7 @@ int registry_migrate(store *db, struct sh_err *err)
 		{1, "persons and versions", registry_schema_sql},
 		{2, "person name tokens",
 		 store_backend_of(db) == STORE_POSTGRES ? tokens_sql_pg : tokens_sql_sqlite},
+		{3, "scheduled changes and confirmed mobile changes", person_schedule_sql},
 	};
 	return store_migrate(db, "registry", m, sizeof m / sizeof m[0], err);
 }
@@ -266,6 +280,8 @@ static int person_audit(store_tx *tx, const struct audit_actor *actor, const cha
 	rc = rc ? rc : sh_buf_puts(&b, "\"}");
 	if (rc != 0) {
 		sh_buf_free(&b);
+		if (rc == SH_ENOMEM) /* not the reason's fault (allocation sweep, 14.5) */
+			return sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory for the audit");
 		return sh_err_set(err, SH_ETOOBIG, "REASON_TOO_LONG", "reason too long");
 	}
 	char object[32];
@@ -410,10 +426,10 @@ int person_get_full(store_tx *tx, const char *id_number, struct person *out,
 	store_stmt *st = NULL;
 	if (addr)
 		rc = store_query(tx, &st, err,
-				 "SELECT p.id, " PERSON_DATA_COLS_P ","
+				 "SELECT p.id, " PERSON_DATA_COLS_P "," PERSON_SCHED_COLS ","
 				 " c.name_en, c.name_ur, t.code, t.name_en, t.name_ur,"
 				 " d.code, d.name_en, d.name_ur, pr.code, pr.name_en, pr.name_ur"
-				 " FROM persons p"
+				 " FROM persons p" PERSON_SCHED_JOIN
 				 " LEFT JOIN addr_councils c ON c.code = p.council_code"
 				 " LEFT JOIN addr_tehsils t ON t.code = c.tehsil_code"
 				 " LEFT JOIN addr_districts d ON d.code = c.district_code"
@@ -422,7 +438,8 @@ int person_get_full(store_tx *tx, const char *id_number, struct person *out,
 				 "t", id);
 	else
 		rc = store_query(tx, &st, err,
-				 "SELECT id, " PERSON_DATA_COLS " FROM persons WHERE id_number = ?",
+				 "SELECT p.id, " PERSON_DATA_COLS_P "," PERSON_SCHED_COLS
+				 " FROM persons p" PERSON_SCHED_JOIN " WHERE p.id_number = ?",
 				 "t", id);
 	if (rc != SH_OK)
 		return rc;
@@ -430,8 +447,9 @@ int person_get_full(store_tx *tx, const char *id_number, struct person *out,
 	if (rc == STORE_ROW) {
 		out->row_id = store_col_int(st, 0);
 		person_from_row(st, 1, out);
+		person_sched_overlay(st, 1 + PERSON_DATA_NCOLS, out, sh_now());
 		if (addr) {
-			int c = 1 + PERSON_DATA_NCOLS;
+			int c = 1 + PERSON_DATA_NCOLS + PERSON_SCHED_NCOLS;
 			memset(addr, 0, sizeof *addr);
 			snprintf(addr->council.code, sizeof addr->council.code, "%s",
 				 out->council_code);
@@ -512,6 +530,26 @@ static unsigned person_merge(struct person *n, const struct person *c, unsigned 
 int person_update(store_tx *tx, const struct audit_actor *actor, const char *id_number,
 		  int expected_version, const struct person *changes, unsigned fields,
 		  const char *reason, struct person *out, struct sh_err *err)
+{
+	if (!reason || !*reason)
+		return sh_err_set(err, SH_EINVAL, "REASON_REQUIRED", "a reason is required");
+	if ((fields & ~PERSON_F_ALL) || fields == 0)
+		return sh_err_set(err, SH_EINVAL, "NO_CHANGES", "no fields to change");
+	/* A scheduled change now due becomes a version of its own first; a
+	 * field set here replaces what was scheduled for it. The caller's
+	 * expected version is of the record as read, with its due changes. */
+	int before = 0, rc = person_sched_fold(tx, id_number, fields, &before, err);
+	if (rc != SH_OK)
+		return rc;
+	if (expected_version > 0 && before > 0)
+		expected_version += before;
+	return person_update_now(tx, actor, id_number, expected_version, changes, fields, reason,
+				 out, err);
+}
+
+int person_update_now(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+		      int expected_version, const struct person *changes, unsigned fields,
+		      const char *reason, struct person *out, struct sh_err *err)
 {
 	int rc;
 	struct person cur, next;

@@ -151,6 +151,62 @@ int person_set_mobile(store_tx *tx, const struct audit_actor *actor, const char 
 		      const char *mobile, const char *reason, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* --- Changes that take effect later (person_schedule.c). ---
+ * A scheduled value of PERSON_F_MARITAL or PERSON_F_MOBILE takes effect at
+ * effective_at (Unix seconds): from then every read (person_get) shows it,
+ * and the next write records it as a version. One per person and field: a
+ * new one replaces the old; writing the field directly drops it. */
+int person_schedule(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+		    unsigned field, const struct person *value, int64_t effective_at,
+		    const char *reason, struct sh_err *err) __attribute__((warn_unused_result));
+int person_schedule_cancel(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+			   unsigned field, const char *reason, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* The change of `field` still to come: SH_OK with *value's field and
+ * *effective_at, or SH_ENOTFOUND (err untouched) when none. */
+int person_schedule_get(store_tx *tx, const char *id_number, unsigned field,
+			struct person *value, int64_t *effective_at, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
+/* --- A change of mobile (person_mobile.c). ---
+ * Requested at a counter: a 6-digit code goes to the new number (valid
+ * PERSON_MOBILE_CODE_TTL seconds, PERSON_MOBILE_CODE_TRIES tries) and a
+ * notice to the old one. Confirmed with that code: with no old number the
+ * new one is in force at once; otherwise it is scheduled (person_schedule)
+ * PERSON_MOBILE_COOLING_OFF seconds ahead and the old number told when.
+ * Until then person_get, and so every consent passcode, keeps the old
+ * number. The code is kept only as a keyed hash (KEY_OTP_PEPPER). */
+#define PERSON_MOBILE_CODE_TTL 600
+#define PERSON_MOBILE_CODE_TRIES 5
+#define PERSON_MOBILE_COOLING_OFF (72 * 3600)
+struct keyring;
+struct person_mobile_change {
+	char mobile[PERSON_MOBILE_MAX]; /* the new number, E.164 */
+	int64_t expires_at;             /* request: the code's end */
+	int confirmed;                  /* confirm: 0 for a wrong code */
+	int tries_left;                 /* confirm, wrong code: tries left */
+	int64_t effective_at;           /* confirm: when the new number takes over */
+	int old_notified;               /* an old number was sent a notice */
+};
+/* Errors: MOBILE_INVALID, PERSON_NOT_FOUND, SH_ERULE MOBILE_UNCHANGED /
+ * PERSON_NOT_ALIVE, REASON_REQUIRED. */
+int person_mobile_request(store_tx *tx, const struct audit_actor *actor,
+			  const struct keyring *kr, const char *id_number, const char *mobile,
+			  const char *reason, int64_t now, struct person_mobile_change *out,
+			  struct sh_err *err) __attribute__((warn_unused_result));
+/* SH_OK with out->confirmed = 0 for a wrong code (the try is counted in
+ * tx: commit it). Errors: CODE_INVALID, SH_ENOTFOUND NO_MOBILE_CHANGE,
+ * SH_ERULE MOBILE_CODE_EXPIRED (expired or tries spent). */
+int person_mobile_confirm(store_tx *tx, const struct audit_actor *actor,
+			  const struct keyring *kr, const char *id_number, const char *code,
+			  int64_t now, struct person_mobile_change *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* Withdraw a change not yet in effect (requested or scheduled); *cancelled
+ * says whether there was one. */
+int person_mobile_cancel(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+			 const char *reason, int *cancelled, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 /* Accept "+923001234567", "923001234567", "03001234567", "0092 300 1234567"
  * (spaces and dashes ignored) and write the E.164 form "+923001234567".
  * Pakistani mobile numbers only: +92 3XX XXXXXXX. SH_EINVAL MOBILE_INVALID. */

@@ -27,6 +27,25 @@ int person_bind(store_stmt *st, int first, const struct person *p);
 /* Read the 23 data columns starting at column `first`. */
 void person_from_row(store_stmt *st, int first, struct person *out);
 
+/* The scheduled marital status and mobile of a person (person_schedule.c):
+ * the value and time columns of each, joined to a persons row "p". */
+#define PERSON_SCHED_COLS " sm.value, sm.effective_at, sp.value, sp.effective_at"
+#define PERSON_SCHED_NCOLS 4
+#define PERSON_SCHED_JOIN                                                                   \
+	" LEFT JOIN person_scheduled sm ON sm.id_number = p.id_number AND sm.field = 'marital'" \
+	" LEFT JOIN person_scheduled sp ON sp.id_number = p.id_number AND sp.field = 'mobile'"
+/* Apply the scheduled values read at column `first` that are due by `now`. */
+void person_sched_overlay(store_stmt *st, int first, struct person *p, int64_t now);
+/* Before a write of `fields`: make every due scheduled change of the person
+ * a version of its own (*versions: how many), and drop what is scheduled
+ * for `fields`. */
+int person_sched_fold(store_tx *tx, const char *id_number, unsigned fields, int *versions,
+		      struct sh_err *err);
+/* The update itself, with no folding (person_update folds, then calls it). */
+int person_update_now(store_tx *tx, const struct audit_actor *actor, const char *id_number,
+		      int expected_version, const struct person *changes, unsigned fields,
+		      const char *reason, struct person *out, struct sh_err *err);
+
 /* Field checks that need no database (lengths, scripts, dates, enums,
  * mobile, parents' number format). */
 int person_validate_fields(const struct person *p, struct sh_err *err);

@@ -71,6 +71,8 @@ int person_search(store_tx *tx, const char *name, const struct sh_date *dob, int
 		rc = sh_buf_puts(&sql, " ORDER BY id_number LIMIT ?");
 	if (rc != 0) {
 		sh_buf_free(&sql);
+		if (rc == SH_ENOMEM) /* a 503, not a 500 (allocation sweep, 14.5) */
+			return sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "out of memory for the search");
 		return sh_err_set(err, SH_EINTERNAL, "SEARCH_SQL", "query too long");
 	}
 	store_stmt *st = NULL;

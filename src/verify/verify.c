@@ -29,12 +29,46 @@ static int name_equal(const char *given, const char *a, const char *b, struct sh
 	return 0;
 }
 
-int verify_yesno_compare(const struct person *p, const struct verify_request *req,
-			 char reason[32], struct sh_err *err)
+void verify_relations_of(const struct person *p, const struct person *father,
+			 struct verify_relations *out)
 {
-	if (!req->name && !req->father_name && !req->dob && !req->gender)
+	memset(out, 0, sizeof *out);
+	if (p->guardian_relation == GUARDIAN_FATHER) {
+		snprintf(out->father_en, sizeof out->father_en, "%s", p->guardian_name_en);
+		snprintf(out->father_ur, sizeof out->father_ur, "%s", p->guardian_name_ur);
+		return;
+	}
+	snprintf(out->husband_en, sizeof out->husband_en, "%s", p->guardian_name_en);
+	snprintf(out->husband_ur, sizeof out->husband_ur, "%s", p->guardian_name_ur);
+	if (father) {
+		snprintf(out->father_en, sizeof out->father_en, "%s", father->name_en);
+		snprintf(out->father_ur, sizeof out->father_ur, "%s", father->name_ur);
+	}
+}
+
+/* A relation's name: 1 equal, 0 not, -1 bad input; *unknown when the
+ * registry has no name for that relation (then never equal). */
+static int relation_equal(const char *given, const char *en, const char *ur, int *unknown,
+			  struct sh_err *err)
+{
+	*unknown = !en[0] && !ur[0];
+	if (*unknown) {
+		/* Still check the input, so bad input fails alike. */
+		char g[PERSON_NAME_MAX * 2];
+		if (names_normalize(given, g, sizeof g, err) != SH_OK)
+			return -1;
+		return 0;
+	}
+	return name_equal(given, en, ur, err);
+}
+
+int verify_yesno_compare(const struct person *p, const struct verify_relations *rel,
+			 const struct verify_request *req, char reason[32], struct sh_err *err)
+{
+	if (!req->name && !req->father_name && !req->husband_name && !req->dob && !req->gender)
 		return sh_err_set(err, SH_EINVAL, "YESNO_NO_FIELDS",
-				  "yesno needs at least one of name, father_name, dob, gender");
+				  "yesno needs at least one of name, father_name, husband_name, dob, "
+				  "gender");
 	const char *first = NULL;
 	if (req->name) {
 		int eq = name_equal(req->name, p->name_en, p->name_ur, err);
@@ -44,11 +78,22 @@ int verify_yesno_compare(const struct person *p, const struct verify_request *re
 			first = "NAME_MISMATCH";
 	}
 	if (req->father_name) {
-		int eq = name_equal(req->father_name, p->guardian_name_en, p->guardian_name_ur, err);
+		int unknown = 0;
+		int eq = relation_equal(req->father_name, rel->father_en, rel->father_ur, &unknown,
+					err);
 		if (eq < 0)
 			return err->status ? err->status : SH_EINVAL;
 		if (!eq && !first)
-			first = "FATHER_NAME_MISMATCH";
+			first = unknown ? "FATHER_NAME_UNKNOWN" : "FATHER_NAME_MISMATCH";
+	}
+	if (req->husband_name) {
+		int unknown = 0;
+		int eq = relation_equal(req->husband_name, rel->husband_en, rel->husband_ur, &unknown,
+					err);
+		if (eq < 0)
+			return err->status ? err->status : SH_EINVAL;
+		if (!eq && !first)
+			first = unknown ? "HUSBAND_NAME_UNKNOWN" : "HUSBAND_NAME_MISMATCH";
 	}
 	if (req->dob) {
 		struct sh_date d;
@@ -74,7 +119,14 @@ int verify_yesno_compare(const struct person *p, const struct verify_request *re
 	return first ? 0 : 1;
 }
 
-json_t *verify_kyc_json(const struct person *p, unsigned attrs)
+/* A relation's name, or null when the registry does not know it. */
+static json_t *name_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
+json_t *verify_kyc_json(const struct person *p, const struct verify_relations *rel,
+			unsigned attrs)
 {
 	json_t *o = json_object();
 	char dob[16];
@@ -85,9 +137,9 @@ json_t *verify_kyc_json(const struct person *p, unsigned attrs)
 	if (attrs & KA_NAME_UR)
 		json_object_set_new(o, "name_ur", json_string(p->name_ur));
 	if (attrs & KA_FATHER_NAME_EN)
-		json_object_set_new(o, "father_name_en", json_string(p->guardian_name_en));
+		json_object_set_new(o, "father_name_en", name_or_null(rel->father_en));
 	if (attrs & KA_FATHER_NAME_UR)
-		json_object_set_new(o, "father_name_ur", json_string(p->guardian_name_ur));
+		json_object_set_new(o, "father_name_ur", name_or_null(rel->father_ur));
 	if (attrs & KA_DOB) {
 		if (p->dob_precision == DOB_YEAR_ONLY)
 			snprintf(dob, sizeof dob, "%04d", p->dob.year);
@@ -110,6 +162,8 @@ json_t *verify_kyc_json(const struct person *p, unsigned attrs)
 	if (attrs & KA_MARITAL_STATUS)
 		json_object_set_new(o, "marital_status",
 				    json_string(person_marital_name(p->marital)));
+	if (attrs & KA_LIFE_STATUS)
+		json_object_set_new(o, "life_status", json_string(person_status_name(p->status)));
 	return o;
 }
 
@@ -118,17 +172,19 @@ static int ledger(store_tx *tx, const struct party *party, const char *idn,
 		  const struct verify_request *req, const char *purpose, const char *event,
 		  const char *result, const char *reason, int64_t now, struct sh_err *err)
 {
-	char *detail = NULL;
-	if (req->biometric) /* metadata only: samples never go to the ledger */
-		detail = json_dumps(req->biometric, JSON_COMPACT);
+	/* Named metadata only (verify_biometric_meta): checked before any
+	 * work, so this cannot fail on a request that got here. */
+	char detail[VERIFY_BIO_META_MAX];
+	int rc = verify_biometric_meta(req->biometric, detail, err);
+	if (rc != SH_OK)
+		return rc;
 	struct ledger_entry t = {
 		.party_id = party->id, .party_name = party->name, .id_number = idn,
 		.consent_id = req->consent_id, .purpose = purpose, .type = req->type,
-		.event = event, .result = result, .reason = reason, .detail = detail, .at = now,
+		.event = event, .result = result, .reason = reason,
+		.detail = detail[0] ? detail : NULL, .at = now,
 	};
-	int rc = ledger_record(tx, &t, err);
-	free(detail);
-	return rc;
+	return ledger_record(tx, &t, err);
 }
 
 static int audit_attempt(store_tx *tx, const struct audit_actor *actor, const char *idn,
@@ -175,11 +231,16 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 				  "type must be yesno, kyc, fingerprint, face, iris or multimodal");
 	if (!req->consent_id || !req->passcode)
 		return sh_err_set(err, SH_EINVAL, "VERIFY_FIELDS", "consent_id and passcode are required");
-	if (type == VT_YESNO && !req->name && !req->father_name && !req->dob && !req->gender)
+	if (type == VT_YESNO && !req->name && !req->father_name && !req->husband_name &&
+	    !req->dob && !req->gender)
 		return sh_err_set(err, SH_EINVAL, "YESNO_NO_FIELDS",
-				  "yesno needs at least one of name, father_name, dob, gender");
-	char idn[14], purpose[CONSENT_PURPOSE_MAX];
-	int rc = consent_peek(tx, party->id, req->consent_id, idn, purpose, err);
+				  "yesno needs at least one of name, father_name, husband_name, dob, "
+				  "gender");
+	char idn[14], purpose[CONSENT_PURPOSE_MAX], meta[VERIFY_BIO_META_MAX];
+	int rc = verify_biometric_meta(req->biometric, meta, err);
+	if (rc != SH_OK)
+		return rc;
+	rc = consent_peek(tx, party->id, req->consent_id, idn, purpose, err);
 	if (rc != SH_OK)
 		return rc;
 
@@ -208,26 +269,16 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 	}
 
-	/* Dead and cancelled identities are refused outright and the attempt
-	 * is kept as a fraud signal (the fraud analytics read fraud_signals). */
+	/* The record, read alike for every number. Its life status is not
+	 * looked at before the passcode: a dead or cancelled identity never
+	 * gets a passcode (consent_request), so its consent fails like any
+	 * wrong passcode, and nobody can list deaths by asking (security.md). */
 	struct sh_err perr = {0};
 	rc = person_get(tx, idn, &out->person, &perr);
 	int known = rc == SH_OK;
 	if (rc != SH_OK && rc != SH_ENOTFOUND && rc != SH_EINVAL) {
 		*err = perr;
 		return rc;
-	}
-	if (known && out->person.status != PERSON_ALIVE) {
-		int dead = out->person.status == PERSON_DECEASED;
-		rc = ledger_fraud_signal(tx, dead ? "deceased_attempt" : "cancelled_attempt", idn,
-					 party->id, req->consent_id, "{\"stage\":\"verification\"}",
-					 err);
-		if (rc != SH_OK)
-			return rc;
-		sh_err_set(&why, SH_ERULE, dead ? "IDENTITY_DECEASED" : "IDENTITY_CANCELLED",
-			   dead ? "this identity belongs to a deceased person"
-				: "this identity number is cancelled");
-		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 	}
 
 	/* The consent: passcode checks, counters. */
@@ -243,6 +294,48 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 	}
 
+	/* Consent was given (the passcode reached the registered mobile
+	 * before the death or cancellation was registered). Only a party
+	 * whose policy holds life_status is told which; the attempt is kept
+	 * as a fraud signal either way. */
+	if (!known || out->person.status != PERSON_ALIVE) {
+		int dead = known && out->person.status == PERSON_DECEASED;
+		rc = ledger_fraud_signal(tx, dead ? "deceased_attempt" : "cancelled_attempt", idn,
+					 party->id, req->consent_id, "{\"stage\":\"verification\"}",
+					 err);
+		if (rc != SH_OK)
+			return rc;
+		if (party->kyc_attrs & KA_LIFE_STATUS)
+			sh_err_set(&why, SH_ERULE, dead ? "IDENTITY_DECEASED" : "IDENTITY_CANCELLED",
+				   dead ? "this identity belongs to a deceased person"
+					: "this identity number is cancelled");
+		else
+			sh_err_set(&why, SH_ERULE, "IDENTITY_UNVERIFIABLE",
+				   "this identity cannot be verified: no answer is given");
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+
+	/* Relations, each from its own source: the father's record only when
+	 * the guardian is the husband and a father is linked. */
+	struct person *father = NULL;
+	if (out->person.guardian_relation == GUARDIAN_HUSBAND && out->person.father_id[0]) {
+		father = malloc(sizeof *father);
+		if (!father)
+			return sh_err_set(err, SH_ENOMEM, "OOM", "out of memory");
+		rc = person_get(tx, out->person.father_id, father, &perr);
+		if (rc != SH_OK && rc != SH_ENOTFOUND && rc != SH_EINVAL) {
+			free(father);
+			*err = perr;
+			return rc;
+		}
+		if (rc != SH_OK) {
+			free(father);
+			father = NULL;
+		}
+	}
+	verify_relations_of(&out->person, father, &out->rel);
+	free(father);
+
 	/* The citizen's own locks take effect at once. */
 	unsigned locks = 0;
 	rc = ledger_locks_get(tx, idn, &locks, err);
@@ -255,7 +348,7 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	}
 
 	if (type == VT_YESNO) {
-		int yes = verify_yesno_compare(&out->person, req, out->reason, err);
+		int yes = verify_yesno_compare(&out->person, &out->rel, req, out->reason, err);
 		if (yes < 0)
 			return yes;
 		snprintf(out->result, sizeof out->result, "%s", yes ? "yes" : "no");

@@ -8,8 +8,15 @@
  * returns nothing at all). Biometric types (fingerprint, face, iris,
  * multimodal) are accepted in requests and ledger records and answer
  * TYPE_NOT_AVAILABLE until the biometric repository provides a matcher: the
- * request carries them in `biometric` (a JSON object kept verbatim in the
- * ledger detail, without samples). */
+ * request carries them in `biometric`, a JSON object of named metadata
+ * fields only (verify_biometric_meta): the ledger keeps no biometric data.
+ *
+ * Relations are matched each against itself: father_name against the
+ * father (the guardian when the guardian is the father, else the linked
+ * father's record), husband_name against the husband (the guardian when the
+ * guardian is the husband). A dead or cancelled identity is named as such
+ * only after its passcode was right, and only to a party whose policy holds
+ * life_status (docs/security.md). */
 #ifndef SH_VERIFY_VERIFY_H
 #define SH_VERIFY_VERIFY_H
 
@@ -31,7 +38,8 @@ struct verify_request {
 	const char *type;         /* "yesno", "kyc", "fingerprint", ... */
 	/* yesno: the fields to compare (NULL = not asked) */
 	const char *name;         /* Urdu or Latin script */
-	const char *father_name;  /* father's or husband's name */
+	const char *father_name;  /* the father's name */
+	const char *husband_name; /* the husband's name */
 	const char *dob;          /* YYYY-MM-DD */
 	const char *gender;       /* male, female, other */
 	/* kyc: the attributes wanted (KA_* bits); 0 = everything the policy allows */
@@ -41,12 +49,24 @@ struct verify_request {
 	const json_t *biometric;
 };
 
+/* A person's relations by name, each from its own source ("" unknown). */
+struct verify_relations {
+	char father_en[PERSON_NAME_MAX], father_ur[PERSON_NAME_MAX];
+	char husband_en[PERSON_NAME_MAX], husband_ur[PERSON_NAME_MAX];
+};
+
+/* From the person's guardian (by its relation) and, when the guardian is
+ * the husband, the linked father's record (NULL when none). */
+void verify_relations_of(const struct person *p, const struct person *father,
+			 struct verify_relations *out);
+
 struct verify_result {
 	int ok;                  /* 1: answered (yes/no or attributes) */
 	char result[8];          /* "yes" / "no" for yesno, "ok" for kyc */
 	char reason[32];         /* ALL_MATCH, NAME_MISMATCH, ... */
 	unsigned attrs;          /* kyc: the attributes returned */
 	struct person person;    /* kyc: the record the attributes come from */
+	struct verify_relations rel;
 	int64_t retry_after;     /* PASSCODE_THROTTLED: Unix seconds */
 };
 
@@ -57,11 +77,14 @@ struct verify_result {
  *   SH_EFORBIDDEN TYPE_NOT_ALLOWED     type outside the party's policy
  *   SH_EFORBIDDEN ATTRIBUTE_NOT_ALLOWED kyc attributes outside the policy
  *   SH_ERULE      TYPE_NOT_AVAILABLE   biometric types, until they land
- *   SH_ERULE      IDENTITY_DECEASED / IDENTITY_CANCELLED (fraud signal kept)
+ *   SH_ERULE      IDENTITY_DECEASED / IDENTITY_CANCELLED: the passcode was
+ *                 right, the party's policy holds life_status (fraud signal kept)
+ *   SH_ERULE      IDENTITY_UNVERIFIABLE: the same, without life_status
  *   SH_EFORBIDDEN VERIFICATION_LOCKED  the citizen locked this type
  *   and every refusal of consent_redeem (PASSCODE_INVALID, CONSENT_EXPIRED ...)
  * A negative status means "roll back": bad input (VERIFY_TYPE,
- * YESNO_NO_FIELDS, ...), CONSENT_NOT_FOUND, or a store error. */
+ * YESNO_NO_FIELDS, BIOMETRIC_FIELD, ...), CONSENT_NOT_FOUND, or a store
+ * error. */
 int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
 	       const struct audit_actor *actor, const struct party *party,
 	       const struct verify_request *req, int64_t now, struct verify_result *out,
@@ -69,10 +92,27 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 
 /* The yes/no comparison alone (pure, for tests): fills reason, returns 1
  * for yes, 0 for no, negative for bad input (err filled). */
-int verify_yesno_compare(const struct person *p, const struct verify_request *req,
-			 char reason[32], struct sh_err *err);
+int verify_yesno_compare(const struct person *p, const struct verify_relations *rel,
+			 const struct verify_request *req, char reason[32], struct sh_err *err);
 
-/* The kyc answer: a JSON object holding exactly the attributes in `attrs`. */
-json_t *verify_kyc_json(const struct person *p, unsigned attrs);
+/* The kyc answer: a JSON object holding exactly the attributes in `attrs`
+ * (a relation the registry does not know is null). */
+json_t *verify_kyc_json(const struct person *p, const struct verify_relations *rel,
+			unsigned attrs);
+
+/* The ledger's copy of a request's `biometric` object: only the named
+ * metadata fields, checked and bounded, rebuilt as compact JSON into out:
+ *   modality       "fingerprint" | "face" | "iris"
+ *   positions      up to 10 integers 0..10 (ISO/IEC 19794-2 finger
+ *                  positions; iris 1 right, 2 left)
+ *   device_id      1..64 of [A-Za-z0-9._:-]
+ *   quality        integer 0..100
+ *   sample_sha256  64 lowercase hex digits (a hash of the sample, never it)
+ * Anything else (a template, an image, an unknown key, a wrong type) is
+ * refused whole: SH_EINVAL BIOMETRIC_FIELD naming the field, so a client
+ * learns at once that samples are not accepted here. in NULL: out = "". */
+#define VERIFY_BIO_META_MAX 512
+int verify_biometric_meta(const json_t *in, char out[VERIFY_BIO_META_MAX], struct sh_err *err)
+	__attribute__((warn_unused_result));
 
 #endif

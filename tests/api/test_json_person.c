@@ -61,15 +61,15 @@ static struct person sample(void)
 {
 	struct person p;
 	memset(&p, 0, sizeof p);
-	strcpy(p.id_number, "3520212345671");
+	snprintf(p.id_number, sizeof p.id_number, "%s", "3520212345671");
 	p.version = 3;
-	strcpy(p.name_en, "Ayesha Khan");
-	strcpy(p.name_ur, "\xd8\xb9\xd8\xa7\xd8\xa6\xd8\xb4\xdb\x81");
+	snprintf(p.name_en, sizeof p.name_en, "%s", "Ayesha Khan");
+	snprintf(p.name_ur, sizeof p.name_ur, "%s", "\xd8\xb9\xd8\xa7\xd8\xa6\xd8\xb4\xdb\x81");
 	p.gender = GENDER_FEMALE;
 	p.dob = (struct sh_date){1990, 2, 28};
-	strcpy(p.council_code, "PB-LHR-01-001");
-	strcpy(p.mobile, "+923001234567");
-	strcpy(p.father_id, "3520298765431");
+	snprintf(p.council_code, sizeof p.council_code, "%s", "PB-LHR-01-001");
+	snprintf(p.mobile, sizeof p.mobile, "%s", "+923001234567");
+	snprintf(p.father_id, sizeof p.father_id, "%s", "3520298765431");
 	p.updated_at = 1700000000;
 	return p;
 }
@@ -78,12 +78,12 @@ static struct address_council sample_addr(void)
 {
 	struct address_council a;
 	memset(&a, 0, sizeof a);
-	strcpy(a.province.code, "PB");
-	strcpy(a.province.name_en, "Punjab");
-	strcpy(a.district.code, "PB-LHR");
-	strcpy(a.district.name_en, "Lahore");
-	strcpy(a.district.name_ur, "\xd9\x84\xd8\xa7\xdb\x81\xd9\x88\xd8\xb1");
-	strcpy(a.council.code, "PB-LHR-01-001");
+	snprintf(a.province.code, sizeof a.province.code, "%s", "PB");
+	snprintf(a.province.name_en, sizeof a.province.name_en, "%s", "Punjab");
+	snprintf(a.district.code, sizeof a.district.code, "%s", "PB-LHR");
+	snprintf(a.district.name_en, sizeof a.district.name_en, "%s", "Lahore");
+	snprintf(a.district.name_ur, sizeof a.district.name_ur, "%s", "\xd9\x84\xd8\xa7\xdb\x81\xd9\x88\xd8\xb1");
+	snprintf(a.council.code, sizeof a.council.code, "%s", "PB-LHR-01-001");
 	/* tehsil left empty: null */
 	return a;
 }
@@ -99,8 +99,8 @@ Test(json_person, write_matches_jansson_for_fixed_persons)
 	p.date_of_death = (struct sh_date){2020, 1, 1};
 	p.dob_precision = DOB_YEAR_ONLY;
 	p.mobile[0] = p.father_id[0] = '\0';
-	strcpy(p.mother_id, "3520211111111");
-	strcpy(p.address_line, "House 4, \"Gulberg\" \\ Block C/2\n");
+	snprintf(p.mother_id, sizeof p.mother_id, "%s", "3520211111111");
+	snprintf(p.address_line, sizeof p.address_line, "%s", "House 4, \"Gulberg\" \\ Block C/2\n");
 	check_same(&p, &a);
 	struct person z;
 	memset(&z, 0, sizeof z);
@@ -119,7 +119,7 @@ Test(json_person, write_matches_jansson_for_random_text)
 		random_text(p.place_of_birth, sizeof p.place_of_birth);
 		random_text(a.tehsil.name_en, sizeof a.tehsil.name_en);
 		if (next() & 1)
-			strcpy(a.tehsil.code, "PB-LHR-01");
+			snprintf(a.tehsil.code, sizeof a.tehsil.code, "%s", "PB-LHR-01");
 		p.version = (int)(next() % 1000) - 500;
 		p.updated_at = (int64_t)(next() % 4000000000ULL);
 		check_same(&p, next() & 1 ? &a : NULL);
@@ -131,7 +131,7 @@ Test(json_person, invalid_utf8_fails_like_encode)
 	const char *bad[] = {"\xff", "a\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct person p = sample();
-		strcpy(p.name_en, bad[i]);
+		snprintf(p.name_en, sizeof p.name_en, "%s", bad[i]);
 		json_t *j = json_person_encode(&p, NULL);
 		cr_assert_null(j, "jansson accepted case %zu", i);
 		struct sh_buf b;

@@ -22,6 +22,8 @@
 
 static char *url;
 static struct app app;
+/* Cheap Argon2id for tests (app configuration, as serve sets it). */
+static const struct auth_pwcost cheap = {1, crypto_pwhash_MEMLIMIT_MIN};
 static struct http_server *srv;
 static struct e2e_server s; /* only .base is used by e2e_request */
 static char admin_tok[80], auditor_tok[80], reg_tok[80];
@@ -57,7 +59,7 @@ static void create_user(const char *name, unsigned role)
 	store_tx *tx;
 	struct audit_actor sys = {.kind = "system"};
 	cr_assert_eq(store_begin(app.db, STORE_WRITE, &tx, &err), SH_OK);
-	cr_assert_eq(auth_user_create(tx, &sys, name, PW, role, NULL, NULL, &err), SH_OK, "%s",
+	cr_assert_eq(auth_user_create(tx, &sys, &cheap, name, PW, role, NULL, NULL, &err), SH_OK, "%s",
 		     err.msg);
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
 }
@@ -66,7 +68,7 @@ static void setup(void)
 {
 	struct sh_err err;
 	unsigned char master[32] = {5};
-	auth_password_set_cost(1, crypto_pwhash_MEMLIMIT_MIN);
+	app.pwcost = &cheap;
 	cr_assert_eq(keyring_from_master(master, &app.keys, &err), SH_OK);
 	url = testdb_url();
 	cr_assert_eq(store_open(url, 4, &app.db, &err), SH_OK, "%s", err.msg);
@@ -167,7 +169,7 @@ Test(http_auth, throttled_login_says_when_to_retry)
 	cr_assert(fails == 5 || fails == 6, "%d failures before 429", fails);
 	cr_assert_str_eq(e2e_error_code(&r), "LOGIN_THROTTLED");
 	cr_assert_neq(r.retry_after[0], '\0', "no Retry-After");
-	cr_assert_geq(atoi(r.retry_after), 1);
+	cr_assert_geq(strtol(r.retry_after, NULL, 10), 1);
 	e2e_resp_free(&r);
 }
 

@@ -12,6 +12,8 @@
 #include "cert/payload.h"
 #include "cert/render.h"
 #include "lib/buf.h"
+#include "registry/names.h"
+#include "registry/person.h"
 
 struct test_key {
 	unsigned char pk[32], sk[64];
@@ -178,14 +180,146 @@ Test(render, extract_reads_hex_utf16_strings)
 	/* <FEFF 0073 ...> spelling "shanakht-payload:SHK1:AB" */
 	const char *txt = "shanakht-payload:SHK1:AB";
 	char pdf[512] = "/Keywords <FEFF";
-	for (const char *c = txt; *c; c++) {
-		char h[8];
-		snprintf(h, sizeof h, "00%02X", (unsigned char)*c);
-		strcat(pdf, h); /* test-only fixture building */
-	}
-	strcat(pdf, ">");
+	size_t len = strlen(pdf);
+	for (const char *c = txt; *c; c++)
+		len += (size_t)snprintf(pdf + len, sizeof pdf - len, "00%02X", (unsigned char)*c);
+	snprintf(pdf + len, sizeof pdf - len, ">");
 	char out[64];
 	cr_assert_eq(cert_pdf_extract((const unsigned char *)pdf, strlen(pdf), out, sizeof out,
 				      NULL), 0);
 	cr_assert_str_eq(out, "SHK1:AB");
+}
+
+/* Issue 13 item 8: a long "Name (ID number)" wrapped and the next row's
+ * shading hid its second line. Rows now take their measured height; here the
+ * longest names the registry accepts (PERSON_NAME_MAX - 1 bytes, in Latin
+ * and in Urdu script, with and without spaces) go through every kind that
+ * prints names, and the renderer's own measurements of what it drew must
+ * stay inside each row's box, boxes must not overlap, every row must be
+ * drawn, and no row may reach the footer. */
+static void longest(char *out, size_t n, const char *unit)
+{
+	size_t k = 0, ul = strlen(unit);
+	/* Whole units while they fit, then single bytes of ASCII or whole
+	 * 2-byte letters, so the result is valid UTF-8 of PERSON_NAME_MAX - 1
+	 * bytes at most. */
+	while (k + ul < n) {
+		memcpy(out + k, unit, ul);
+		k += ul;
+	}
+	out[k] = '\0';
+	while (k && (out[k - 1] == ' '))
+		out[--k] = '\0';
+}
+
+static void long_row(struct cert_doc *d, const char *label_en, const char *label_ur,
+		     const char *en, const char *ur)
+{
+	char v[400];
+	snprintf(v, sizeof v, "%s (35202-1234567-5)", en);
+	cert_doc_row(d, label_en, label_ur, v, ur);
+}
+
+static void check_layout(struct cert_doc *d, const char *png)
+{
+	struct cert_payload p = {0};
+	p.kind = d->kind;
+	snprintf(p.serial, sizeof p.serial, "%s", d->serial);
+	snprintf(p.subject, sizeof p.subject, "3520212345675");
+	p.issued = d->issued;
+	p.copy_no = d->copy_no;
+	cr_assert_eq(cert_payload_add(&p, "n", d->rows[0].value_ur, NULL), 0);
+	cr_assert_eq(cert_payload_sign(&p, key.pk, test_sign, &key, d->payload,
+				       sizeof d->payload, NULL), 0);
+	struct sh_buf pdf;
+	sh_buf_init(&pdf, 0);
+	struct cert_layout *lay = calloc(1, sizeof *lay);
+	struct sh_err e = {0};
+	cr_assert_eq(cert_render_pdf_report(d, &pdf, lay, &e), 0, "%s", e.msg);
+	cr_assert_eq(lay->nrows, d->nrows, "every row is drawn");
+	int wrapped = 0;
+	for (int i = 0; i < lay->nrows; i++) {
+		const struct cert_layout_row *r = &lay->rows[i];
+		cr_assert_geq(r->ink_top, r->y - 0.01, "row %d: ink above its box (%.1f < %.1f)",
+			      i, r->ink_top, r->y);
+		cr_assert_leq(r->ink_bottom, r->y + r->h + 0.01,
+			      "row %d (%s): ink below its box (%.1f > %.1f): the next row hides it",
+			      i, d->rows[i].label_en, r->ink_bottom, r->y + r->h);
+		cr_assert_leq(r->y + r->h, r->limit + 0.01, "row %d runs into the footer", i);
+		if (i + 1 < lay->nrows && lay->rows[i + 1].page == r->page)
+			cr_assert_geq(lay->rows[i + 1].y, r->y + r->h - 0.01, "rows %d and %d overlap",
+				      i, i + 1);
+		wrapped += r->lines > 4;
+	}
+	cr_assert_gt(wrapped, 0, "the long names wrapped (the case under test)");
+	/* A look for people: SHANAKHT_KEEP_CERT_PNG=DIR keeps page 1. */
+	const char *keep = getenv("SHANAKHT_KEEP_CERT_PNG");
+	if (keep) {
+		char path[512], cmd[1200];
+		snprintf(path, sizeof path, "%s/%s.pdf", keep, png);
+		FILE *f = fopen(path, "wb");
+		cr_assert_not_null(f);
+		cr_assert_eq(fwrite(pdf.data, 1, pdf.len, f), pdf.len);
+		fclose(f);
+		snprintf(cmd, sizeof cmd, "pdftoppm -r 100 -png %s %s/%s", path, keep, png);
+		cr_assert_eq(system(cmd), 0);
+	}
+	free(lay);
+	sh_buf_free(&pdf);
+}
+
+static char en_words[256], en_solid[256], ur_words[256], ur_solid[256];
+
+static void long_names(void)
+{
+	longest(en_words, PERSON_NAME_MAX, "Muhammad Waqas Abdul Wahab ");
+	longest(en_solid, PERSON_NAME_MAX, "W");
+	longest(ur_words, PERSON_NAME_MAX, "محمد وقاص عبدالوہاب ");
+	longest(ur_solid, PERSON_NAME_MAX, "ہ");
+	cr_assert(names_is_latin_script(en_words) && names_is_latin_script(en_solid));
+	cr_assert(names_is_arabic_script(ur_words) && names_is_arabic_script(ur_solid));
+	cr_assert_geq(strlen(en_words), PERSON_NAME_MAX - 30);
+	cr_assert_geq(strlen(ur_words), PERSON_NAME_MAX - 40);
+}
+
+static struct cert_doc *long_doc(enum cert_kind kind, const char *serial)
+{
+	struct cert_doc *d = calloc(1, sizeof *d);
+	cr_assert_not_null(d);
+	d->kind = kind;
+	snprintf(d->serial, sizeof d->serial, "%s", serial);
+	d->copy_no = 2;
+	d->issued = (struct sh_date){2026, 11, 23};
+	snprintf(d->issuer, sizeof d->issuer, "Union Council 042, Lahore (PB-LHR-042)");
+	return d;
+}
+
+Test(render, longest_names_marriage_and_divorce_do_not_overlap)
+{
+	long_names();
+	for (int k = 0; k < 2; k++) {
+		struct cert_doc *d = long_doc(k ? CERT_DIVORCE : CERT_MARRIAGE,
+					      k ? "DVC-4821-9375-0062-8817" : "MRC-4821-9375-0062-8817");
+		long_row(d, "Husband", "شوہر", en_words, ur_words);
+		long_row(d, "Wife", "بیوی", en_solid, ur_solid);
+		cert_doc_row(d, "Date of marriage", "تاریخ نکاح", "2020-02-14", "");
+		cert_doc_row(d, "Place of marriage", "جائے نکاح", en_words, "");
+		cert_doc_row(d, "Registration number", "اندراج نمبر", "M-2026-000003", "");
+		check_layout(d, k ? "long-divorce" : "long-marriage");
+		free(d);
+	}
+}
+
+Test(render, longest_names_frc_every_row_on_some_page)
+{
+	long_names();
+	struct cert_doc *d = long_doc(CERT_FRC, "FRC-4821-9375-0062-8817");
+	long_row(d, "Head of family", "سربراہ خاندان", en_words, ur_words);
+	long_row(d, "Father", "والد", en_solid, ur_solid);
+	long_row(d, "Mother", "والدہ", en_words, ur_solid);
+	while (d->nrows < CERT_ROWS_MAX)
+		long_row(d, "Child (born 2020-01-01)", "اولاد", d->nrows % 2 ? en_words : en_solid,
+			 d->nrows % 3 ? ur_words : ur_solid);
+	check_layout(d, "long-frc");
+	free(d);
 }

@@ -32,6 +32,13 @@ struct fx {
 	struct audit_actor admin, party_actor;
 	struct party party;
 	struct party_key_issued key;
+	/* The passcodes of the consents fx_consent issued, as the handset
+	 * read them (newest last, a ring). */
+	struct {
+		char consent_id[CONSENT_ID_MAX];
+		char code[CONSENT_CODE_DIGITS + 1];
+	} codes[64];
+	unsigned ncodes;
 };
 
 /* The council every fixture person lives in (from the address library). */
@@ -130,18 +137,105 @@ static inline void fx_party(struct fx *f, const char *name, unsigned types, unsi
 	f->party_actor.name = f->key.key_id;
 }
 
-/* Issue a consent for the fixture's party; returns the passcode in code. */
+/* The 6-digit passcode in an SMS text ("" when none). */
+static inline void fx_code_in(const char *text, char code[CONSENT_CODE_DIGITS + 1])
+{
+	code[0] = '\0';
+	for (const char *p = text; *p; p++)
+		if (strspn(p, "0123456789") == CONSENT_CODE_DIGITS &&
+		    (p == text || p[-1] < '0' || p[-1] > '9')) {
+			memcpy(code, p, CONSENT_CODE_DIGITS);
+			code[CONSENT_CODE_DIGITS] = '\0';
+			return;
+		}
+}
+
+/* The passcode the newest queued SMS carries, read inside tx (before the
+ * sender delivers and redacts it), as a handset would read it. */
+static inline void fx_outbox_code(store_tx *tx, char code[CONSENT_CODE_DIGITS + 1])
+{
+	struct sh_err err = {0};
+	store_stmt *st = NULL;
+	cr_assert_eq(store_query(tx, &st, &err,
+				 "SELECT text FROM sms_outbox WHERE state = 'pending'"
+				 " ORDER BY id DESC LIMIT 1",
+				 ""),
+		     SH_OK, "%s", err.msg);
+	cr_assert_eq(store_step(st, &err), STORE_ROW, "no SMS queued");
+	fx_code_in(store_col_text(st, 0), code);
+	store_finalize(st);
+}
+
+static inline void fx_code_keep(struct fx *f, const char *consent_id, const char *code)
+{
+	unsigned i = f->ncodes++ % (sizeof f->codes / sizeof f->codes[0]);
+	snprintf(f->codes[i].consent_id, sizeof f->codes[i].consent_id, "%s", consent_id);
+	snprintf(f->codes[i].code, sizeof f->codes[i].code, "%s", code);
+}
+
+/* Issue a consent for the fixture's party (as the API does) and keep the
+ * passcode its SMS carried, for fx_code. */
 static inline void fx_consent(struct fx *f, const char *idn, const char *purpose,
 			      struct consent_issued *out)
 {
 	struct sh_err err = {0};
 	store_tx *tx = NULL;
+	char code[CONSENT_CODE_DIGITS + 1] = "";
+	struct consent_ask ask = {.kind = CONSENT_FOR_PARTY, .party_id = f->party.id,
+				  .party_name = f->party.name, .id_number = idn,
+				  .purpose = purpose, .source_addr = "192.0.2.1",
+				  .now = sh_now()};
 	cr_assert_eq(store_begin(f->db, STORE_WRITE, &tx, &err), SH_OK);
-	cr_assert_eq(consent_request(tx, f->kr, &f->cfg, &f->party_actor, CONSENT_FOR_PARTY,
-				     f->party.id, f->party.name, idn, purpose, sh_now(), 1, out,
-				     &err),
-		     SH_OK, "%s %s", err.code, err.msg);
+	cr_assert_eq(consent_request(tx, f->kr, &f->cfg, &f->party_actor, &ask, out, &err), SH_OK,
+		     "%s %s", err.code, err.msg);
+	cr_assert(!out->refused, "%s %s", err.code, err.msg);
+	if (out->delivered)
+		fx_outbox_code(tx, code);
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
+	if (code[0])
+		fx_code_keep(f, out->consent_id, code);
+}
+
+/* The passcode of consent c. A delivered one: what its SMS said. One
+ * that was never sent: found by trying every code against the stored
+ * keyed hash with the server's key ring — what only a holder of the key
+ * can do (a copy of the database alone cannot), about a second. */
+static inline const char *fx_code(struct fx *f, const struct consent_issued *c)
+{
+	for (unsigned i = 0; i < sizeof f->codes / sizeof f->codes[0]; i++)
+		if (f->codes[i].consent_id[0] && !strcmp(f->codes[i].consent_id, c->consent_id))
+			return f->codes[i].code;
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	store_stmt *st = NULL;
+	cr_assert_eq(store_begin(f->db, STORE_READ, &tx, &err), SH_OK);
+	cr_assert_eq(store_query(tx, &st, &err,
+				 "SELECT party_id, id_number, purpose, code_hash FROM consents"
+				 " WHERE public_id = ?",
+				 "t", c->consent_id),
+		     SH_OK);
+	cr_assert_eq(store_step(st, &err), STORE_ROW, "no consent %s", c->consent_id);
+	int64_t party = store_col_int(st, 0);
+	char idn[14], purpose[CONSENT_PURPOSE_MAX], code[CONSENT_CODE_DIGITS + 1] = "";
+	unsigned char want[32] = {0}, h[32];
+	size_t hl = 0;
+	snprintf(idn, sizeof idn, "%s", store_col_text(st, 1));
+	snprintf(purpose, sizeof purpose, "%s", store_col_text(st, 2));
+	const void *b = store_col_blob(st, 3, &hl);
+	cr_assert_eq(hl, sizeof want);
+	memcpy(want, b, sizeof want);
+	store_finalize(st);
+	store_rollback(tx);
+	for (unsigned n = 0; n < 1000000 && !code[0]; n++) {
+		char g[CONSENT_CODE_DIGITS + 1];
+		snprintf(g, sizeof g, "%06u", n);
+		consent_code_hash(f->kr, c->consent_id, party, idn, purpose, g, h);
+		if (!memcmp(h, want, sizeof h))
+			memcpy(code, g, sizeof g);
+	}
+	cr_assert(code[0], "no code matches the stored hash");
+	fx_code_keep(f, c->consent_id, code);
+	return fx_code(f, c);
 }
 
 /* Count rows of a simple query (first column of the first row). */

@@ -44,7 +44,7 @@ static int authenticate(void *ctx, enum http_auth auth, struct http_req *req,
 			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED", "citizen token required");
 		return citizen_session_check(a->db, a->keys, tok, &req->principal, err);
 	case HTTP_AUTH_PARTY:
-		return party_authenticate(a->db, a->keys, req->method, req->path,
+		return party_authenticate(a->db, a->keys, consent_config_env(), req->method, req->path,
 					  http_header(req, "X-Party-Key"),
 					  http_header(req, "X-Timestamp"), http_header(req, "X-Nonce"),
 					  http_header(req, "X-Signature"), req->body, req->body_len,
@@ -354,4 +354,50 @@ Test(api, suspended_party_is_refused)
 	cr_assert_eq(req("POST", path, "admin-token", "{\"overlap_seconds\":0}", &r), 201);
 	cr_assert_eq(strlen(json_string_value(json_object_get(r.json, "secret"))), 64);
 	e2e_resp_free(&r);
+}
+
+/* Issue 13 item 4, as it was found: ten anonymous POST /me/login for an
+ * identity number no longer block the bank's consent; and when a budget
+ * does stop a passcode, the party is told so (429, a code, Retry-After),
+ * never a 202. */
+Test(api, anonymous_sign_ins_do_not_block_a_bank_and_refusals_say_so)
+{
+	struct e2e_resp r;
+	char body[160];
+	snprintf(body, sizeof body, "{\"id_number\":\"%s\"}", alive);
+	int refused = 0;
+	for (int i = 0; i < 10; i++) {
+		long st = req("POST", "/api/v1/me/login", NULL, body, &r);
+		cr_assert(st == 202 || st == 429, "%ld %s", st, r.body);
+		if (st == 429) {
+			refused++;
+			cr_assert(!strcmp(e2e_error_code(&r), "LOGIN_RATE_LIMITED") ||
+					  !strcmp(e2e_error_code(&r), "ADDRESS_RATE_LIMITED"),
+				  "%s", r.body);
+			cr_assert(r.retry_after[0], "429 without Retry-After");
+		}
+		e2e_resp_free(&r);
+	}
+	cr_assert(refused > 0, "sign-ins have a budget of their own");
+	int64_t before = fx_count(&f, "SELECT COUNT(*) FROM sms_outbox WHERE to_number = ?",
+				  "+923001234567");
+	char cid[64];
+	consent_for(alive, cid); /* 202: and the SMS really went out */
+	cr_assert_eq(fx_count(&f, "SELECT COUNT(*) FROM sms_outbox WHERE to_number = ?",
+			      "+923001234567"),
+		     before + 1);
+	/* The bank's own requests for this number: 10 in the window, then 429. */
+	long st = 202;
+	for (int i = 0; i < 12 && st == 202; i++) {
+		snprintf(body, sizeof body, "{\"id_number\":\"%s\",\"purpose\":\"account opening\"}",
+			 alive);
+		st = signed_req("POST", "/api/v1/consents", body, NULL, &r);
+		if (st == 429) {
+			cr_assert_str_eq(e2e_error_code(&r), "CONSENT_RATE_LIMITED");
+			cr_assert(r.retry_after[0]);
+			cr_assert_null(json_object_get(r.json, "consent_id"));
+		}
+		e2e_resp_free(&r);
+	}
+	cr_assert_eq(st, 429);
 }

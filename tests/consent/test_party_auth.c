@@ -26,7 +26,7 @@ static int call(const char *key_id, const char *secret, const char *method, cons
 	char tsbuf[24], sig[PARTY_SIG_HEX];
 	snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)ts);
 	party_signature(secret, method, path, tsbuf, nonce, body, strlen(body), sig);
-	int rc = party_authenticate(f.db, f.kr, method, path, key_id, tsbuf, nonce, sig, body,
+	int rc = party_authenticate(f.db, f.kr, &f.cfg, method, path, key_id, tsbuf, nonce, sig, body,
 				    strlen(body), now, who, err);
 	if (rc != SH_OK)
 		return rc;
@@ -74,24 +74,24 @@ Test(party_auth, forged_and_altered_requests_fail_without_burning_the_nonce)
 	party_signature(f.key.secret, "POST", "/api/v1/consents", tsbuf, nonce, BODY,
 			strlen(BODY), sig);
 	const char *other = "{\"id_number\":\"3520112345672\",\"purpose\":\"account opening\"}";
-	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/consents", f.key.key_id,
+	cr_assert_eq(party_authenticate(f.db, f.kr, &f.cfg, "POST", "/api/v1/consents", f.key.key_id,
 					tsbuf, nonce, sig, other, strlen(other), now, &who, &err),
 		     SH_EUNAUTH);
 	cr_assert_str_eq(err.code, "PARTY_SIGNATURE");
 	/* ... or to another path, or with an upper-case signature. */
-	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/verifications", f.key.key_id,
+	cr_assert_eq(party_authenticate(f.db, f.kr, &f.cfg, "POST", "/api/v1/verifications", f.key.key_id,
 					tsbuf, nonce, sig, BODY, strlen(BODY), now, &who, &err),
 		     SH_EUNAUTH);
 	cr_assert_str_eq(err.code, "PARTY_SIGNATURE");
 	char upper[PARTY_SIG_HEX];
 	for (int i = 0; i < PARTY_SIG_HEX; i++)
 		upper[i] = (char)(sig[i] >= 'a' && sig[i] <= 'f' ? sig[i] - 32 : sig[i]);
-	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/consents", f.key.key_id,
+	cr_assert_eq(party_authenticate(f.db, f.kr, &f.cfg, "POST", "/api/v1/consents", f.key.key_id,
 					tsbuf, nonce, upper, BODY, strlen(BODY), now, &who, &err),
 		     SH_EUNAUTH);
 	/* The genuine request with the same nonce still passes: forgeries did
 	 * not record it. */
-	cr_assert_eq(party_authenticate(f.db, f.kr, "POST", "/api/v1/consents", f.key.key_id,
+	cr_assert_eq(party_authenticate(f.db, f.kr, &f.cfg, "POST", "/api/v1/consents", f.key.key_id,
 					tsbuf, nonce, sig, BODY, strlen(BODY), now, &who, &err),
 		     SH_OK, "%s", err.code);
 }
@@ -112,7 +112,7 @@ Test(party_auth, timestamp_window_is_five_minutes)
 	cr_assert_eq(call(f.key.key_id, f.key.secret, "GET", "/x", now - 299, "nonce-ok-0000000000005",
 			  "", now, &who, &err),
 		     SH_OK);
-	cr_assert_eq(party_authenticate(f.db, f.kr, "GET", "/x", f.key.key_id, "12abc",
+	cr_assert_eq(party_authenticate(f.db, f.kr, &f.cfg, "GET", "/x", f.key.key_id, "12abc",
 					"nonce-bad-ts-0000000006", "00", "", 0, now, &who, &err),
 		     SH_EUNAUTH);
 	cr_assert_str_eq(err.code, "PARTY_TIMESTAMP");
@@ -130,7 +130,7 @@ Test(party_auth, malformed_headers)
 			  "", now, &who, &err),
 		     SH_EUNAUTH);
 	cr_assert_str_eq(err.code, "PARTY_NONCE");
-	cr_assert_eq(party_authenticate(f.db, f.kr, "GET", "/x", NULL, "1", "n", "s", "", 0, now,
+	cr_assert_eq(party_authenticate(f.db, f.kr, &f.cfg, "GET", "/x", NULL, "1", "n", "s", "", 0, now,
 					&who, &err),
 		     SH_EUNAUTH);
 	cr_assert_str_eq(err.code, "PARTY_AUTH_MISSING");
@@ -258,15 +258,15 @@ Test(party_auth, nonce_pruning_is_bounded_and_spares_the_window)
 		cr_assert_eq(party_nonce_record_alone(f.db, f.party.id, nonce, ts, &err), SH_OK,
 			     "%s", err.msg);
 	}
-	cr_assert_eq(party_nonces_prune(f.db, now, &err), PARTY_NONCE_PRUNE_BATCH, "%s", err.msg);
+	cr_assert_eq(party_nonces_prune(f.db, f.cfg.clock_skew_seconds, now, &err), PARTY_NONCE_PRUNE_BATCH, "%s", err.msg);
 	/* the oldest went first: the newest expired one is still there */
 	cr_assert_eq(party_nonce_record_alone(f.db, f.party.id, "prune-nonce-000000", now, &err),
 		     SH_OK, "%s %s", err.code, err.msg);
 	snprintf(nonce, sizeof nonce, "prune-nonce-%06d", EXPIRED - 1);
 	cr_assert_neq(party_nonce_record_alone(f.db, f.party.id, nonce, dead_end - 1, &err), SH_OK);
 	cr_assert_str_eq(err.code, "PARTY_REPLAY");
-	cr_assert_eq(party_nonces_prune(f.db, now, &err), EXPIRED - PARTY_NONCE_PRUNE_BATCH);
-	cr_assert_eq(party_nonces_prune(f.db, now, &err), 0);
+	cr_assert_eq(party_nonces_prune(f.db, f.cfg.clock_skew_seconds, now, &err), EXPIRED - PARTY_NONCE_PRUNE_BATCH);
+	cr_assert_eq(party_nonces_prune(f.db, f.cfg.clock_skew_seconds, now, &err), 0);
 	for (int i = EXPIRED; i < EXPIRED + LIVE; i++) {
 		snprintf(nonce, sizeof nonce, "prune-nonce-%06d", i);
 		cr_assert_neq(party_nonce_record_alone(f.db, f.party.id, nonce, now - skew + i, &err),

@@ -5,11 +5,14 @@
 #define SH_TEST_CRVS_FIXTURE_H
 
 #include <criterion/criterion.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit/audit.h"
+#include "auth/password.h"
 #include "auth/roles.h"
+#include "auth/users.h"
 #include "crvs/crvs.h"
 #include "registry/person.h"
 #include "store/store.h"
@@ -31,6 +34,23 @@ static const struct audit_actor a_nikah = {"operator", 14, "nikahkhwan1", "nikah
 					   NULL, NULL};
 static const struct audit_actor a_court = {"operator", 15, "clerk1", "court_clerk", NULL, NULL};
 
+/* An operator account (a licence is granted to one of the nikah
+ * registrar role only). council may be NULL. */
+__attribute__((unused)) static void fx_operator(const char *name, unsigned role,
+						const char *council)
+{
+	static const struct audit_actor sys = {"system", 0, "system", NULL, NULL, NULL};
+	static const struct auth_pwcost cheap = {1, crypto_pwhash_MEMLIMIT_MIN};
+	struct sh_err e = {0};
+	store_tx *tx;
+	int64_t id;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &e), 0);
+	cr_assert_eq(auth_user_create(tx, &sys, &cheap, name, "correct horse battery staple",
+				      role, council, &id, &e),
+		     0, "%s", e.msg);
+	cr_assert_eq(store_commit(tx, &e), 0);
+}
+
 __attribute__((unused)) static void fx_setup(void)
 {
 	struct sh_err e = {0};
@@ -40,7 +60,11 @@ __attribute__((unused)) static void fx_setup(void)
 	cr_assert_eq(audit_migrate(db, &e), 0, "%s", e.msg);
 	cr_assert_eq(registry_migrate(db, &e), 0, "%s", e.msg);
 	cr_assert_eq(crvs_migrate(db, &e), 0, "%s", e.msg);
+	cr_assert_eq(auth_migrate(db, &e), 0, "%s", e.msg);
+	fx_operator("nikahkhwan1", ROLE_NIKAH_REGISTRAR, NULL);
+	fx_operator("hospital1", ROLE_HEALTH_NOTIFIER, NULL);
 }
+
 
 __attribute__((unused)) static void fx_teardown(void)
 {
@@ -56,7 +80,7 @@ __attribute__((unused)) static struct sh_date ago(int days)
 
 __attribute__((unused)) static struct crvs_ctx ctx_of(const struct audit_actor *a, unsigned role, const char *council)
 {
-	struct crvs_ctx c = {db, a, role, council, sh_date_today()};
+	struct crvs_ctx c = {db, a, role, council, sh_date_today(), NULL};
 	return c;
 }
 

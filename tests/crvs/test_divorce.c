@@ -1,6 +1,8 @@
 /* test_divorce.c — divorces: the parties must be married to each other; a
  * decree takes effect on its date; a talaq after the waiting period unless
  * revoked; deaths widow the surviving spouse. */
+#include <stdlib.h>
+
 #include "crvs_fixture.h"
 
 TestSuite(divorce, .init = fx_setup, .fini = fx_teardown, .timeout = 120);
@@ -109,6 +111,50 @@ Test(divorce, talaq_takes_effect_after_the_waiting_period)
 	EXPECT_ERR(SH_ERULE, "TALAQ_ALREADY_EFFECTIVE", crvs_talaq_revoke(&r, reg.record_id, &e));
 }
 
+/* Issue 14 item 2: a talaq's effect shows from its date in every read —
+ * the person (marital status, as KYC answers it), the marriage register,
+ * the spouses of a family tree and the divorce record — with no write in
+ * between to settle it. */
+Test(divorce, talaq_effect_shows_at_read_time)
+{
+	married();
+	struct crvs_ctx c = COURT, r = REG(LHR1);
+	/* Registered 85 days after the notice: 5 days still to wait then;
+	 * today, 95 days after the notice, the talaq has taken effect. */
+	c.today = r.today = ago(10);
+	struct crvs_outcome o, reg;
+	struct crvs_divorce_notice n = dnotice(DIVORCE_TALAQ, 95);
+	EXPECT_OK(crvs_submit_divorce(&c, &n, &o, &e));
+	EXPECT_OK(crvs_register(&r, o.event_id, NULL, &reg, &e));
+	char want[11];
+	sh_date_format(ago(5), want, sizeof want);
+	cr_assert_str_eq(reg.effective_date, want);
+	cr_assert_eq(fx_get(h).marital, MARITAL_DIVORCED);
+	cr_assert_eq(fx_get(w).marital, MARITAL_DIVORCED);
+	struct crvs_marriage m = marriage1();
+	cr_assert_eq(m.status, MARRIAGE_DIVORCED);
+	cr_assert_str_eq(m.ended_on, want);
+	store_tx *tx;
+	struct sh_err err = {0};
+	struct crvs_divorce dv;
+	struct crvs_family *f = calloc(1, sizeof *f);
+	cr_assert_not_null(f);
+	cr_assert_eq(store_begin(db, STORE_READ, &tx, &err), 0);
+	cr_assert_eq(crvs_divorce_get(tx, reg.record_id, &dv, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(dv.status, "effective");
+	cr_assert_eq(crvs_family(tx, h, f, &err), 0, "%s", err.msg);
+	cr_assert_eq(f->nspouses, 0);
+	store_rollback(tx);
+	free(f);
+	/* The next write records it: a version of the person, same status. */
+	struct person before = fx_get(w);
+	struct crvs_ctx now = REG(LHR1);
+	EXPECT_ERR(SH_ERULE, "TALAQ_ALREADY_EFFECTIVE", crvs_talaq_revoke(&now, reg.record_id, &e));
+	struct person after = fx_get(w);
+	cr_assert_eq(after.marital, MARITAL_DIVORCED);
+	cr_assert_eq(after.version, before.version);
+}
+
 Test(divorce, revoked_talaq_leaves_the_marriage)
 {
 	married();
@@ -122,7 +168,12 @@ Test(divorce, revoked_talaq_leaves_the_marriage)
 	/* Even far in the future it never takes effect. */
 	struct crvs_ctx later = r;
 	later.today = ago(-200);
-	EXPECT_ERR(SH_ERULE, "TALAQ_ALREADY_EFFECTIVE", crvs_talaq_revoke(&later, reg.record_id, &e));
+	/* Issue 13 item 10: a second revoke says it was revoked, not "revoked
+	 * since <date of effect>". */
+	struct sh_err re = {0};
+	cr_assert_eq(crvs_talaq_revoke(&later, reg.record_id, &re), SH_ERULE);
+	cr_assert_str_eq(re.code, "TALAQ_ALREADY_REVOKED", "%s", re.msg);
+	cr_assert_null(strstr(re.msg, "since"), "%s", re.msg);
 	cr_assert_eq(fx_get(w).marital, MARITAL_MARRIED);
 	/* The waiting period is configuration. */
 	EXPECT_OK(crvs_rules_set(&r, "talaq_wait_days", 0, &e));

@@ -73,6 +73,27 @@ Test(marriage, needs_a_licence_in_force)
 	EXPECT_ERR(SH_EFORBIDDEN, "NIKAH_LICENCE_SUSPENDED", crvs_submit_marriage(&k, &n, &o, &e));
 }
 
+/* Issue 13 item 6: a licence is of its council, and only for a nikah
+ * registrar's account. */
+Test(marriage, licence_is_tied_to_its_council_and_role)
+{
+	people(24);
+	license();
+	struct crvs_ctx k = NIKAH, r = REG(LHR1), khi = REG(KHI1);
+	struct crvs_licence l;
+	/* The LHR1 licence does not register a marriage at another council. */
+	struct crvs_marriage_notice n = mnotice(groom, bride, KHI1);
+	struct crvs_outcome o;
+	EXPECT_ERR(SH_EFORBIDDEN, "LICENCE_WRONG_COUNCIL", crvs_submit_marriage(&k, &n, &o, &e));
+	/* A health notifier cannot be licensed, nor an unknown account. */
+	EXPECT_ERR(SH_ERULE, "NOT_NIKAH_REGISTRAR", crvs_licence_grant(&r, "hospital1", LHR1, &l, &e));
+	EXPECT_ERR(SH_ERULE, "USER_NOT_FOUND", crvs_licence_grant(&r, "nobody", LHR1, &l, &e));
+	/* An account of one council is not licensed by another. */
+	fx_operator("nikah_khi", ROLE_NIKAH_REGISTRAR, KHI1);
+	EXPECT_ERR(SH_ERULE, "WRONG_COUNCIL", crvs_licence_grant(&r, "nikah_khi", LHR1, &l, &e));
+	EXPECT_OK(crvs_licence_grant(&khi, "nikah_khi", KHI1, &l, &e));
+}
+
 Test(marriage, consent_and_witnesses)
 {
 	people(24);
@@ -99,12 +120,19 @@ Test(marriage, minimum_age_depends_on_the_province)
 {
 	people(16);
 	license();
-	struct crvs_ctx k = NIKAH, r = REG(LHR1);
+	struct crvs_ctx k = NIKAH, r = REG(LHR1), khi = REG(KHI1);
 	struct crvs_outcome o;
-	/* Sindh: 18 for both (Sindh Child Marriages Restraint Act 2013). */
+	/* Sindh: 18 for both (Sindh Child Marriages Restraint Act 2013), by a
+	 * nikah registrar licensed in Karachi. */
+	static const struct audit_actor a_nikah_khi = {"operator", 16, "nikah_khi",
+						       "nikah_registrar", NULL, NULL};
+	struct crvs_ctx kk = ctx_of(&a_nikah_khi, ROLE_NIKAH_REGISTRAR, "");
+	struct crvs_licence l;
+	fx_operator("nikah_khi", ROLE_NIKAH_REGISTRAR, KHI1);
+	EXPECT_OK(crvs_licence_grant(&khi, "nikah_khi", KHI1, &l, &e));
 	struct crvs_marriage_notice n = mnotice(groom, bride, KHI1);
 	n.date = ago(0);
-	EXPECT_ERR(SH_ERULE, "UNDER_MINIMUM_AGE", crvs_submit_marriage(&k, &n, &o, &e));
+	EXPECT_ERR(SH_ERULE, "UNDER_MINIMUM_AGE", crvs_submit_marriage(&kk, &n, &o, &e));
 	/* Punjab still says 16 for the bride in the seed configuration... */
 	n = mnotice(groom, bride, LHR1);
 	n.date = ago(0);

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "store/store.h"
 
 #include "e2e.h"
 
@@ -80,6 +83,12 @@ Test(demo, newcomer_journey, .timeout = 120)
 	cr_assert(r.status == 200 || r.status == 201, "%ld %s", r.status, r.body);
 	const char *child = json_string_value(json_object_get(r.json, "id_number"));
 	cr_assert_not_null(child, "%s", r.body);
+	/* Issue 13 item 12: a demo mother is married by a registered nikah. */
+	snprintf(path, sizeof path, "/api/v1/persons/%s/family", mother);
+	cr_assert_eq(e2e_request(&srv, "GET", path, token, NULL, NULL, &r), 0);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_eq(json_array_size(json_object_get(r.json, "spouses")), 1, "%s", r.body);
+	e2e_resp_free(&r);
 	char child_path[64];
 	snprintf(child_path, sizeof child_path, "/api/v1/persons/%s", child);
 	e2e_resp_free(&r);
@@ -122,4 +131,72 @@ Test(demo, newcomer_journey, .timeout = 120)
 	cr_assert_eq(e2e_run_cli(verify, &out), 0, "%s", out ? out : "");
 	free(out);
 	cr_assert_eq(e2e_stop(&srv), 0);
+}
+
+static int exists(const char *dir, const char *name)
+{
+	char p[512];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return stat(p, &st) == 0;
+}
+
+static long long count(store *db, const char *sql)
+{
+	store_tx *tx;
+	store_stmt *st;
+	struct sh_err e = {0};
+	cr_assert_eq(store_begin(db, STORE_READ, &tx, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_query(tx, &st, &e, sql, ""), 0, "%s", e.msg);
+	cr_assert_eq(store_step(st, &e), STORE_ROW, "%s", e.msg);
+	long long n = store_col_int(st, 0);
+	store_finalize(st);
+	store_rollback(tx);
+	return n;
+}
+
+/* Issue 13 item 12: init checks the password before it creates anything
+ * (so a retry starts clean), and the demo's married couples have their
+ * nikah in the marriage register. */
+Test(demo, init_checks_the_password_first_and_families_are_events, .timeout = 120)
+{
+	char dir[] = "/tmp/shanakht-init-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char db[300], keys[300];
+	snprintf(db, sizeof db, "sqlite:%s/shanakht.db", dir);
+	snprintf(keys, sizeof keys, "%s/keys", dir);
+	const char *init[] = {"init", "--demo", "--db", db, "--keys", keys, NULL};
+	static const char *const refused[] = {"My-admin-Pass-2026", "Registrar-Pass-2026"};
+	for (size_t i = 0; i < 2; i++) {
+		setenv("SHANAKHT_ADMIN_PASSWORD", refused[i], 1);
+		char *out = NULL;
+		cr_assert_eq(e2e_run_cli(init, &out), 1, "%s", out);
+		cr_assert(strstr(out, "must not contain the username"), "%s", out);
+		free(out);
+		cr_assert(!exists(dir, "keys") && !exists(dir, "shanakht.db"),
+			  "nothing is created for a refused password");
+	}
+	setenv("SHANAKHT_ADMIN_PASSWORD", E2E_ADMIN_PASSWORD, 1);
+	char *out = NULL;
+	cr_assert_eq(e2e_run_cli(init, &out), 0, "%s", out);
+	free(out);
+	store *s;
+	struct sh_err e = {0};
+	cr_assert_eq(store_open(db, 1, &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(count(s, "SELECT COUNT(*) FROM crvs_marriages"), 60);
+	cr_assert_eq(count(s, "SELECT COUNT(*) FROM persons p WHERE marital = 'married' AND NOT"
+			      " EXISTS (SELECT 1 FROM crvs_marriages m WHERE m.husband_id ="
+			      " p.id_number OR m.wife_id = p.id_number)"),
+		     0);
+	cr_assert_gt(count(s, "SELECT COUNT(*) FROM crvs_events WHERE kind = 'birth' AND"
+			      " status = 'registered'"),
+		     59);
+	cr_assert_eq(count(s, "SELECT COUNT(*) FROM persons WHERE mother_id IS NOT NULL AND"
+			      " id_number NOT IN (SELECT person_id FROM crvs_events WHERE"
+			      " person_id IS NOT NULL)"),
+		     0, "every demo child has its birth registration");
+	store_close(s);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
 }

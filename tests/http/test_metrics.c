@@ -68,7 +68,28 @@ Test(metrics, counters_and_histogram_move)
 	cr_assert_eq(metric(m, "shanakht_http_requests_total{route=\"/api/v1/whoami\",method=\"GET\",status=\"401\"}"), 1, "%s", m);
 	cr_assert_eq(metric(m, "shanakht_http_request_duration_seconds_count{route=\"/api/v1/items/{id}\"}"), 3);
 	cr_assert_eq(metric(m, "shanakht_http_request_duration_seconds_bucket{route=\"/api/v1/items/{id}\",le=\"+Inf\"}"), 3);
-	cr_assert_geq(metric(m, "shanakht_http_request_duration_seconds_bucket{route=\"/api/v1/items/{id}\",le=\"2.5\"}"), 0);
+	/* The buckets are cumulative: every finite bucket is present, none is
+	 * above the next or the +Inf one, and together they hold the three
+	 * requests (which buckets they fall in depends on the machine, so
+	 * that is not asserted). */
+	static const char *const les[] = {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+					  "0.1",   "0.25",   "0.5",   "1",    "2.5",   "+Inf"};
+	long long prev = 0;
+	for (size_t i = 0; i < sizeof les / sizeof les[0]; i++) {
+		char series[160];
+		snprintf(series, sizeof series,
+			 "shanakht_http_request_duration_seconds_bucket{route=\"/api/v1/items/{id}\",le=\"%s\"}",
+			 les[i]);
+		long long v = metric(m, series);
+		cr_assert_geq(v, prev, "%s is %lld, below the bucket before it (%lld)", les[i], v, prev);
+		cr_assert_leq(v, 3, "%s is %lld, more than the 3 requests made", les[i], v);
+		prev = v;
+	}
+	cr_assert_eq(prev, 3);
+	/* the sum of their durations is there, and positive */
+	const char *sum = strstr(m, "shanakht_http_request_duration_seconds_sum{route=\"/api/v1/items/{id}\"} ");
+	cr_assert_not_null(sum, "%s", m);
+	cr_assert_gt(strtod(strstr(sum, "\"} ") + 3, NULL), 0.0, "%s", m);
 	cr_assert(strstr(m, "# TYPE shanakht_http_request_duration_seconds histogram\n"));
 	cr_assert(strstr(m, "le=\"0.001\""));
 	cr_assert(strstr(m, "le=\"0.0025\""));

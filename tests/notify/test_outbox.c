@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/parse.h"
@@ -172,4 +173,70 @@ Test(outbox, file_gateway_labels_lines_as_not_delivered_and_the_sender_runs)
 	unlink(path);
 	rmdir(dir);
 	cr_assert_eq(sms_gateway_open("carrier-pigeon", dir, &gw, &err), SH_EINVAL);
+}
+
+/* Issue 13 item 2: the text (a passcode) is kept only until delivery; the
+ * transaction that marks a row sent or expired redacts it. */
+Test(outbox, texts_are_redacted_when_sent_or_expired)
+{
+	struct sh_err err = {0};
+	struct flaky gw = {.base = {.name = "flaky", .send = flaky_send, .free = flaky_free}};
+	int64_t now = sh_now();
+	enqueue("+923001234567", "Passcode 424242", now + 300, 1);
+	enqueue("+923001234568", "Passcode 525252", now - 1, 1); /* already past use */
+	gw.down = 1;
+	cr_assert_eq(sms_outbox_pump(db, &gw.base, now, &err), 0);
+	store_tx *tx = NULL;
+	store_stmt *st = NULL;
+	/* A retry keeps what the next attempt needs. */
+	cr_assert_eq(store_begin(db, STORE_READ, &tx, &err), SH_OK);
+	cr_assert_eq(store_query(tx, &st, &err, "SELECT state, text FROM sms_outbox ORDER BY id", ""),
+		     SH_OK);
+	cr_assert_eq(store_step(st, &err), STORE_ROW);
+	cr_assert_str_eq(store_col_text(st, 0), "pending");
+	cr_assert_str_eq(store_col_text(st, 1), "Passcode 424242");
+	cr_assert_eq(store_step(st, &err), STORE_ROW);
+	cr_assert_str_eq(store_col_text(st, 0), "expired");
+	cr_assert_str_eq(store_col_text(st, 1), SMS_REDACTED);
+	store_finalize(st);
+	store_rollback(tx);
+	gw.down = 0;
+	cr_assert_eq(sms_outbox_pump(db, &gw.base, now + 60, &err), 1);
+	cr_assert_str_eq(gw.last_text, "Passcode 424242", "the handset got the text");
+	cr_assert_eq(store_begin(db, STORE_READ, &tx, &err), SH_OK);
+	cr_assert_eq(store_query(tx, &st, &err,
+				 "SELECT COUNT(*) FROM sms_outbox WHERE text LIKE '%4242%'"
+				 " OR text LIKE '%5252%'",
+				 ""),
+		     SH_OK);
+	cr_assert_eq(store_step(st, &err), STORE_ROW);
+	cr_assert_eq(store_col_int(st, 0), 0, "a delivered passcode is still in the store");
+	store_finalize(st);
+	store_rollback(tx);
+}
+
+/* The demonstration log holds passcodes: 0600 whatever the umask, and
+ * every line says it is for demonstrations only. */
+Test(outbox, file_gateway_log_is_private_and_says_demo_only)
+{
+	struct sh_err err = {0};
+	char dir[] = "/tmp/shanakht-smslog-XXXXXX", path[128], line[2048];
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/sms-outbox.log", dir);
+	struct sms_gateway *gw = NULL;
+	mode_t old = umask(0);
+	cr_assert_eq(sms_gateway_file(path, &gw, &err), SH_OK);
+	cr_assert_eq(gw->send(gw, "+923001234567", "Passcode 111111", &err), SH_OK, "%s", err.msg);
+	umask(old);
+	sms_gateway_free(gw);
+	struct stat stt;
+	cr_assert_eq(stat(path, &stt), 0);
+	cr_assert_eq(stt.st_mode & 0777, 0600, "log is %o", stt.st_mode & 0777);
+	FILE *fp = fopen(path, "r");
+	cr_assert(fp);
+	cr_assert(fgets(line, sizeof line, fp));
+	fclose(fp);
+	cr_assert(strstr(line, "DEMO ONLY"), "%s", line);
+	unlink(path);
+	rmdir(dir);
 }

@@ -9,6 +9,8 @@
 
 #include "audit/audit.h"
 #include "auth/roles.h"
+#include "crypto/keyring.h"
+#include "notify/sms.h"
 #include "e2e.h"
 #include "api/routes.h"
 #include "registry/person.h"
@@ -37,14 +39,22 @@ static int authenticate(void *ctx, enum http_auth auth, struct http_req *req,
 {
 	if (auth == HTTP_AUTH_NONE)
 		return SH_OK;
+	/* The token is "role" (of council PB-LHR-01-003, Ali's) or
+	 * "role@COUNCIL". */
 	const char *h = http_header(req, "Authorization");
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !role_from_name(h + 7))
+	char role[32] = "";
+	const char *at = h ? strchr(h, '@') : NULL;
+	if (h && strncasecmp(h, "Bearer ", 7) == 0)
+		snprintf(role, sizeof role, "%.*s", at ? (int)(at - h - 7) : 31, h + 7);
+	if (!role_from_name(role))
 		return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED", "bearer token required");
 	req->principal.kind = PRINCIPAL_OPERATOR;
 	req->principal.id = 1;
-	req->principal.role_bit = role_from_name(h + 7);
-	snprintf(req->principal.role, sizeof req->principal.role, "%s", h + 7);
-	snprintf(req->principal.name, sizeof req->principal.name, "test-%s", h + 7);
+	req->principal.role_bit = role_from_name(role);
+	snprintf(req->principal.role, sizeof req->principal.role, "%s", role);
+	snprintf(req->principal.name, sizeof req->principal.name, "test-%s", role);
+	snprintf(req->principal.council_code, sizeof req->principal.council_code, "%s",
+		 at ? at + 1 : "PB-LHR-01-003");
 	return SH_OK;
 }
 
@@ -55,6 +65,9 @@ static void setup(void)
 	cr_assert_eq(store_open(url, 4, &app.db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(audit_migrate(app.db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(registry_migrate(app.db, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(notify_migrate(app.db, &err), SH_OK, "%s", err.msg);
+	unsigned char master[KEYRING_KEY_BYTES] = {7};
+	cr_assert_eq(keyring_from_master(master, &app.keys, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(audit_writer_start(app.db, &err), SH_OK);
 	static struct http_route routes[32];
 	size_t n = 0;
@@ -73,6 +86,7 @@ static void teardown(void)
 {
 	http_server_stop(srv);
 	audit_writer_stop();
+	keyring_free(app.keys);
 	store_close(app.db);
 	testdb_drop(url);
 }
@@ -133,26 +147,26 @@ Test(http_persons, create_get_patch_history_search)
 	e2e_resp_free(&r);
 
 	/* PATCH: version and reason required; stale version 409 */
-	cr_assert_eq(req("PATCH", path, "uc_registrar", "{\"marital\":\"married\",\"reason\":\"x\"}", &r), 400);
+	cr_assert_eq(req("PATCH", path, "uc_registrar", "{\"place_of_birth\":\"Lahore\",\"reason\":\"x\"}", &r), 400);
 	cr_assert_str_eq(e2e_error_code(&r), "VERSION_REQUIRED");
 	e2e_resp_free(&r);
-	cr_assert_eq(req("PATCH", path, "uc_registrar", "{\"version\":1,\"marital\":\"married\"}", &r), 400);
+	cr_assert_eq(req("PATCH", path, "uc_registrar", "{\"version\":1,\"place_of_birth\":\"Lahore\"}", &r), 400);
 	cr_assert_str_eq(e2e_error_code(&r), "REASON_REQUIRED");
 	e2e_resp_free(&r);
 	cr_assert_eq(req("PATCH", path, "uc_registrar",
-			 "{\"version\":1,\"reason\":\"nikah registered\",\"marital\":\"married\","
+			 "{\"version\":1,\"reason\":\"birth certificate seen\",\"place_of_birth\":\"Lahore\","
 			 "\"guardian_name_en\":\"Imran Siddiqui\"}", &r), 200, "%s", r.body);
 	cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 2);
-	cr_assert_str_eq(jstr(r.json, "marital"), "married");
+	cr_assert_str_eq(jstr(r.json, "place_of_birth"), "Lahore");
 	cr_assert_str_eq(jstr(r.json, "guardian_relation"), "father"); /* group kept */
 	e2e_resp_free(&r);
 	cr_assert_eq(req("PATCH", path, "uc_registrar",
-			 "{\"version\":1,\"reason\":\"late\",\"marital\":\"single\"}", &r), 409);
+			 "{\"version\":1,\"reason\":\"late\",\"place_of_birth\":\"Kasur\"}", &r), 409);
 	cr_assert_str_eq(e2e_error_code(&r), "VERSION_CONFLICT");
 	e2e_resp_free(&r);
 	/* roles: an enrolment operator cannot PATCH, an auditor cannot POST */
 	cr_assert_eq(req("PATCH", path, "enrolment_operator",
-			 "{\"version\":2,\"reason\":\"r\",\"marital\":\"single\"}", &r), 403);
+			 "{\"version\":2,\"reason\":\"r\",\"place_of_birth\":\"Kasur\"}", &r), 403);
 	e2e_resp_free(&r);
 	cr_assert_eq(req("POST", "/api/v1/persons", "auditor", ALI_BODY, &r), 403);
 	e2e_resp_free(&r);
@@ -161,7 +175,7 @@ Test(http_persons, create_get_patch_history_search)
 	cr_assert_eq(req("GET", path, "case_officer", NULL, &r), 200);
 	json_t *v = json_object_get(r.json, "versions");
 	cr_assert_eq(json_array_size(v), 2);
-	cr_assert_str_eq(jstr(json_array_get(v, 1), "reason"), "nikah registered");
+	cr_assert_str_eq(jstr(json_array_get(v, 1), "reason"), "birth certificate seen");
 	cr_assert_str_eq(jstr(json_array_get(v, 1), "actor"), "test-uc_registrar");
 	e2e_resp_free(&r);
 
@@ -268,5 +282,190 @@ Test(http_persons, address_endpoints_and_children)
 	snprintf(path, sizeof path, "/api/v1/persons/%s/children", father);
 	cr_assert_eq(req("GET", path, "admin", NULL, &r), 200);
 	cr_assert_eq(json_array_size(json_object_get(r.json, "children")), 1);
+	e2e_resp_free(&r);
+}
+
+/* Issue 13 item 1: a registrar acts on the records of its own council;
+ * life and marital status are not edits. */
+Test(http_persons, scope_and_civil_status)
+{
+	char id[16], path[96];
+	struct e2e_resp r;
+	create_ali(id);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", id);
+	/* Another province's registrar: refused, for every change. */
+	cr_assert_eq(req("PATCH", path, "uc_registrar@SD-KHC-01-001",
+			 "{\"version\":1,\"reason\":\"r\",\"place_of_birth\":\"Karachi\"}", &r),
+		     403, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "OUT_OF_SCOPE");
+	e2e_resp_free(&r);
+	char mpath[112];
+	snprintf(mpath, sizeof mpath, "%s/mobile", path);
+	cr_assert_eq(req("POST", mpath, "uc_registrar@SD-KHC-01-001",
+			 "{\"mobile\":\"03219999999\",\"reason\":\"r\"}", &r), 403, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "OUT_OF_SCOPE");
+	e2e_resp_free(&r);
+	/* Nor can it register a person into its neighbour's council. */
+	cr_assert_eq(req("POST", "/api/v1/persons", "uc_registrar@SD-KHC-01-001", ALI_BODY, &r),
+		     403, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "OUT_OF_SCOPE");
+	e2e_resp_free(&r);
+	/* Even the person's own council cannot declare a death or a marriage
+	 * by an edit, nor bring the dead back. */
+	static const char *const edits[] = {
+		"{\"version\":1,\"reason\":\"r\",\"status\":\"deceased\",\"date_of_death\":\"2026-01-01\"}",
+		"{\"version\":1,\"reason\":\"r\",\"status\":\"alive\"}",
+		"{\"version\":1,\"reason\":\"r\",\"date_of_death\":\"2026-01-01\"}",
+		"{\"version\":1,\"reason\":\"r\",\"marital\":\"married\"}",
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		cr_assert_eq(req("PATCH", path, "admin", edits[i], &r), 422, "%s", r.body);
+		cr_assert_str_eq(e2e_error_code(&r), "CIVIL_EVENT_REQUIRED", "%s", edits[i]);
+		e2e_resp_free(&r);
+	}
+	cr_assert_eq(req("PATCH", path, "uc_registrar",
+			 "{\"version\":1,\"reason\":\"r\",\"mobile\":\"03219999999\"}", &r), 422);
+	cr_assert_str_eq(e2e_error_code(&r), "MOBILE_CONFIRMATION_REQUIRED");
+	e2e_resp_free(&r);
+	/* The administrator acts anywhere (audited as any change). */
+	cr_assert_eq(req("PATCH", path, "admin@IS-ISB-01-001",
+			 "{\"version\":1,\"reason\":\"r\",\"place_of_birth\":\"Lahore\"}", &r),
+		     200, "%s", r.body);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("GET", path, "auditor", NULL, &r), 200);
+	cr_assert_str_eq(jstr(r.json, "status"), "alive");
+	cr_assert_str_eq(jstr(r.json, "marital"), "single");
+	e2e_resp_free(&r);
+}
+
+/* The latest text queued to `to`, and how many were. */
+static int outbox_last(const char *to, const char *kind, char *text, size_t n)
+{
+	store_tx *tx;
+	store_stmt *st;
+	struct sh_err e;
+	int count = 0;
+	text[0] = '\0';
+	cr_assert_eq(store_begin(app.db, STORE_READ, &tx, &e), 0);
+	cr_assert_eq(store_query(tx, &st, &e,
+				 "SELECT text FROM sms_outbox WHERE to_number = ? AND kind = ?"
+				 " ORDER BY id",
+				 "tt", to, kind),
+		     0);
+	while (store_step(st, &e) == STORE_ROW) {
+		snprintf(text, n, "%s", store_col_text(st, 0));
+		count++;
+	}
+	store_finalize(st);
+	store_rollback(tx);
+	return count;
+}
+
+static void code_of(const char *text, char code[7])
+{
+	const char *p = strstr(text, "code ");
+	cr_assert_not_null(p, "%s", text);
+	snprintf(code, 7, "%.6s", p + 5);
+}
+
+static void mobile_is(const char *path, const char *want)
+{
+	struct e2e_resp r;
+	cr_assert_eq(req("GET", path, "auditor", NULL, &r), 200);
+	cr_assert_str_eq(jstr(r.json, "mobile"), want);
+	e2e_resp_free(&r);
+}
+
+/* Issue 13 item 1: a new mobile is confirmed by a code sent to it, the old
+ * number is told, and passcodes keep going to the old number until the
+ * cooling-off period has passed. */
+Test(http_persons, mobile_change_is_confirmed_and_cooled_off)
+{
+	char id[16], path[96], mpath[112], cpath[128], text[SMS_TEXT_MAX], code[7];
+	struct e2e_resp r;
+	create_ali(id);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", id);
+	snprintf(mpath, sizeof mpath, "%s/mobile", path);
+	snprintf(cpath, sizeof cpath, "%s/mobile/confirm", path);
+	const char *body = "{\"mobile\":\"0321-7654321\",\"reason\":\"new SIM\"}";
+	cr_assert_eq(req("POST", mpath, "uc_registrar", body, &r), 202, "%s", r.body);
+	cr_assert_str_eq(jstr(r.json, "status"), "confirmation_sent");
+	cr_assert_str_eq(jstr(r.json, "mobile"), "+923217654321");
+	cr_assert(json_is_true(json_object_get(r.json, "old_mobile_notified")));
+	e2e_resp_free(&r);
+	cr_assert_eq(outbox_last("+923217654321", "mobile.confirm", text, sizeof text), 1);
+	code_of(text, code);
+	cr_assert_eq(outbox_last("+923001234567", "mobile.change_notice", text, sizeof text), 1);
+	cr_assert_null(strstr(text, code), "the old number never sees the code");
+	/* A wrong code is counted and refused. */
+	char wrong[64];
+	snprintf(wrong, sizeof wrong, "{\"code\":\"%06d\"}", ((int)strtol(code, NULL, 10) + 1) % 1000000);
+	cr_assert_eq(req("POST", cpath, "uc_registrar", wrong, &r), 422, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "MOBILE_CODE_WRONG");
+	e2e_resp_free(&r);
+	char right[64];
+	snprintf(right, sizeof right, "{\"code\":\"%s\"}", code);
+	cr_assert_eq(req("POST", cpath, "uc_registrar", right, &r), 200, "%s", r.body);
+	cr_assert_str_eq(jstr(r.json, "status"), "scheduled");
+	cr_assert(json_is_string(json_object_get(r.json, "effective_at")));
+	e2e_resp_free(&r);
+	cr_assert_eq(outbox_last("+923001234567", "mobile.change_notice", text, sizeof text), 2);
+	/* Cooling off: the record (and so every passcode) keeps the old number. */
+	mobile_is(path, "+923001234567");
+	/* The holder objected at the council: withdrawn. */
+	cr_assert_eq(req("DELETE", mpath, "uc_registrar", NULL, &r), 200, "%s", r.body);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("DELETE", mpath, "uc_registrar", NULL, &r), 404, "%s", r.body);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("POST", cpath, "uc_registrar", right, &r), 404, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "NO_MOBILE_CHANGE");
+	e2e_resp_free(&r);
+	/* Asked again and confirmed; once the period has passed (moved here
+	 * to now, not waited for) the new number is the record's. */
+	cr_assert_eq(req("POST", mpath, "uc_registrar", body, &r), 202, "%s", r.body);
+	e2e_resp_free(&r);
+	cr_assert_eq(outbox_last("+923217654321", "mobile.confirm", text, sizeof text), 2);
+	code_of(text, code);
+	snprintf(right, sizeof right, "{\"code\":\"%s\"}", code);
+	cr_assert_eq(req("POST", cpath, "uc_registrar", right, &r), 200, "%s", r.body);
+	e2e_resp_free(&r);
+	mobile_is(path, "+923001234567");
+	store_tx *tx;
+	struct sh_err e;
+	cr_assert_eq(store_begin(app.db, STORE_WRITE, &tx, &e), 0);
+	cr_assert(store_run(tx, &e, "UPDATE person_scheduled SET effective_at = ?", "i",
+			    sh_now() - 1) == 1);
+	cr_assert_eq(store_commit(tx, &e), 0);
+	mobile_is(path, "+923217654321");
+	/* The next write records it as a version of its own. */
+	cr_assert_eq(req("PATCH", path, "uc_registrar",
+			 "{\"version\":1,\"reason\":\"r\",\"place_of_birth\":\"Lahore\"}", &r),
+		     200, "%s", r.body);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "version")), 3);
+	cr_assert_str_eq(jstr(r.json, "mobile"), "+923217654321");
+	e2e_resp_free(&r);
+}
+
+/* Issue 14 item 11: councils by tehsil. */
+Test(http_persons, councils_by_tehsil)
+{
+	struct e2e_resp r;
+	cr_assert_eq(req("GET", "/api/v1/councils?district=PB-LHR", "admin", NULL, &r), 200);
+	size_t district = json_array_size(json_object_get(r.json, "councils"));
+	e2e_resp_free(&r);
+	cr_assert_eq(req("GET", "/api/v1/councils?tehsil=PB-LHR-01", "admin", NULL, &r), 200,
+		     "%s", r.body);
+	json_t *c = json_object_get(r.json, "councils");
+	cr_assert_gt(json_array_size(c), 0);
+	cr_assert_lt(json_array_size(c), district + 1);
+	for (size_t i = 0; i < json_array_size(c); i++)
+		cr_assert_str_eq(jstr(json_array_get(c, i), "parent"), "PB-LHR-01");
+	e2e_resp_free(&r);
+	cr_assert_eq(req("GET", "/api/v1/councils?tehsil=PB-LHR-01&district=SD-KHC", "admin", NULL,
+			 &r), 200);
+	cr_assert_eq(json_array_size(json_object_get(r.json, "councils")), 0);
+	e2e_resp_free(&r);
+	cr_assert_eq(req("GET", "/api/v1/councils", "admin", NULL, &r), 400);
+	cr_assert_str_eq(e2e_error_code(&r), "FILTER_REQUIRED");
 	e2e_resp_free(&r);
 }

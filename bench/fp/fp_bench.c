@@ -1,7 +1,8 @@
-/* cli_fp_bench.c — `shanakht fp bench`: the FVC-B all-pairs accuracy and
- * speed benchmark over FVC2002-style directories (F_I.tif), FVC2002 data
- * from BioLab, University of Bologna; protocol in ../shared/data/README.md. */
-#include "cli/cli.h"
+/* fp_bench.c — the FVC-B all-pairs accuracy and speed benchmark over
+ * FVC2002-style directories (F_I.tif), FVC2002 data from BioLab, University
+ * of Bologna; protocol in ../shared/data/README.md. A program of its own
+ * (bench/fp, run by run.sh), not part of the shipped binary; it loads
+ * samples the way `shanakht fp extract` does (cli_fp_load). */
 #include "cli/cli_fp.h"
 
 #include <dirent.h>
@@ -247,7 +248,7 @@ static int write_scores(FILE *f, const struct db *d)
 	return 0;
 }
 
-int cli_fp_bench(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	static struct db dbs[MAX_DBS];
 	int ndb = 0, threads = 2, status = 1;
@@ -280,12 +281,12 @@ int cli_fp_bench(int argc, char **argv)
 			snprintf(d->name, sizeof d->name, "%.100s", base ? base + 1 : d->dir);
 			d->dpi = (int)dpi;
 		} else {
-			fprintf(stderr, "usage: shanakht fp bench DIR[@DPI]... [--scores FILE] [--threads N]\n");
+			fprintf(stderr, "usage: fp_bench DIR[@DPI]... [--scores FILE] [--threads N]\n");
 			return 2;
 		}
 	}
 	if (ndb == 0) {
-		fprintf(stderr, "usage: shanakht fp bench DIR[@DPI]... [--scores FILE] [--threads N]\n");
+		fprintf(stderr, "usage: fp_bench DIR[@DPI]... [--scores FILE] [--threads N]\n");
 		return 2;
 	}
 

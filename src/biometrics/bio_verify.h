@@ -1,0 +1,29 @@
+/* bio_verify.h — biometric 1:1 verification: is the person at the device
+ * the person of this identity number? A device-signed capture is matched
+ * finger by finger against the person's current sealed templates at the
+ * same positions; the answer is yes/no with a band, never a score or a
+ * template. Used at union councils (a registrar verifying an informant,
+ * the nikah registrar verifying bride and groom, with a device of the
+ * council) and meant for the relying parties' eKYC once verify_run calls it
+ * for the `fingerprint` type. */
+#ifndef SH_BIOMETRICS_BIO_VERIFY_H
+#define SH_BIOMETRICS_BIO_VERIFY_H
+
+#include "biometrics/bio_enrol.h"
+
+struct bio_verify_result {
+	int match;            /* 1: yes */
+	const char *band;     /* "high" (a finger at FMR 0.01%), "medium" (two at FMR 0.1%
+			       * or one at FMR 0.1% when one finger was given), "none" */
+	int fingers;          /* fingers compared */
+};
+
+/* Runs in the caller's write transaction: records the capture's nonce and
+ * the audit entry ("bio.verify"). Refusals: the capture codes of
+ * bio_capture_check and bio_enrol, BIO_NOT_ENROLLED (404), BIO_NOT_VERIFIABLE
+ * (422: the record is held or blocked), BIO_NO_COMMON_FINGER (422). */
+int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit_actor *actor,
+		      const struct bio_enrol_req *r, int64_t now, struct bio_verify_result *out,
+		      struct sh_err *err) __attribute__((warn_unused_result));
+
+#endif
