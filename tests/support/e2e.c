@@ -161,6 +161,8 @@ static int start_validator(struct e2e_server *s)
 
 int e2e_start(struct e2e_server *s, const char *const *serve_args)
 {
+	/* start() reads init_output: a caller's struct may be uninitialized. */
+	memset(s, 0, sizeof *s);
 	return start(s, serve_args, 0);
 }
 
