@@ -52,6 +52,7 @@ static const struct {
 	{verify_routes, &verify_routes_count},
 	{citizen_routes, &citizen_routes_count},
 	{sms_routes, &sms_routes_count},
+	{docs_routes, &docs_routes_count},
 	{bio_routes, &bio_routes_count},
 	{bio_case_routes, &bio_case_routes_count},
 };

@@ -34,6 +34,9 @@ extern const struct http_route citizen_routes[];
 extern const size_t citizen_routes_count;
 extern const struct http_route sms_routes[];
 extern const size_t sms_routes_count;
+/* the served API description and its page: src/api/h_docs.c */
+extern const struct http_route docs_routes[];
+extern const size_t docs_routes_count;
 /* biometric repository (h_bio.c, h_bio_case.c) */
 extern const struct http_route bio_routes[];
 extern const size_t bio_routes_count;

@@ -8,6 +8,7 @@
 #include "lib/parse.h"
 #include "testdb.h"
 
+#include <criterion/criterion.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -79,8 +80,89 @@ int e2e_run_cli(const char *const *args, char **output)
 
 static int start(struct e2e_server *s, const char *const *serve_args, int demo);
 
+/* Read a child's first line, "listening on 127.0.0.1:PORT\n", within 30 s
+ * (sanitizer builds start slowly); the port, or 0. */
+static unsigned read_listening(int fd, const char *who)
+{
+	char line[256];
+	size_t len = 0;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	time_t deadline = time(NULL) + 30;
+	while (len < sizeof line - 1 && time(NULL) < deadline) {
+		if (poll(&pfd, 1, 500) <= 0)
+			continue;
+		ssize_t r = read(fd, line + len, 1);
+		if (r <= 0)
+			break;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	const char *colon = strrchr(line, ':');
+	if (strncmp(line, "listening on ", 13) != 0 || !colon) {
+		fprintf(stderr, "e2e: %s did not start (got '%s')\n", who, line);
+		return 0;
+	}
+	return (unsigned)strtoul(colon + 1, NULL, 10);
+}
+
+/* The answer validator (tools/openapi/validator.mjs) in front of the server
+ * on s->server_port: s->port becomes its port. 0, or -1 when it cannot run
+ * (the npm packages are installed by scripts/deps --test). */
+static int start_validator(struct e2e_server *s)
+{
+	const char *v = getenv("SHANAKHT_OPENAPI_VALIDATE");
+	if (v && strcmp(v, "0") == 0) {
+		s->port = s->server_port;
+		return 0;
+	}
+	const char *src = getenv("SHANAKHT_SOURCE_DIR");
+	if (!src) {
+		fprintf(stderr, "e2e: SHANAKHT_SOURCE_DIR is not set (CTest sets it): "
+				"cannot find the answer validator\n");
+		return -1;
+	}
+	char script[1024], spec[1024], mods[1024], upstream[64], viol[400];
+	snprintf(script, sizeof script, "%s/tools/openapi/validator.mjs", src);
+	snprintf(spec, sizeof spec, "%s/docs/openapi.yaml", src);
+	snprintf(mods, sizeof mods, "%s/tools/openapi/node_modules/ajv", src);
+	snprintf(upstream, sizeof upstream, "http://127.0.0.1:%u", s->server_port);
+	snprintf(viol, sizeof viol, "%s/openapi-violations.jsonl", s->dir);
+	if (access(mods, R_OK) != 0) {
+		fprintf(stderr, "e2e: %s is missing: run scripts/deps --test "
+				"(npm ci in tools/openapi)\n", mods);
+		return -1;
+	}
+	const char *record = getenv("SHANAKHT_OPENAPI_RECORD");
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		return -1;
+	s->proxy_pid = fork();
+	if (s->proxy_pid < 0)
+		return -1;
+	if (s->proxy_pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		const char *argv[] = {"node",	   script,   "--spec",	     spec, "--upstream",
+				      upstream,	   "--violations", viol, record ? "--record" : NULL,
+				      record, NULL};
+		execvp("node", (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
+	s->proxy_fd = pipefd[0];
+	s->port = read_listening(pipefd[0], "the answer validator (node)");
+	return s->port ? 0 : -1;
+}
+
 int e2e_start(struct e2e_server *s, const char *const *serve_args)
 {
+	/* start() reads init_output: a caller's struct may be uninitialized. */
+	memset(s, 0, sizeof *s);
 	return start(s, serve_args, 0);
 }
 
@@ -153,35 +235,19 @@ static int start(struct e2e_server *s, const char *const *serve_args, int demo)
 		_exit(127);
 	}
 	close(pipefd[1]);
-	/* Read "listening on 127.0.0.1:PORT\n" within 30 s (sanitizer builds
-	 * start slowly). */
-	char line[256];
-	size_t len = 0;
-	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
-	time_t deadline = time(NULL) + 30;
-	while (len < sizeof line - 1 && time(NULL) < deadline) {
-		if (poll(&pfd, 1, 500) <= 0)
-			continue;
-		ssize_t r = read(pipefd[0], line + len, 1);
-		if (r <= 0)
-			break;
-		if (line[len] == '\n')
-			break;
-		len++;
-	}
-	line[len] = '\0';
 	/* Keep the pipe's read end open (closed at stop) so a later write by
 	 * the server never meets a closed pipe. */
 	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
 	s->out_fd = pipefd[0];
-	const char *colon = strrchr(line, ':');
-	if (strncmp(line, "listening on ", 13) != 0 || !colon) {
-		fprintf(stderr, "e2e: server did not start (got '%s')\n", line);
+	s->server_port = read_listening(pipefd[0], "server");
+	if (!s->server_port) {
 		kill(s->pid, SIGKILL);
 		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
 		return -1;
 	}
-	s->port = (unsigned)strtoul(colon + 1, NULL, 10);
+	if (start_validator(s) != 0)
+		return -1;
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", s->port);
 	if (e2e_login(s, "admin", E2E_ADMIN_PASSWORD, s->admin_token) != 200) {
 		fprintf(stderr, "e2e: admin login failed\n");
@@ -190,9 +256,40 @@ static int start(struct e2e_server *s, const char *const *serve_args, int demo)
 	return 0;
 }
 
+/* Stop the validator and fail the test for every answer it found to
+ * differ from the description (already reported at each request; this also
+ * catches requests made by others, e.g. Kannel's calls to /sms/inbound). */
+static void stop_validator(struct e2e_server *s)
+{
+	if (s->proxy_pid > 0) {
+		int st;
+		kill(s->proxy_pid, SIGTERM);
+		while (waitpid(s->proxy_pid, &st, 0) < 0 && errno == EINTR)
+			;
+		s->proxy_pid = 0;
+	}
+	if (s->proxy_fd > 0)
+		close(s->proxy_fd);
+	s->proxy_fd = 0;
+	char path[400];
+	snprintf(path, sizeof path, "%s/openapi-violations.jsonl", s->dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		fprintf(stderr, "e2e: answer differs from docs/openapi.yaml: %s", line);
+		n++;
+	}
+	fclose(f);
+	cr_expect_eq(n, 0, "%d answer(s) differ from docs/openapi.yaml (see above)", n);
+}
+
 int e2e_stop(struct e2e_server *s)
 {
 	int st = 0, status = -1;
+	stop_validator(s);
 	if (s->pid > 0) {
 		kill(s->pid, SIGTERM);
 		while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
@@ -252,6 +349,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 	header_value(data, len, "X-Request-Id", r->request_id, sizeof r->request_id);
 	header_value(data, len, "Content-Type", r->content_type, sizeof r->content_type);
 	header_value(data, len, "Retry-After", r->retry_after, sizeof r->retry_after);
+	header_value(data, len, "X-OpenAPI-Violation", r->violation, sizeof r->violation);
 	return len;
 }
 
@@ -297,6 +395,8 @@ int e2e_request(struct e2e_server *s, const char *method, const char *path, cons
 	out->len = g.len;
 	if (out->len)
 		out->json = json_loadb(out->body, out->len, 0, NULL);
+	if (out->violation[0])
+		cr_expect_fail("answer differs from docs/openapi.yaml: %s", out->violation);
 	return cc == CURLE_OK ? 0 : -1;
 }
 

@@ -3,7 +3,16 @@
  * e2e_start() makes a temporary var/ directory and a fresh database on the
  * backend under test (testdb.h), runs `shanakht init` with a known admin
  * password, then `shanakht serve --listen 127.0.0.1:0` and reads the bound
- * port from its first line of output. Requests go through libcurl. */
+ * port from its first line of output. Requests go through libcurl.
+ *
+ * Every answer is checked against docs/openapi.yaml: e2e_start() puts the
+ * validating proxy tools/openapi/validator.mjs (Node, npm packages installed
+ * by scripts/deps --test) in front of the server, `port` and `base` are the
+ * proxy's, and an answer whose status, headers or body differ from the
+ * description fails the running test (at the request, and again at
+ * e2e_stop). SHANAKHT_OPENAPI_VALIDATE=0 talks to the server directly
+ * (debugging only); SHANAKHT_OPENAPI_RECORD=FILE appends every exchange to
+ * FILE. */
 #ifndef SH_TEST_E2E_H
 #define SH_TEST_E2E_H
 
@@ -15,7 +24,10 @@
 
 struct e2e_server {
 	pid_t pid;
-	unsigned port;
+	unsigned port;      /* where requests go: the validating proxy's port */
+	unsigned server_port; /* the server's own port */
+	pid_t proxy_pid;    /* the validator, or 0 when SHANAKHT_OPENAPI_VALIDATE=0 */
+	int proxy_fd;       /* the validator's stdout, kept open */
 	char dir[256];      /* temporary var dir */
 	char keys[300];
 	char *db_url;       /* owned (testdb) */
@@ -33,6 +45,7 @@ struct e2e_resp {
 	char request_id[80];
 	char content_type[128];
 	char retry_after[32];
+	char violation[1600]; /* X-OpenAPI-Violation: how the answer differs, or "" */
 };
 
 /* Start a server (and log in as admin into s->admin_token). Extra `serve`
