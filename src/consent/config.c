@@ -42,7 +42,7 @@ void consent_config_clamp(struct consent_config *c)
 	c->key_overlap_seconds = clamp(c->key_overlap_seconds, 0, 90 * 86400);
 	c->citizen_session_seconds = clamp(c->citizen_session_seconds, 60, 3600);
 	c->mobile_max_identities = clamp(c->mobile_max_identities, 1, 50);
-	c->person_sms_per_window = clamp(c->person_sms_per_window, 1, 100);
+	c->person_sms_per_window = clamp(c->person_sms_per_window, 1, 1000);
 	c->party_sms_per_window = clamp(c->party_sms_per_window, 1, 100000000);
 	c->login_sms_per_window = clamp(c->login_sms_per_window, 1, 100);
 	c->addr_sms_per_window = clamp(c->addr_sms_per_window, 1, 100000);
@@ -69,6 +69,7 @@ static void env_load(void)
 	env_int("SHANAKHT_CITIZEN_SESSION_TTL", &c->citizen_session_seconds);
 	env_int("SHANAKHT_KEY_OVERLAP", &c->key_overlap_seconds);
 	env_int("SHANAKHT_PARTY_SMS_PER_WINDOW", &c->party_sms_per_window);
+	env_int("SHANAKHT_PERSON_SMS_PER_WINDOW", &c->person_sms_per_window);
 	const char *s;
 	if ((s = getenv("SHANAKHT_SMS_INBOUND_SECRET")) && *s)
 		c->sms_inbound_secret = s;
