@@ -32,6 +32,8 @@ static const struct {
 	{"cert", cli_cert, "verify a certificate offline (PDF or QR payload)"},
 	{"device", cli_device, "software capture device: keygen, register, sign"},
 	{"bio", cli_bio, "biometric repository: rewrap (key rotation), reextract"},
+	{"backup", cli_backup, "online backup of the store: --db URL --out FILE"},
+	{"restore", cli_restore, "restore a backup: --db URL --from FILE, then audit verify"},
 };
 
 static void usage(FILE *f)
