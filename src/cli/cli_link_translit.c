@@ -94,8 +94,9 @@ int cli_link_translit(int argc, char **argv)
 	struct scores pos_ur = {0}, neg_ur = {0}, pos_rr = {0}, neg_rr = {0}, pos_jw = {0},
 		      neg_jw = {0};
 	char line[1024], prev_ur[TL_FIELD] = "";
-	if (argc != 2) {
-		fprintf(stderr, "usage: shanakht link translit FILE\n");
+	int verbose = argc == 3 && !strcmp(argv[2], "-v");
+	if (argc != 2 && !verbose) {
+		fprintf(stderr, "usage: shanakht link translit FILE [-v]\n");
 		return 2;
 	}
 	FILE *f = fopen(argv[1], "r");
@@ -131,10 +132,16 @@ int cli_link_translit(int argc, char **argv)
 	}
 	/* same-word pairs (the file is grouped by Urdu word) */
 	for (size_t i = 0; i < n; i++) {
-		if (add(&pos_ur, lk_name_sim(e[i].ur, e[i].kur, e[i].ro, e[i].kro)))
+		double su = lk_name_sim(e[i].ur, e[i].kur, e[i].ro, e[i].kro);
+		if (verbose && su < 0.8)
+			fprintf(stderr, "missu %.3f %s %s [%s] [%s]\n", su, e[i].ur, e[i].ro, e[i].kur, e[i].kro);
+		if (add(&pos_ur, su))
 			goto out;
 		for (size_t j = i + 1; j < n && e[j].word == e[i].word; j++) {
-			if (add(&pos_rr, lk_name_sim(e[i].ro, e[i].kro, e[j].ro, e[j].kro)) ||
+			double sv = lk_name_sim(e[i].ro, e[i].kro, e[j].ro, e[j].kro);
+			if (verbose && sv < 0.8)
+				fprintf(stderr, "miss %.3f %s %s [%s] [%s]\n", sv, e[i].ro, e[j].ro, e[i].kro, e[j].kro);
+			if (add(&pos_rr, sv) ||
 			    add(&pos_jw, lk_jw_str(e[i].ro, e[j].ro)))
 				goto out;
 		}

@@ -109,6 +109,13 @@ double lk_name_sim(const char *fa, const char *ka, const char *fb, const char *k
 		/* a key is a skeleton: agreement on it is weaker evidence than on
 		 * the full spelling, so it is discounted a little. */
 		double k = lk_jw_str(ka, kb);
+		/* the mark of an initial vowel is often lost (Usman / Sman is
+		 * rare, but ain and alef are dropped and added freely) */
+		if ((*ka == 'A') != (*kb == 'A')) {
+			double k2 = lk_jw_str(*ka == 'A' ? ka + 1 : ka, *kb == 'A' ? kb + 1 : kb);
+			if (k2 > k)
+				k = k2;
+		}
 		if (k * 0.97 > best)
 			best = k * 0.97;
 	}

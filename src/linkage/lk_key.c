@@ -29,11 +29,12 @@ static char latin_class(uint32_t c, uint32_t next, int first, int *eat)
 		*eat = 1;
 		switch (c) {
 		case 's': return 'S';
-		case 'k': return 'X';
-		case 'g': return 'G';
+		case 'k': return 'k';
+		case 'g': return 'g';
+		case 'p': return 'f';
 		case 'c': return 'C';
 		case 'z': return 'z';
-		case 'q': return 'X';
+		case 'q': return 'k';
 		default: break; /* ph, th, dh, bh, jh, rh: aspirates of p t d b j r */
 		}
 		*eat = 1;
@@ -63,12 +64,12 @@ static char urdu_class(uint32_t c, int first)
 	case 0x062B: case 0x0633: case 0x0635: return 's';
 	case 0x062C: return 'j';
 	case 0x0686: return 'C';
-	case 0x062E: return 'X';
+	case 0x062E: return 'k'; /* khe: romanized kh, q and k alike */
 	case 0x062F: case 0x0688: return 'd';
 	case 0x0630: case 0x0632: case 0x0636: case 0x0638: case 0x0698: return 'z';
 	case 0x0631: case 0x0691: return 'r';
 	case 0x0634: return 'S';
-	case 0x063A: return 'G';
+	case 0x063A: return 'g'; /* ghain: gh or g */
 	case 0x0641: return 'f';
 	case 0x0642: case 0x06A9: return 'k';
 	case 0x06AF: return 'g';
@@ -102,10 +103,8 @@ size_t lk_translit_key(const char *folded, char *out, size_t cap)
 			continue;
 		}
 		if (c == 0x06BE) { /* do chashmi he: aspirates the letter before */
-			if (prev == 'k' && o > 0)
-				out[o - 1] = prev = 'X';
-			else if (prev == 'g' && o > 0)
-				out[o - 1] = prev = 'G';
+			if (prev == 'p' && o > 0)
+				out[o - 1] = prev = 'f'; /* ph, as romanizations write it */
 			first = 0;
 			continue;
 		}
