@@ -132,13 +132,17 @@ static int link_bench(int argc, char **argv)
 	struct lk_params p;
 	struct lk_quality q;
 	struct sh_err err = {0};
-	int verbose = 0, rc = 1, nfiles = 0;
+	int verbose = 0, dups = 0, rc = 1, nfiles = 0;
 	lk_table_init(&t);
 	lk_params_default(&p);
 	double t0 = wall_s();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
 			verbose = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--dups")) {
+			dups = 1;
 			continue;
 		}
 		if (load_febrl(argv[i], (uint32_t)nfiles, &t, &err)) {
@@ -148,11 +152,14 @@ static int link_bench(int argc, char **argv)
 		nfiles++;
 	}
 	if (nfiles == 0) {
-		fprintf(stderr, "usage: shanakht link bench [-v] FILE...\n");
+		fprintf(stderr, "usage: shanakht link bench [-v] [--dups] FILE...\n");
 		rc = 2;
 		goto out;
 	}
 	int link_mode = nfiles > 1;
+	/* in link mode each file holds each entity once unless --dups says so */
+	if (link_mode && !dups)
+		p.unique_sources = nfiles >= 64 ? UINT64_MAX : (1ULL << nfiles) - 1;
 	if (lk_run(&t, link_mode, &p, &res, &err)) {
 		fprintf(stderr, "link bench: %s\n", err.msg);
 		goto out;
@@ -197,7 +204,7 @@ int cli_link(int argc, char **argv)
 		return link_bench(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "translit"))
 		return cli_link_translit(argc - 1, argv + 1);
-	fprintf(stderr, "usage: shanakht link bench [-v] FILE...   (FEBRL format)\n"
+	fprintf(stderr, "usage: shanakht link bench [-v] [--dups] FILE...   (FEBRL format)\n"
 			"       shanakht link translit FILE        (urdu<TAB>roman<TAB>count)\n");
 	return 2;
 }

@@ -57,7 +57,7 @@ static uint32_t find(uint32_t *parent, uint32_t i)
 }
 
 int lk_cluster(const struct lk_table *t, const struct lk_pair *pairs, size_t npairs,
-	       double link_p, double nonlink_p, int link_mode, size_t max_size,
+	       double link_p, double nonlink_p, uint64_t unique_sources, size_t max_size,
 	       uint32_t *cluster, struct sh_err *err)
 {
 	int rc = SH_OK;
@@ -104,7 +104,7 @@ int lk_cluster(const struct lk_table *t, const struct lk_pair *pairs, size_t npa
 			continue;
 		if ((size_t)size[ra] + size[rb] > max_size)
 			continue;
-		if (link_mode && (mask[ra] & mask[rb]))
+		if (mask[ra] & mask[rb] & unique_sources)
 			continue;
 		int veto = 0;
 		for (uint32_t x = ra; x != UINT32_MAX && !veto; x = next[x])

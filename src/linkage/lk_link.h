@@ -108,13 +108,14 @@ struct lk_pair {
 };
 
 /* Resolve links (p >= link_p) into clusters, strongest first. A merge is
- * refused when it would put two records of one source together in link
- * mode, when the merged cluster would exceed max_size, or when any
+ * refused when it would put two records of one source together and that
+ * source is in `unique_sources` (a bit per source: a register known to
+ * hold each person once, as the national registry does), when the merged cluster would exceed max_size, or when any
  * compared pair across the two clusters scored below nonlink_p (the guard
  * against chaining: A~B and B~C do not join A and C if A and C were
  * compared and disagree). cluster[i] gets a representative record index. */
 int lk_cluster(const struct lk_table *t, const struct lk_pair *pairs, size_t npairs,
-	       double link_p, double nonlink_p, int link_mode, size_t max_size,
+	       double link_p, double nonlink_p, uint64_t unique_sources, size_t max_size,
 	       uint32_t *cluster, struct sh_err *err) __attribute__((warn_unused_result));
 
 /* Pairwise quality of clusters against the true entities. */
@@ -137,6 +138,7 @@ struct lk_params {
 	double link_p;       /* posterior at or above: link */
 	double review_p;     /* at or above (and below link_p): clerical review */
 	size_t max_cluster;
+	uint64_t unique_sources; /* sources that hold each person once (lk_cluster) */
 };
 void lk_params_default(struct lk_params *p);
 

@@ -12,6 +12,7 @@ void lk_params_default(struct lk_params *p)
 	p->link_p = 0.5;
 	p->review_p = 0.05;
 	p->max_cluster = 64;
+	p->unique_sources = 0;
 }
 
 void lk_result_free(struct lk_result *r)
@@ -95,7 +96,7 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 	}
 	free(pw);
 	free(pp);
-	rc = lk_cluster(t, res->pairs, nc, p->link_p, p->review_p, link_mode, p->max_cluster,
+	rc = lk_cluster(t, res->pairs, nc, p->link_p, p->review_p, p->unique_sources, p->max_cluster,
 			res->cluster, err);
 	goto out;
 nomem:

@@ -122,9 +122,12 @@ Test(lk_model, link_mode_keeps_one_record_per_source)
 	add3(&t, "a", "x", "", 1, 2);
 	uint32_t cl[3];
 	struct lk_pair pr[2] = {{0, 1, 20.0f, 0.99f}, {0, 2, 19.0f, 0.98f}};
-	cr_assert_eq(lk_cluster(&t, pr, 2, 0.5, 0.05, 1, 64, cl, NULL), SH_OK);
+	cr_assert_eq(lk_cluster(&t, pr, 2, 0.5, 0.05, 0x3, 64, cl, NULL), SH_OK);
 	cr_assert_eq(cl[0], cl[1]);
 	cr_assert_neq(cl[0], cl[2]);
+	/* a source that may hold duplicates (a council register) keeps both */
+	cr_assert_eq(lk_cluster(&t, pr, 2, 0.5, 0.05, 0x1, 64, cl, NULL), SH_OK);
+	cr_assert(cl[0] == cl[1] && cl[0] == cl[2]);
 	lk_table_free(&t);
 }
 
