@@ -269,8 +269,10 @@ int main(int argc, char **argv)
 	       (long long)np, (long long)nc, t_gen);
 	printf("candidate pairs %zu, patterns %zu, links %zu, review %zu, EM iterations %d\n", res.npairs,
 	       res.npatterns, res.nlinks, res.nreview, res.model.iterations);
-	printf("true pairs %.0f, predicted %.0f, correct %.0f; peak memory %.0f MB\n", q.truth,
-	       q.predicted, q.tp, (double)ru.ru_maxrss / 1024.0);
+	printf("true pairs %.0f, predicted %.0f, correct %.0f; peak memory %.0f MB; CPU %.1f s (user+sys, all threads)\n",
+	       q.truth, q.predicted, q.tp, (double)ru.ru_maxrss / 1024.0,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+		       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6);
 	printf("linkage: f1=%.4f precision=%.4f recall=%.4f records=%zu seconds=%.2f\n", q.f1,
 	       q.precision, q.recall, t.n, secs);
 	lk_result_free(&res);

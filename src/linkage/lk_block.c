@@ -64,7 +64,9 @@ static uint64_t key_hash(const struct lk_rec *r, int k)
 	case 3:
 		if (!*g || !*s)
 			return 0;
-		h = fnv(fnv(h, g, 64), s, 64);
+		/* with the father's initial where it is known: common name
+		 * pairs (Muhammad Khan) would otherwise make huge blocks */
+		h = fnv(fnv(fnv(h, g, 64), s, 64), skip_mark(r->key[2]), 1);
 		break;
 	case 4:
 		if (!*r->f[LK_POSTCODE] || !*s)

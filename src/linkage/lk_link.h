@@ -139,6 +139,7 @@ struct lk_params {
 	double review_p;     /* at or above (and below link_p): clerical review */
 	size_t max_cluster;
 	uint64_t unique_sources; /* sources that hold each person once (lk_cluster) */
+	int threads;             /* for the comparisons */
 };
 void lk_params_default(struct lk_params *p);
 

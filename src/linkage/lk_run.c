@@ -1,8 +1,53 @@
 /* lk_run.c — block, compare, fit, score, cluster. */
 #include "linkage/lk_link.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LK_MAX_THREADS 16
+
+/* the comparisons are independent: each thread fills its share of gamma */
+struct cmp_job {
+	const struct lk_table *t;
+	const uint64_t *cand;
+	uint8_t (*gamma)[LK_NF];
+	size_t lo, hi;
+};
+
+static void *cmp_worker(void *arg)
+{
+	struct cmp_job *j = arg;
+	for (size_t i = j->lo; i < j->hi; i++)
+		lk_compare(&j->t->r[j->cand[i] >> 32], &j->t->r[(uint32_t)j->cand[i]], j->gamma[i]);
+	return NULL;
+}
+
+static int compare_all(const struct lk_table *t, const uint64_t *cand, size_t nc,
+		       uint8_t (*gamma)[LK_NF], int threads)
+{
+	pthread_t th[LK_MAX_THREADS];
+	struct cmp_job job[LK_MAX_THREADS];
+	int started = 0;
+	if (threads < 1)
+		threads = 1;
+	if (threads > LK_MAX_THREADS)
+		threads = LK_MAX_THREADS;
+	for (int k = 0; k < threads; k++) {
+		job[k] = (struct cmp_job){t, cand, gamma, nc * (size_t)k / (size_t)threads,
+					  nc * (size_t)(k + 1) / (size_t)threads};
+		if (k == threads - 1 || pthread_create(&th[k], NULL, cmp_worker, &job[k])) {
+			/* the last share (or one whose thread did not start) runs here */
+			cmp_worker(&job[k]);
+			continue;
+		}
+		started |= 1 << k;
+	}
+	for (int k = 0; k < threads; k++)
+		if (started & (1 << k))
+			pthread_join(th[k], NULL);
+	return 0;
+}
 
 void lk_params_default(struct lk_params *p)
 {
@@ -13,6 +58,7 @@ void lk_params_default(struct lk_params *p)
 	p->review_p = 0.05;
 	p->max_cluster = 64;
 	p->unique_sources = 0;
+	p->threads = 2;
 }
 
 void lk_result_free(struct lk_result *r)
@@ -38,6 +84,7 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 	uint64_t *cand = NULL;
 	size_t nc = 0;
 	uint32_t *pat = NULL;
+	uint8_t (*gam)[LK_NF] = NULL;
 	struct lk_patterns rp, cp;
 	lk_patterns_init(&rp);
 	lk_patterns_init(&cp);
@@ -59,18 +106,20 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 	res->pairs = malloc((nc ? nc : 1) * sizeof *res->pairs);
 	pat = malloc((nc ? nc : 1) * sizeof *pat);
 	res->cluster = malloc((t->n ? t->n : 1) * sizeof *res->cluster);
-	if (!res->pairs || !pat || !res->cluster)
+	gam = malloc((nc ? nc : 1) * sizeof *gam);
+	if (!res->pairs || !pat || !res->cluster || !gam)
 		goto nomem;
+	compare_all(t, cand, nc, gam, p->threads);
 	for (size_t i = 0; i < nc; i++) {
-		uint8_t g[LK_NF];
 		uint32_t a = (uint32_t)(cand[i] >> 32), b = (uint32_t)cand[i];
-		lk_compare(&t->r[a], &t->r[b], g);
-		long k = lk_patterns_add(&cp, g, 1.0);
+		long k = lk_patterns_add(&cp, gam[i], 1.0);
 		if (k < 0)
 			goto nomem;
 		pat[i] = (uint32_t)k;
 		res->pairs[i] = (struct lk_pair){a, b, 0, 0};
 	}
+	free(gam); /* the patterns stand for the vectors from here */
+	gam = NULL;
 	res->npairs = nc;
 	res->npatterns = cp.n;
 	lk_model_start(&res->model, &rp);
@@ -106,6 +155,7 @@ out:
 		lk_result_free(res);
 	free(cand);
 	free(pat);
+	free(gam);
 	lk_patterns_free(&rp);
 	lk_patterns_free(&cp);
 	return rc;
