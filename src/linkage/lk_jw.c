@@ -6,6 +6,10 @@
 
 double lk_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
+	if (na > LK_MAX_CP) /* the match marks below are bounded */
+		na = LK_MAX_CP;
+	if (nb > LK_MAX_CP)
+		nb = LK_MAX_CP;
 	if (na == 0 && nb == 0)
 		return 1.0;
 	if (na == 0 || nb == 0)

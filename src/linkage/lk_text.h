@@ -32,6 +32,7 @@ size_t lk_utf8_decode(const char *s, uint32_t *cp, size_t cap);
 
 /* Jaro and Jaro-Winkler (prefix scale 0.1, prefix of up to 4) over code
  * points; both 1.0 for two empty strings. */
+/* (inputs longer than LK_MAX_CP are cut there) */
 double lk_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 double lk_jaro_winkler(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 /* The same over UTF-8 strings. */
