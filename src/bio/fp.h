@@ -70,7 +70,7 @@ struct fp_image {
  * finger down again before a template is stored: the same figure as
  * fp_extract's template quality (mean block clarity x coherence over the
  * foreground, scaled down for prints smaller than ~10x10 mm and for those
- * with fewer than 12 minutiae). Measured on FVC2002 B (bench/fp, "quality vs
+ * with fewer than 25 or more than 60 minutiae: fp_quality.c). Measured on FVC2002 B (bench/fp, "quality vs
  * failure"): 3.4% of the 320 images score below FP_QUALITY_RECAPTURE and
  * pairs holding one of them make 18 of the 42 false non-matches at FMR
  * 0.1%; the lowest decile holds 69% of them. See docs/fingerprint-extraction.md.
