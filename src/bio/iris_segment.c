@@ -210,11 +210,10 @@ static int ido_at(const struct plane *p, const struct dirs *d, float cx, float c
 			 * samples, so its evidence over noise grows as
 			 * b sqrt(r) (a matched filter's statistic); the plain
 			 * mean would let a small gap between eyelashes beat
-			 * a lower-contrast pupil, or a ring of iris texture
-			 * (the collarette) beat the softer limbus outside it.
-			 * The eye opening's edges outside the iris, which this
-			 * would favour, fail limbus_step (sclera inside them) */
-			float sig = b * sqrtf(r);
+			 * a lower-contrast pupil. Not for the limbus: there
+			 * it would favour the eye opening's edges outside
+			 * the iris over the softer limbus itself */
+			float sig = split ? b : b * sqrtf(r);
 			if (sig > bs && split && !limbus_step(p, d, cx, cy, r, avoid, level))
 				sig = -1e9f;
 			if (sig > bs) {
