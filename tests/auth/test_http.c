@@ -231,6 +231,11 @@ Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 {
 	struct e2e_resp r;
 	cr_assert_eq(status_of("GET", "/api/v1/audit/root", reg_tok, NULL), 403);
+	/* ?verify=yes is refused, not answered without the verification */
+	cr_assert_eq(req("GET", "/api/v1/audit/root?verify=yes", auditor_tok, NULL, &r), 400);
+	cr_assert_str_eq(e2e_error_code(&r), "BAD_QUERY");
+	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/audit/root?verify=0", auditor_tok, NULL), 200);
 	cr_assert_eq(req("GET", "/api/v1/audit/root?verify=1", auditor_tok, NULL, &r), 200);
 	uint64_t size = (uint64_t)json_integer_value(json_object_get(r.json, "size"));
 	cr_assert_geq(size, 6); /* 3 user.create + 3 auth.login */
