@@ -107,7 +107,8 @@ static void setup(void)
 	struct http_hooks hooks = {.authenticate = authenticate, .finished = app_finished};
 	cr_assert_eq(http_server_start(&cfg, routes, n, &hooks, &app, &srv, &err), SH_OK, "%s",
 		     err.msg);
-	snprintf(s.base, sizeof s.base, "http://127.0.0.1:%u", http_server_port(srv));
+	/* Every answer goes through the validating proxy (docs/openapi.yaml). */
+	cr_assert_eq(e2e_validate(&s, http_server_port(srv)), 0, "the answer validator starts");
 
 	struct e2e_resp r;
 	cr_assert_eq(req("POST", "/api/v1/parties", "admin-token",
@@ -124,6 +125,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	e2e_validate_stop(&s);
 	http_server_stop(srv);
 	fx_close(&f);
 }
