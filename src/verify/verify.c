@@ -277,6 +277,9 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	int rc = verify_biometric_meta(req->biometric, meta, err);
 	if (rc != SH_OK)
 		return rc;
+	if (type == VT_FINGERPRINT && !req->capture)
+		return sh_err_set(err, SH_EINVAL, "CAPTURE_REQUIRED",
+				  "a fingerprint verification needs a device-signed capture");
 	rc = consent_peek(tx, party->id, req->consent_id, idn, purpose, err);
 	if (rc != SH_OK)
 		return rc;
@@ -438,10 +441,7 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 {
 	memset(out, 0, sizeof *out);
 	unsigned type = vtype_parse(req->type);
-	if (type == VT_FINGERPRINT && !req->capture)
-		return sh_err_set(err, SH_EINVAL, "CAPTURE_REQUIRED",
-				  "a fingerprint verification needs a device-signed capture");
-	if (type != VT_FINGERPRINT || req->biometric)
+	if (type != VT_FINGERPRINT || req->biometric || !req->capture)
 		return run(tx, kr, cfg, actor, party, req, now, out, err);
 	/* The citizen's history names the device and the fingers. */
 	struct verify_request copy = *req;
