@@ -143,4 +143,14 @@ struct store_pool_stats {
 };
 void store_pool_stats(store *db, struct store_pool_stats *out);
 
+/* Online backup of the whole store at url into the new file path
+ * (store_backup.c): SQLite's backup API (a consistent copy while the server
+ * writes), pg_dump --format=custom on PostgreSQL. Never overwrites
+ * (SH_ECONFLICT BACKUP_TARGET_EXISTS). The keyring is not in the store and
+ * never in a backup. */
+int store_backup(const char *url, const char *path, struct sh_err *err);
+/* Restore a backup into url, which must be new (SQLite: no file yet) or an
+ * empty PostgreSQL database (pg_restore in one transaction). */
+int store_restore(const char *url, const char *path, struct sh_err *err);
+
 #endif
