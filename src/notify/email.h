@@ -58,4 +58,12 @@ struct email_outbox_counts {
 int email_outbox_counts(store *db, struct email_outbox_counts *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* The sender thread of `shanakht serve`: started only when SHANAKHT_SMTP_URL
+ * is set (*out stays NULL otherwise, and SH_OK). Stop it with
+ * email_service_stop() (NULL is fine). */
+struct email_sender;
+int email_service_start(store *db, struct email_sender **out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+void email_service_stop(struct email_sender *s);
+
 #endif
