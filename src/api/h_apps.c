@@ -384,6 +384,26 @@ static void h_app_cancel(struct http_req *req, struct http_resp *resp)
 	http_reply_json(resp, 200, app_json(&a));
 }
 
+static void h_chip_code(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct sh_err err = {0};
+	json_t *body;
+	store_tx *tx;
+	struct audit_actor actor = app_actor(req);
+	if (begin(req, resp, &body, &tx) != SH_OK)
+		return;
+	int rc = apps_chip_code_set(tx, app->keys, pwcost(app), &actor, req->principal.id,
+				    req->params[0], jstr(body, "chip_code"), &err);
+	rc = h_tx_end(tx, rc, &err);
+	json_decref(body);
+	if (rc != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	http_reply_json(resp, 200, json_pack("{s:s}", "status", "chip_code_set"));
+}
+
 const struct http_route apps_routes[] = {
 	{"POST", "/api/v1/apps/accounts", h_signup, HTTP_AUTH_NONE, 0},
 	{"POST", "/api/v1/apps/accounts/verify", h_verify, HTTP_AUTH_NONE, 0},
@@ -400,6 +420,8 @@ const struct http_route apps_routes[] = {
 	{"GET", "/api/v1/apps/applications", h_app_list, HTTP_AUTH_APPLICANT, 0},
 	{"GET", "/api/v1/apps/applications/{tracking_id}", h_app_get, HTTP_AUTH_APPLICANT, 0},
 	{"POST", "/api/v1/apps/applications/{tracking_id}/cancel", h_app_cancel,
+	 HTTP_AUTH_APPLICANT, 0},
+	{"PUT", "/api/v1/apps/applications/{tracking_id}/chip-code", h_chip_code,
 	 HTTP_AUTH_APPLICANT, 0},
 };
 const size_t apps_routes_count = sizeof apps_routes / sizeof apps_routes[0];

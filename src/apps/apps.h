@@ -160,4 +160,21 @@ int apps_application_cancel(store_tx *tx, const struct audit_actor *actor, int64
 			    const char *tracking_id, int64_t now, struct apps_application *out,
 			    struct sh_err *err) __attribute__((warn_unused_result));
 
+/* The chip security code (apps_chip.c). 1 when `code` is refused (not 4
+ * digits, or weak: four equal digits, a run like 1234 or 4321, a repeated
+ * pair like 1212, a palindrome like 1221, or a common code); *why names
+ * the rule (may be NULL). */
+int apps_chip_code_weak(const char *code, const char **why);
+/* Set it on the account's own draft: 404 APP_NOT_FOUND, 409
+ * APP_NOT_EDITABLE, 422 CHIP_CODE_WEAK (the message names the rule). */
+int apps_chip_code_set(store_tx *tx, const struct keyring *kr, const struct auth_pwcost *cost,
+		       const struct audit_actor *actor, int64_t account_id,
+		       const char *tracking_id, const char *code, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* SH_OK when `code` is the one set (for the card record); 422
+ * CHIP_CODE_MISMATCH otherwise, also when none was set. */
+int apps_chip_code_check(store_tx *tx, const struct keyring *kr, const struct auth_pwcost *cost,
+			 int64_t account_id, const char *tracking_id, const char *code,
+			 struct sh_err *err) __attribute__((warn_unused_result));
+
 #endif

@@ -37,6 +37,8 @@ static const struct store_migration apps_migrations[] = {
 	 " created_at BIGINT NOT NULL,"
 	 " updated_at BIGINT NOT NULL);"
 	 "CREATE INDEX apps_applications_account ON apps_applications(account_id, state);"},
+	{2, "chip security code hash",
+	 "ALTER TABLE apps_applications ADD COLUMN chip_hash TEXT;"},
 };
 
 int apps_migrate(store *db, struct sh_err *err)

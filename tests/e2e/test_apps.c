@@ -234,6 +234,10 @@ Test(apps_e2e, accounts_applications_and_other_accounts_ids)
 	cr_assert_eq(req("GET", "/api/v1/apps/applications", a, NULL, &r), 200);
 	cr_assert_eq(json_array_size(json_object_get(r.json, "applications")), 1);
 	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/chip-code", tid);
+	expect("PUT", path, b, "{\"chip_code\":\"4831\"}", 404, "APP_NOT_FOUND");
+	expect("PUT", path, a, "{\"chip_code\":\"1234\"}", 422, "CHIP_CODE_WEAK");
+	expect("PUT", path, a, "{\"chip_code\":\"4831\"}", 200, NULL);
 	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/cancel", tid);
 	expect("POST", path, b, NULL, 404, "APP_NOT_FOUND");
 	expect("POST", path, a, NULL, 200, NULL);
