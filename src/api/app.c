@@ -9,6 +9,7 @@
 
 #include "audit/audit.h"
 #include "auth/sessions.h"
+#include "apps/apps.h"
 #include "consent/citizen_auth.h"
 #include "consent/party_auth.h"
 #include "lib/log.h"
@@ -21,6 +22,7 @@ struct audit_actor app_actor(const struct http_req *req)
 	case PRINCIPAL_OPERATOR: a.kind = "operator"; break;
 	case PRINCIPAL_PARTY: a.kind = "party"; break;
 	case PRINCIPAL_CITIZEN: a.kind = "citizen"; break;
+	case PRINCIPAL_APPLICANT: a.kind = "applicant"; break;
 	default: a.kind = "anonymous"; break;
 	}
 	a.id = req->principal.id;
@@ -95,6 +97,15 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 					  "(POST /api/v1/me/session)");
 		if (rc == SH_OK)
 			rc = citizen_session_check(app->db, app->keys, token, &req->principal, err);
+		break;
+	}
+	case HTTP_AUTH_APPLICANT: {
+		const char *token = bearer_token(req);
+		if (!token)
+			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED",
+					  "this endpoint needs an applicant session token "
+					  "(POST /api/v1/apps/session)");
+		rc = apps_session_check(app->db, app->keys, token, sh_now(), &req->principal, err);
 		break;
 	}
 	default:
