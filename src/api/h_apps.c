@@ -43,8 +43,7 @@ static int begin(struct http_req *req, struct http_resp *resp, json_t **body, st
 	if (rc == SH_OK)
 		rc = store_begin(app->db, STORE_WRITE, tx, &err);
 	if (rc != SH_OK) {
-		json_decref(*body);
-		*body = NULL;
+		*body = NULL; /* owned by the request */
 		http_reply_err(resp, &err);
 	}
 	return rc;
@@ -65,7 +64,6 @@ static void h_signup(struct http_req *req, struct http_resp *resp)
 			     sh_now(), &id, NULL, &err);
 	rc = h_tx_end(tx, rc, &err);
 	if (rc != SH_OK) {
-		json_decref(body);
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -74,7 +72,6 @@ static void h_signup(struct http_req *req, struct http_resp *resp)
 				  "unverified", "notice",
 				  "Codes were sent to the mobile number and the e-mail address: "
 				  "verify both (POST /api/v1/apps/accounts/verify)."));
-	json_decref(body);
 }
 
 static void h_verify(struct http_req *req, struct http_resp *resp)
@@ -94,13 +91,11 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 	if (rc == SH_OK && !ok)
 		rc = err.status;
 	if (rc != SH_OK) {
-		json_decref(body);
 		http_reply_err(resp, &err);
 		return;
 	}
 	http_reply_json(resp, 200,
 			json_pack("{s:s, s:s}", "status", "verified", "channel", jstr(body, "channel")));
-	json_decref(body);
 }
 
 static void reply_sent(struct http_resp *resp)
@@ -122,7 +117,6 @@ static void h_resend(struct http_req *req, struct http_resp *resp)
 	int rc = apps_resend(tx, app->keys, jstr(body, "username"), jstr(body, "channel"), sh_now(),
 			     NULL, &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -143,7 +137,6 @@ static void h_email_change(struct http_req *req, struct http_resp *resp)
 				   jstr(body, "password"), jstr(body, "email"), sh_now(), NULL,
 				   &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -165,7 +158,6 @@ static void h_login(struct http_req *req, struct http_resp *resp)
 	int rc = apps_login(tx, app->keys, pwcost(app), &actor, jstr(body, "username"),
 			    jstr(body, "password"), sh_now(), &s, &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -202,7 +194,6 @@ static void h_forgot(struct http_req *req, struct http_resp *resp)
 		return;
 	int rc = apps_password_forgot(tx, app->keys, jstr(body, "username"), sh_now(), NULL, &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -224,7 +215,6 @@ static void h_reset(struct http_req *req, struct http_resp *resp)
 				     jstr(body, "code"), jstr(body, "password"), sh_now(), &ok,
 				     &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc == SH_OK && !ok)
 		rc = err.status;
 	if (rc != SH_OK) {
@@ -247,7 +237,6 @@ static void h_password_change(struct http_req *req, struct http_resp *resp)
 				      jstr(body, "current_password"), jstr(body, "new_password"),
 				      bearer(req), &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -313,7 +302,6 @@ static void h_app_create(struct http_req *req, struct http_resp *resp)
 	int rc = apps_application_create(tx, &actor, req->principal.id, jstr(body, "type"),
 					 sh_now(), &a, &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -396,7 +384,6 @@ static void h_chip_code(struct http_req *req, struct http_resp *resp)
 	int rc = apps_chip_code_set(tx, app->keys, pwcost(app), &actor, req->principal.id,
 				    req->params[0], jstr(body, "chip_code"), &err);
 	rc = h_tx_end(tx, rc, &err);
-	json_decref(body);
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
