@@ -20,7 +20,13 @@
  *     searched through the repository's own path (bio_gallery_search: all
  *     cores, per-finger rescoring, the fusion rule). Prints p50/p99 of the
  *     search, the extraction time of ten real images, RAM per finger, and
- *     (--store) the time to load the gallery from sealed storage. */
+ *     (--store) the time to load the gallery from sealed storage.
+ *
+ *   bio_bench verify REQUESTS FINGERS --dir DIR
+ *     The biometric work of one 1:1 eKYC request (bio_verify_person):
+ *     decode and extract FINGERS captured images, open the sealed enrolled
+ *     templates, match; genuine and impostor requests alternate. One
+ *     thread: requests/s per core, p50/p99, and the yes counts. */
 #include <dirent.h>
 #include <math.h>
 #include <sodium.h>
@@ -38,6 +44,7 @@
 #include "bio/fp_search.h"
 #include "bio/fp_thresholds.h"
 #include "biometrics/bio.h"
+#include "biometrics/bio_enrol.h"
 #include "biometrics/bio_gallery.h"
 #include "lib/parse.h"
 
@@ -365,6 +372,130 @@ static int dedup(int64_t fingers, int64_t probes, const char *store_path, int nd
 	return rc;
 }
 
+/* Read a whole file (at most BIO_IMAGE_MAX bytes) into a malloc'd buffer. */
+static uint8_t *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = f ? malloc(BIO_IMAGE_MAX) : NULL;
+	*n = buf ? fread(buf, 1, BIO_IMAGE_MAX, f) : 0;
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One 1:1 request's biometric work, as bio_verify_person does it: decode
+ * and extract `k` captured images, open each enrolled template (sealed,
+ * ISO 19794-2), prepare it and match. The store transaction around it
+ * (consent, nonce, ledger, audit) is the yes/no benchmark's. */
+static int verify_bench(int64_t requests, int k, const char *dir)
+{
+	enum { FINGERS = 10 };
+	unsigned char key[BIO_DATA_KEY_BYTES];
+	randombytes_buf(key, sizeof key);
+	unsigned char *sealed[FINGERS] = {0};
+	size_t sealed_len[FINGERS] = {0};
+	uint8_t *probe[FINGERS][2] = {{0}};
+	size_t probe_len[FINGERS][2] = {{0}};
+	struct sh_err err = {0};
+	struct fp_template *t = malloc(sizeof *t);
+	struct fp_mtemplate *a = aligned_alloc(64, sizeof *a), *r = aligned_alloc(64, sizeof *r);
+	double *lat = malloc((size_t)requests * sizeof *lat);
+	int rc = 1;
+	if (!t || !a || !r || !lat)
+		goto out;
+	/* the enrolled side: impression 1 of fingers 101..110, sealed; the
+	 * probes: impression 2 (genuine) and the next finger's (impostor) */
+	for (int f = 0; f < FINGERS; f++) {
+		char path[1024];
+		struct fp_image img;
+		uint8_t *iso = NULL;
+		size_t il = 0;
+		snprintf(path, sizeof path, "%s/%d_1.tif", dir, 101 + f);
+		if (fp_image_load(path, 0, &img, &err) != SH_OK)
+			goto fail;
+		int x = fp_extract(&img, t, &err);
+		fp_image_free(&img);
+		if (x != SH_OK || fp_iso_encode(t, &iso, &il, &err) != SH_OK ||
+		    bio_seal(key, iso, il, "bench", &sealed[f], &sealed_len[f], &err) != SH_OK) {
+			free(iso);
+			goto fail;
+		}
+		free(iso);
+		snprintf(path, sizeof path, "%s/%d_2.tif", dir, 101 + f);
+		probe[f][0] = slurp(path, &probe_len[f][0]);
+		snprintf(path, sizeof path, "%s/%d_3.tif", dir, 101 + (f + 1) % FINGERS);
+		probe[f][1] = slurp(path, &probe_len[f][1]);
+		if (!probe[f][0] || !probe[f][1])
+			goto fail;
+	}
+	int64_t yes_genuine = 0, yes_impostor = 0, genuine = 0, impostor = 0;
+	double t0 = now_s();
+	for (int64_t q = 0; q < requests; q++) {
+		int imp = (int)(q & 1); /* alternate genuine and impostor requests */
+		double s0 = now_s();
+		int strong = 0, medium = 0;
+		for (int i = 0; i < k; i++) {
+			int f = (int)((q / 2 + (int64_t)i) % FINGERS);
+			struct fp_image img;
+			unsigned char *iso = NULL;
+			size_t il = 0;
+			if (bio_image_decode(probe[f][imp], probe_len[f][imp], &img, &err) != SH_OK)
+				goto fail;
+			int x = fp_extract(&img, t, &err);
+			fp_image_free(&img);
+			if (x != SH_OK || fp_match_prepare(t, a, &err) != SH_OK ||
+			    bio_unseal(key, sealed[f], sealed_len[f], "bench", &iso, &il, &err) != SH_OK)
+				goto fail;
+			x = bio_template_prepare(iso, il, r, &err);
+			free(iso);
+			if (x != SH_OK)
+				goto fail;
+			float sc = fp_match(a, r);
+			strong |= sc >= FP_THRESHOLD_FMR_0_01;
+			medium += sc >= FP_THRESHOLD_FMR_0_1;
+		}
+		int yes = strong || medium >= 2 || (k == 1 && medium == 1);
+		lat[q] = 1e3 * (now_s() - s0);
+		if (imp) {
+			impostor++;
+			yes_impostor += yes;
+		} else {
+			genuine++;
+			yes_genuine += yes;
+		}
+	}
+	double total = now_s() - t0;
+	qsort(lat, (size_t)requests, sizeof *lat, cmp_double);
+	printf("verify: %lld requests of %d finger(s), one thread: %.1f/s per core, p50 %.1f ms, "
+	       "p99 %.1f ms; genuine yes %lld/%lld, impostor yes %lld/%lld\n",
+	       (long long)requests, k, (double)requests / total, lat[requests / 2],
+	       lat[(requests * 99) / 100 < requests ? (requests * 99) / 100 : requests - 1],
+	       (long long)yes_genuine, (long long)genuine, (long long)yes_impostor,
+	       (long long)impostor);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "bio_bench verify: %s %s\n", err.code, err.msg);
+out:
+	for (int f = 0; f < FINGERS; f++) {
+		free(sealed[f]);
+		free(probe[f][0]);
+		free(probe[f][1]);
+	}
+	free(t);
+	free(a);
+	free(r);
+	free(lat);
+	sodium_memzero(key, sizeof key);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
@@ -392,7 +523,17 @@ int main(int argc, char **argv)
 		}
 		return dedup(fingers, probes, store_path, argc - i, argv + i);
 	}
+	if (argc == 6 && !strcmp(argv[1], "verify")) {
+		int64_t requests = 0, k = 0;
+		if (sh_parse_i64(argv[2], 2, 1000000, &requests) != SH_OK ||
+		    sh_parse_i64(argv[3], 1, 10, &k) != SH_OK || strcmp(argv[4], "--dir")) {
+			fprintf(stderr, "bio_bench verify REQUESTS FINGERS --dir DIR\n");
+			return 2;
+		}
+		return verify_bench(requests, (int)k, argv[5]);
+	}
 	fprintf(stderr, "usage: bio_bench open-set DIR...\n"
+			"       bio_bench verify REQUESTS FINGERS --dir DIR\n"
 			"       bio_bench dedup --fingers N [--probes P] [--store FILE] DIR...\n");
 	return 2;
 }

@@ -6,6 +6,7 @@
 #include "cli/cli_fp.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,7 @@ static int dbl_cmp(const void *a, const void *b)
 struct rates {
 	double eer, fnmr1, fnmr01, fmr_op, fnmr_op, worst_fnmr, rest_fnmr;
 	size_t ngen, nimp, worst_n;
+	size_t fnm, fnm_worst; /* false non-matches at the operating point; those in the worst decile */
 };
 
 static void rates_of(const float *gen, size_t ng, const float *imp, size_t ni, struct rates *r)
@@ -221,6 +223,8 @@ static void worst_quality(const struct db *d, struct rates *r)
 			rf += (size_t)fail;
 		}
 	}
+	r->fnm = wf + rf;
+	r->fnm_worst = wf;
 	r->worst_n = wn;
 	r->worst_fnmr = wn ? (double)wf / (double)wn : 0;
 	r->rest_fnmr = rn ? (double)rf / (double)rn : 0;
@@ -235,16 +239,92 @@ static void print_row(const char *name, const struct rates *r, double ms_mean, d
 	       100 * r->rest_fnmr, ms_mean, ms_p95, minutiae);
 }
 
+/* Every pair's score as the matcher returned it, in %.9g (a float read
+ * back from it is the same float). Checked against the copies taken right
+ * after scoring (d->gen, d->imp), so a later pass that marks or shifts
+ * scores in place is caught here rather than written. */
 static int write_scores(FILE *f, const struct db *d)
 {
+	size_t g = 0, i = 0;
 	for (size_t k = 0; k < d->npairs; k++) {
 		const struct fp_bench_pair *p = &d->pairs[k];
+		float want = p->genuine ? d->gen[g++] : d->imp[i++];
+		if (memcmp(&want, &p->score, sizeof want) != 0) {
+			fprintf(stderr, "fp bench: %s pair %zu changed after scoring\n", d->name, k);
+			return -1;
+		}
 		const char *a = d->path[p->a] ? d->path[p->a] : "-";
 		const char *b = d->path[p->b] ? d->path[p->b] : "-";
-		if (fprintf(f, "%s\t%s\t%.6f\t%s\n", a, b, p->score,
+		if (fprintf(f, "%s\t%s\t%.9g\t%s\n", a, b, (double)p->score,
 			    p->genuine ? "genuine" : "impostor") < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Leave one database out: the decision thresholds (FMR 1%, FMR 0.1%, EER)
+ * are derived from the other databases' scores only and applied to the
+ * held-out one, as they would be on a sensor never seen. The gap between
+ * these rates and the in-sample ones is what the thresholds overfit; the
+ * in-sample EER is the optimistic figure it is compared with. */
+static int lodo_report(const struct db *dbs, int ndb, size_t total_gen, size_t total_imp)
+{
+	if (ndb < 2)
+		return 0;
+	float *g = malloc((total_gen + 1) * sizeof *g), *im = malloc((total_imp + 1) * sizeof *im);
+	if (!g || !im) {
+		free(g);
+		free(im);
+		return -1;
+	}
+	printf("leave-one-database-out (thresholds from the other %d databases, applied to the "
+	       "held-out one):\n", ndb - 1);
+	printf("%-10s %8s %8s %9s %9s %9s %9s %8s %8s %8s\n", "held-out", "thr@1%", "thr@0.1%",
+	       "FMR@1%t", "FNMR@1%t", "FMR@.1%t", "FNMR@.1%t", "HTER%", "EERin%", "EERthr");
+	size_t hf1 = 0, hn1 = 0, hf01 = 0, hn01 = 0, hfe = 0, hne = 0, tg = 0, ti = 0;
+	for (int h = 0; h < ndb; h++) {
+		size_t ng = 0, ni = 0;
+		for (int k = 0; k < ndb; k++) {
+			if (k == h)
+				continue;
+			memcpy(g + ng, dbs[k].gen, dbs[k].ngen * sizeof *g);
+			memcpy(im + ni, dbs[k].imp, dbs[k].nimp * sizeof *im);
+			ng += dbs[k].ngen;
+			ni += dbs[k].nimp;
+		}
+		int ok1, ok01;
+		float t1 = fp_bench_threshold_at_fmr(im, ni, 0.01, &ok1);
+		float t01 = fp_bench_threshold_at_fmr(im, ni, 0.001, &ok01);
+		float te;
+		(void)fp_bench_eer(g, ng, im, ni, &te);
+		const struct db *d = &dbs[h];
+		double fm1 = fp_bench_rate_at_or_above(d->imp, d->nimp, t1);
+		double fn1 = fp_bench_rate_below(d->gen, d->ngen, t1);
+		double fm01 = fp_bench_rate_at_or_above(d->imp, d->nimp, t01);
+		double fn01 = fp_bench_rate_below(d->gen, d->ngen, t01);
+		double fme = fp_bench_rate_at_or_above(d->imp, d->nimp, te);
+		double fne = fp_bench_rate_below(d->gen, d->ngen, te);
+		double eer_in = fp_bench_eer(d->gen, d->ngen, d->imp, d->nimp, NULL);
+		printf("%-10.10s %8.4f %8.4f %9.3f %9.2f %9.3f %9.2f %8.2f %8.2f %8.4f\n", d->name,
+		       t1, t01, 100 * fm1, 100 * fn1, 100 * fm01, 100 * fn01,
+		       100 * (fme + fne) / 2, 100 * eer_in, te);
+		/* counts, for the pooled line */
+		hf1 += (size_t)lround(fm1 * (double)d->nimp);
+		hn1 += (size_t)lround(fn1 * (double)d->ngen);
+		hf01 += (size_t)lround(fm01 * (double)d->nimp);
+		hn01 += (size_t)lround(fn01 * (double)d->ngen);
+		hfe += (size_t)lround(fme * (double)d->nimp);
+		hne += (size_t)lround(fne * (double)d->ngen);
+		tg += d->ngen;
+		ti += d->nimp;
+	}
+	double pfe = ti ? (double)hfe / (double)ti : 0, pne = tg ? (double)hne / (double)tg : 0;
+	printf("%-10s %8s %8s %9.3f %9.2f %9.3f %9.2f %8.2f\n", "pooled", "-", "-",
+	       ti ? 100.0 * (double)hf1 / (double)ti : 0, tg ? 100.0 * (double)hn1 / (double)tg : 0,
+	       ti ? 100.0 * (double)hf01 / (double)ti : 0, tg ? 100.0 * (double)hn01 / (double)tg : 0,
+	       100 * (pfe + pne) / 2);
+	free(g);
+	free(im);
 	return 0;
 }
 
@@ -398,6 +478,22 @@ int main(int argc, char **argv)
 		rf += r.rest_fnmr * (double)(dbs[k].ngen - r.worst_n);
 		rn += (double)(dbs[k].ngen - r.worst_n);
 	}
+	/* does quality predict failure: the false non-matches at the operating
+	 * point that involve a lowest-decile sample, per database */
+	printf("quality vs failure: false non-matches at the operating point whose pair holds a "
+	       "lowest-decile (quality) sample\n");
+	size_t all_fnm = 0, all_fnmw = 0;
+	for (int k = 0; k < ndb; k++) {
+		struct rates r;
+		worst_quality(&dbs[k], &r);
+		printf("  %-10.10s FNM %3zu, in lowest decile %3zu (%5.1f%%), pairs touching it %3zu of %zu\n",
+		       dbs[k].name, r.fnm, r.fnm_worst,
+		       r.fnm ? 100.0 * (double)r.fnm_worst / (double)r.fnm : 0, r.worst_n, dbs[k].ngen);
+		all_fnm += r.fnm;
+		all_fnmw += r.fnm_worst;
+	}
+	printf("  %-10s FNM %3zu, in lowest decile %3zu (%5.1f%%)\n", "pooled", all_fnm, all_fnmw,
+	       all_fnm ? 100.0 * (double)all_fnmw / (double)all_fnm : 0);
 	pooled.worst_n = wn;
 	pooled.worst_fnmr = wn ? wf / (double)wn : 0;
 	pooled.rest_fnmr = rn > 0 ? rf / rn : 0;
@@ -418,6 +514,12 @@ int main(int argc, char **argv)
 	       t001, r001 ? "" : " (unresolved: above the highest impostor)");
 	printf("in use (fp_thresholds.h): FMR_1=%.4f FMR_0_1=%.4f FMR_0_01=%.4f\n",
 	       FP_THRESHOLD_FMR_1, FP_THRESHOLD_FMR_0_1, FP_THRESHOLD_FMR_0_01);
+	if (lodo_report(dbs, ndb, total_gen, total_imp)) {
+		free(pg);
+		free(pi);
+		free(ms);
+		goto out;
+	}
 	/* per-core rate from the CPU time of the 1-thread run (robust on a
 	 * shared machine); scaling from wall-clock times */
 	double cps = cpu1 > 0 ? (double)total_pairs / cpu1 : 0;
@@ -429,31 +531,44 @@ int main(int argc, char **argv)
 	printf("template bytes: ISO 19794-2 mean %.0f; matching form %d; gallery record %zu\n",
 	       nms ? iso_bytes / (double)nms : 0, FP_MTEMPLATE_BYTES, fp_gallery_record_bytes());
 
-	/* the weakest genuine pairs, to look at */
+	/* the weakest genuine pairs, to look at. Chosen by a read-only pass per
+	 * rank (strictly after the previous pick in (score, db, pair) order), so
+	 * no score is touched: --scores below writes exactly what the matcher
+	 * returned. */
 	printf("lowest genuine scores:\n");
+	float last_s = -1.0f;
+	int last_k = -1;
+	size_t last_p = 0;
 	for (int shown = 0; shown < 10; shown++) {
 		const struct db *bd = NULL;
 		size_t bp = 0;
+		int bk = 0;
 		float bs = 2.0f;
 		for (int k = 0; k < ndb; k++)
-			for (size_t p = 0; p < dbs[k].npairs; p++)
-				if (dbs[k].pairs[p].genuine && dbs[k].pairs[p].score < bs) {
-					bs = dbs[k].pairs[p].score;
+			for (size_t p = 0; p < dbs[k].npairs; p++) {
+				const struct fp_bench_pair *q = &dbs[k].pairs[p];
+				if (!q->genuine)
+					continue;
+				int after = q->score > last_s ||
+					    (q->score == last_s &&
+					     (k > last_k || (k == last_k && p > last_p)));
+				if (after && q->score < bs) {
+					bs = q->score;
 					bd = &dbs[k];
+					bk = k;
 					bp = p;
 				}
+			}
 		if (!bd)
 			break;
-		struct fp_bench_pair *p = &((struct db *)bd)->pairs[bp];
+		const struct fp_bench_pair *p = &bd->pairs[bp];
 		printf("  %.4f %s (%d minutiae, q%d) ~ %s (%d minutiae, q%d)\n", p->score,
 		       bd->path[p->a] ? bd->path[p->a] : "-", bd->tpl[p->a].count, bd->tpl[p->a].quality,
 		       bd->path[p->b] ? bd->path[p->b] : "-", bd->tpl[p->b].count, bd->tpl[p->b].quality);
-		p->score += 10.0f; /* hide from the next round; undone below */
+		last_s = bs;
+		last_k = bk;
+		last_p = bp;
 	}
-	for (int k = 0; k < ndb; k++)
-		for (size_t p = 0; p < dbs[k].npairs; p++)
-			if (dbs[k].pairs[p].score >= 10.0f)
-				dbs[k].pairs[p].score -= 10.0f;
 
 	if (scores) {
 		FILE *f = fopen(scores, "w");

@@ -2,12 +2,14 @@
  * (authenticate hook), what was refused (denied hook), and the audit actor of
  * a request. */
 #include "api/app.h"
+#include "api/web_cookie.h"
 
 #include <string.h>
 #include <strings.h>
 
 #include "audit/audit.h"
 #include "auth/sessions.h"
+#include "apps/apps.h"
 #include "consent/citizen_auth.h"
 #include "consent/party_auth.h"
 #include "lib/log.h"
@@ -20,6 +22,7 @@ struct audit_actor app_actor(const struct http_req *req)
 	case PRINCIPAL_OPERATOR: a.kind = "operator"; break;
 	case PRINCIPAL_PARTY: a.kind = "party"; break;
 	case PRINCIPAL_CITIZEN: a.kind = "citizen"; break;
+	case PRINCIPAL_APPLICANT: a.kind = "applicant"; break;
 	default: a.kind = "anonymous"; break;
 	}
 	a.id = req->principal.id;
@@ -42,6 +45,24 @@ static const char *bearer_token(struct http_req *req)
 	return *h ? h : NULL;
 }
 
+/* No bearer token: the web pages' session cookie, which counts only with
+ * its CSRF token in the X-CSRF-Token header (a request another site made
+ * the browser send carries the cookie but cannot know the token). *token:
+ * the session token, or NULL when there is no cookie; 401 CSRF_TOKEN when
+ * the cookie came without its CSRF token. */
+static int cookie_token(struct http_req *req, const char *cookie, const char **token,
+			struct sh_err *err)
+{
+	*token = web_cookie_get(req, cookie);
+	if (*token && !web_csrf_ok(req, *token)) {
+		*token = NULL;
+		return sh_err_set(err, SH_EUNAUTH, "CSRF_TOKEN",
+				  "the request has no valid X-CSRF-Token header for its session "
+				  "cookie: reload the page, or sign in again");
+	}
+	return SH_OK;
+}
+
 int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struct sh_err *err)
 {
 	struct app *app = ctx;
@@ -51,11 +72,13 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 		return SH_OK;
 	case HTTP_AUTH_OPERATOR: {
 		const char *token = bearer_token(req);
-		if (!token)
+		rc = token ? SH_OK : cookie_token(req, WEB_COOKIE_OPERATOR, &token, err);
+		if (rc == SH_OK && !token)
 			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED",
 					  "this endpoint needs an operator bearer token "
 					  "(POST /api/v1/session)");
-		rc = auth_session_check(app->db, app->keys, token, &req->principal, err);
+		if (rc == SH_OK)
+			rc = auth_session_check(app->db, app->keys, token, &req->principal, err);
 		break;
 	}
 	case HTTP_AUTH_PARTY:
@@ -67,11 +90,22 @@ int app_authenticate(void *ctx, enum http_auth auth, struct http_req *req, struc
 		break;
 	case HTTP_AUTH_CITIZEN: {
 		const char *token = bearer_token(req);
-		if (!token)
+		rc = token ? SH_OK : cookie_token(req, WEB_COOKIE_CITIZEN, &token, err);
+		if (rc == SH_OK && !token)
 			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED",
 					  "this endpoint needs a citizen session token "
 					  "(POST /api/v1/me/session)");
-		rc = citizen_session_check(app->db, app->keys, token, &req->principal, err);
+		if (rc == SH_OK)
+			rc = citizen_session_check(app->db, app->keys, token, &req->principal, err);
+		break;
+	}
+	case HTTP_AUTH_APPLICANT: {
+		const char *token = bearer_token(req);
+		if (!token)
+			return sh_err_set(err, SH_EUNAUTH, "AUTH_REQUIRED",
+					  "this endpoint needs an applicant session token "
+					  "(POST /api/v1/apps/session)");
+		rc = apps_session_check(app->db, app->keys, token, sh_now(), &req->principal, err);
 		break;
 	}
 	default:

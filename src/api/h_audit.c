@@ -5,6 +5,7 @@
  *   GET /api/v1/audit/entries       ?from=&limit= (auditor, admin)
  *   GET /api/v1/audit/consistency   ?first=&second= RFC 6962 proof (admin, auditor) */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,13 @@ static void audit_root(struct http_req *req, struct http_resp *resp)
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	struct audit_head h;
+	/* ?verify=yes must not quietly answer without the verification. */
+	const char *v = http_query(req, "verify");
+	bool verify = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+	if (v && *v && !verify && strcmp(v, "0") != 0 && strcmp(v, "false") != 0) {
+		http_reply_error(resp, 400, "BAD_QUERY", "verify must be 1, true, 0 or false");
+		return;
+	}
 	if (audit_head(app->db, &h, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
@@ -58,8 +66,7 @@ static void audit_root(struct http_req *req, struct http_resp *resp)
 				hex_json(sig, sizeof sig), "public_key", hex_json(pk, sizeof pk),
 				"signed_message",
 				"\"shanakht-audit-v1\" || size (8 bytes, big-endian) || root");
-	const char *v = http_query(req, "verify");
-	if (v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)) {
+	if (verify) {
 		int fatal;
 		add_verification(app, out, &err, &fatal);
 		if (fatal) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/h_bio_capture.h"
 #include "api/h_common.h"
 #include "api/routes.h"
 #include "auth/roles.h"
@@ -151,8 +152,8 @@ static json_t *fingers_json(const struct bio_finger_out *f, int n)
 }
 
 /* Decode the enrolment body into r; strings and bytes live in the request. */
-static int decode_enrol(struct http_req *req, json_t *body, struct bio_enrol_req *r,
-			struct sh_err *err)
+int h_bio_decode_capture(struct http_req *req, json_t *body, struct bio_enrol_req *r,
+			 struct sh_err *err)
 {
 	json_t *images = json_object_get(body, "images"), *missing = json_object_get(body, "missing");
 	const char *env = jstr(body, "envelope"), *sig = jstr(body, "signature");
@@ -223,7 +224,8 @@ static void enrol_fingerprints(struct http_req *req, struct http_resp *resp)
 		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
 		return;
 	}
-	if (http_json_body(req, &body, &err) != SH_OK || decode_enrol(req, body, &r, &err) != SH_OK) {
+	if (http_json_body(req, &body, &err) != SH_OK ||
+	    h_bio_decode_capture(req, body, &r, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -314,7 +316,8 @@ static void bio_verify_h(struct http_req *req, struct http_resp *resp)
 	struct bio_verify_result res;
 	store_tx *tx = NULL;
 	memset(&r, 0, sizeof r);
-	if (http_json_body(req, &body, &err) != SH_OK || decode_enrol(req, body, &r, &err) != SH_OK) {
+	if (http_json_body(req, &body, &err) != SH_OK ||
+	    h_bio_decode_capture(req, body, &r, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -346,7 +349,8 @@ static void bio_identify_h(struct http_req *req, struct http_resp *resp)
 		http_reply_error(resp, 503, "OUT_OF_MEMORY", "out of memory");
 		return;
 	}
-	if (http_json_body(req, &body, &err) != SH_OK || decode_enrol(req, body, &r, &err) != SH_OK) {
+	if (http_json_body(req, &body, &err) != SH_OK ||
+	    h_bio_decode_capture(req, body, &r, &err) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;
 	}

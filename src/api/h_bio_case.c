@@ -1,6 +1,7 @@
 /* h_bio_case.c — the adjudication queue of de-duplication hits, for the
  * biometric_adjudicator role: list, both records side by side, image views
  * (each audited with its reason) and the decision (bio_case.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +38,28 @@ static json_t *case_json(const struct bio_case *c)
 			 c->reason[0] ? c->reason : NULL);
 }
 
+/* The states a case can be in (bio_case.h): another ?state= would list
+ * nothing, which reads as "no cases" rather than as the typo it is. */
+static bool case_state_known(const char *s)
+{
+	return !strcmp(s, "open") || !strcmp(s, "same_person") ||
+	       !strcmp(s, "different_persons") || !strcmp(s, "closed_blocked");
+}
+
 static void cases_list(struct http_req *req, struct http_resp *resp)
 {
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	int64_t after = 0, limit = 0;
 	const char *state = http_query(req, "state");
+	if (!state || !*state)
+		state = "open";
+	if (!case_state_known(state)) {
+		http_reply_error(resp, 400, "BAD_QUERY",
+				 "state must be open, same_person, different_persons or "
+				 "closed_blocked");
+		return;
+	}
 	if (h_query_i64(req, "after", 0, INT64_MAX, 0, &after, &err) != SH_OK ||
 	    h_query_i64(req, "limit", 1, CASE_LIST_MAX, 20, &limit, &err) != SH_OK) {
 		http_reply_err(resp, &err);
@@ -57,7 +74,7 @@ static void cases_list(struct http_req *req, struct http_resp *resp)
 	}
 	int rc = store_begin(app->db, STORE_READ, &tx, &err);
 	if (rc == SH_OK) {
-		rc = bio_case_list(tx, state && *state ? state : "open", after, (int)limit, cs, &n,
+		rc = bio_case_list(tx, state, after, (int)limit, cs, &n,
 				   &err);
 		store_rollback(tx);
 	}

@@ -13,6 +13,7 @@
 #include "api/routes.h"
 #include "registry/idnum.h"
 #include "api/app.h"
+#include "api/h_common.h"
 
 #define REGISTRAR (ROLE_ADMIN | ROLE_UC_REGISTRAR)
 #define READERS                                                                             \
@@ -345,11 +346,11 @@ static void h_pending(struct http_req *req, struct http_resp *resp)
 				 "a registrar sees the pending events of their own council");
 		return;
 	}
-	int limit = 100;
-	const char *ls = http_query(req, "limit");
-	int64_t l;
-	if (ls && sh_parse_i64(ls, 1, 1000, &l) == SH_OK)
-		limit = (int)l;
+	int64_t limit;
+	if (h_query_i64(req, "limit", 1, 1000, 100, &limit, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
 	store_tx *tx;
 	json_t *arr = json_array();
 	if (!arr || store_begin(app->db, STORE_READ, &tx, &err)) {
@@ -357,7 +358,7 @@ static void h_pending(struct http_req *req, struct http_resp *resp)
 		http_reply_err(resp, &err);
 		return;
 	}
-	int rc = crvs_pending(tx, code, limit, add_event, arr, &err);
+	int rc = crvs_pending(tx, code, (int)limit, add_event, arr, &err);
 	store_rollback(tx);
 	if (rc) {
 		json_decref(arr);

@@ -5,6 +5,7 @@
 
 #include "consent/config.h"
 #include "consent/policy.h"
+#include "api/h_bio_capture.h"
 #include "api/h_consent_util.h"
 #include "api/routes.h"
 #include "lib/parse.h"
@@ -65,6 +66,24 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 			goto out;
 		}
 	}
+	/* fingerprint eKYC: the device-signed capture, decoded as at enrolment */
+	struct bio_enrol_req *cap = NULL;
+	json_t *capture = json_object_get(body, "capture");
+	if (capture) {
+		cap = arena_calloc(req->arena, 1, sizeof *cap);
+		if (!cap) {
+			rc = sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
+			goto out;
+		}
+		if (!json_is_object(capture)) {
+			rc = sh_err_set(&err, SH_EINVAL, "CAPTURE_INVALID",
+					"capture must be an object {envelope, signature, images}");
+			goto out;
+		}
+		if ((rc = h_bio_decode_capture(req, capture, cap, &err)) != SH_OK)
+			goto out;
+		vr.capture = cap;
+	}
 	r = malloc(sizeof *r);
 	if (!r) {
 		rc = sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
@@ -81,6 +100,10 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 	}
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "consent_id", vr.consent_id, "type", vr.type,
 			      "result", r->result, "reason", r->reason);
+	if (o && r->band[0]) {
+		json_object_set_new(o, "band", json_string(r->band));
+		json_object_set_new(o, "fingers", json_integer(r->fingers));
+	}
 	if (o && r->attrs)
 		json_object_set_new(o, "attributes", verify_kyc_json(&r->person, &r->rel, r->attrs));
 	http_reply_json(resp, 200, o);

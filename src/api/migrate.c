@@ -9,6 +9,8 @@
 #include "ledger/ledger.h"
 #include "api/app.h"
 #include "biometrics/bio.h"
+#include "apps/apps.h"
+#include "notify/email.h"
 
 int app_migrate(store *db, struct sh_err *err)
 {
@@ -22,6 +24,8 @@ int app_migrate(store *db, struct sh_err *err)
 		consent_migrate,
 		ledger_migrate,
 		biometrics_migrate,
+		email_migrate,
+		apps_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

@@ -55,6 +55,8 @@ static const struct {
 	{docs_routes, &docs_routes_count},
 	{bio_routes, &bio_routes_count},
 	{bio_case_routes, &bio_case_routes_count},
+	{web_routes, &web_routes_count},
+	{apps_routes, &apps_routes_count},
 };
 
 static struct http_route *all;

@@ -42,5 +42,11 @@ extern const struct http_route bio_routes[];
 extern const size_t bio_routes_count;
 extern const struct http_route bio_case_routes[];
 extern const size_t bio_case_routes_count;
+/* the web pages' cookie sessions: src/api/h_web.c */
+extern const struct http_route web_routes[];
+extern const size_t web_routes_count;
+/* online applications (h_apps.c) */
+extern const struct http_route apps_routes[];
+extern const size_t apps_routes_count;
 
 #endif

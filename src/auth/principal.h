@@ -14,6 +14,7 @@ enum principal_kind {
 	PRINCIPAL_OPERATOR, /* a staff user with a bearer token and one role */
 	PRINCIPAL_PARTY,    /* a relying party (bank, telco) signing its requests */
 	PRINCIPAL_CITIZEN,  /* a citizen proven by a passcode to their own mobile */
+	PRINCIPAL_APPLICANT, /* an online-applications account (src/apps) */
 };
 
 struct principal {

@@ -142,10 +142,7 @@ int fp_extract_timed(const struct fp_image *img, struct fp_template *out,
 	if (rc)
 		goto out;
 	out->quality = fp_quality_image(&wk);
-	/* Too few minutiae to match on says the print is poor, whatever the
-	 * ridge clarity suggested. */
-	if (out->count < 12)
-		out->quality = out->quality * out->count / 12;
+	out->quality = fp_quality_count(out->quality, out->count);
 	t[8] = now_us();
 	if (stage_us) {
 		for (int i = 0; i < FP_EXTRACT_STAGES - 1; i++)

@@ -63,6 +63,8 @@ void fp_thin(struct fp_work *wk);              /* bin -> skeleton */
 int fp_crossing_number(const uint8_t *p, int w);
 void fp_quality_blocks(struct fp_work *wk);    /* quality; returns via wk */
 int fp_quality_image(const struct fp_work *wk);
+/* Image quality `q` corrected by the minutiae count (fp_quality.c). */
+int fp_quality_count(int q, int count);
 /* Minutiae from the skeleton, filtered, with quality; fills out->count and
  * out->minutiae (sorted by quality, best first). SH_ENOMEM on OOM. */
 int fp_minutiae_detect(struct fp_work *wk, struct fp_template *out,

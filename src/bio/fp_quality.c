@@ -2,6 +2,10 @@
  * ridge clarity: the two things that make minutiae trustworthy. */
 #include "bio/fp_extract_int.h"
 #include "bio/fp_tune.h"
+#include "bio/fp_extract.h"
+#include "lib/err.h"
+
+#include <stdlib.h>
 
 #include <math.h>
 
@@ -43,4 +47,36 @@ int fp_quality_image(const struct fp_work *wk)
 		af = 1;
 	long q = lround(100.0 * (sum / fg) * af);
 	return (int)(q < 0 ? 0 : q > 100 ? 100 : q);
+}
+
+/* The minutiae count says what ridge clarity cannot: a print at 500 dpi
+ * of ~10x10 mm or more carries 25-60 true minutiae (fp_match.h). Fewer says
+ * a partial or blank print (little to match on); many more says ridges
+ * broken into dots (dry skin) or merged and smeared (wet skin, noisy
+ * border), each break a spurious minutia the matcher must wade through —
+ * the two causes behind most failing genuine pairs on FVC2002
+ * (docs/fingerprint-matching.md, "Failure analysis"). Scaled linearly
+ * outside that range. */
+#define QCOUNT_LO 25
+#define QCOUNT_HI 60
+int fp_quality_count(int q, int count)
+{
+	if (count < QCOUNT_LO)
+		q = q * count / QCOUNT_LO;
+	else if (count > QCOUNT_HI)
+		q = q * QCOUNT_HI / count;
+	return q < 0 ? 0 : q > 100 ? 100 : q;
+}
+
+int fp_quality(const struct fp_image *img, int *quality, struct sh_err *err)
+{
+	/* a template is ~12 kB: on the heap, not on a caller's thread stack */
+	struct fp_template *t = malloc(sizeof *t);
+	if (!t)
+		return sh_err_set(err, SH_ENOMEM, "FP_EXTRACT_NOMEM", "out of memory");
+	int rc = fp_extract(img, t, err);
+	if (rc == SH_OK)
+		*quality = t->quality;
+	free(t);
+	return rc;
 }

@@ -34,9 +34,32 @@ int iris_encode(const struct iris_norm *norm, struct iris_code *code)
 	/* per row and code column: the angular responses and valid weight */
 	static _Thread_local float re[IRIS_NORM_H][IRIS_COLS], im[IRIS_NORM_H][IRIS_COLS],
 		va[IRIS_NORM_H][IRIS_COLS];
+	/* Masked samples (off the image, lid, glint: stored as 0) are filled
+	 * with the mean of the valid samples of their own row (the iris's
+	 * level at that radius) before filtering: left at 0 they are a black
+	 * patch whose edge the filter reads as strong texture, flipping the
+	 * bits of every location that still counts as usable beside it. */
+	float grand = 0;
+	int grand_n = 0;
+	for (size_t i = 0; i < (size_t)IRIS_NORM_H * IRIS_NORM_W; i++)
+		if (norm->valid[i]) {
+			grand += norm->pix[i];
+			grand_n++;
+		}
+	grand = grand_n ? grand / (float)grand_n : 0;
 	for (int r = 0; r < IRIS_NORM_H; r++) {
-		const float *row = norm->pix + (size_t)r * IRIS_NORM_W;
+		const float *src = norm->pix + (size_t)r * IRIS_NORM_W;
 		const uint8_t *vrow = norm->valid + (size_t)r * IRIS_NORM_W;
+		float row[IRIS_NORM_W], mean = 0;
+		int nv = 0;
+		for (int c = 0; c < IRIS_NORM_W; c++)
+			if (vrow[c]) {
+				mean += src[c];
+				nv++;
+			}
+		mean = nv ? mean / (float)nv : grand;
+		for (int c = 0; c < IRIS_NORM_W; c++)
+			row[c] = vrow[c] ? src[c] : mean;
 		for (int a = 0; a < IRIS_COLS; a++) {
 			int c0 = a * COL_STEP;
 			float sr = 0, si = 0, sv = 0;

@@ -91,27 +91,57 @@ static int circle_mean(const struct plane *p, const struct dirs *d, float cx, fl
 	return n;
 }
 
-/* Mean on one side of a lateral dirs set (even samples: right, odd:
- * left), as circle_mean. */
-static int side_mean(const struct plane *p, const struct dirs *d, int side, float cx, float cy,
-		     float r, const struct iris_circle *avoid, float *mean)
+/* Means at radii r_in and r_out on one side of a lateral dirs set, over
+ * only the directions where both points are on the image and outside
+ * `avoid`: an iris cut by the image border is compared like with like
+ * (the same angles inside and outside the edge), so the border and the
+ * change of which angles are left are never read as an edge. Returns the
+ * number of directions used. */
+static int paired_side(const struct plane *p, const struct dirs *d, int side, float cx, float cy,
+		       float r_in, float r_out, const struct iris_circle *avoid, float *in,
+		       float *out)
 {
-	float sum = 0;
+	float si = 0, so = 0;
 	int n = 0;
 	for (int k = side; k < d->n; k += 2) {
-		float x = cx + r * d->c[k], y = cy + r * d->s[k], v;
+		float xi = cx + r_in * d->c[k], yi = cy + r_in * d->s[k];
+		float xo = cx + r_out * d->c[k], yo = cy + r_out * d->s[k], vi, vo;
 		if (avoid) {
-			float dx = x - avoid->x, dy = y - avoid->y;
+			float dx = xi - avoid->x, dy = yi - avoid->y;
 			if (dx * dx + dy * dy < avoid->r * avoid->r)
 				continue;
 		}
-		if (sample(p, x, y, &v)) {
-			sum += v;
+		if (sample(p, xi, yi, &vi) && sample(p, xo, yo, &vo)) {
+			si += vi;
+			so += vo;
 			n++;
 		}
 	}
-	*mean = n ? sum / (float)n : 0;
+	*in = n ? si / (float)n : 0;
+	*out = n ? so / (float)n : 0;
 	return n;
+}
+
+/* Is the limbus candidate (cx, cy, r) a step and not a ridge? The limbus
+ * is the end of the iris: well inside it, at IRIS_LIMBUS_DEEP r, each side
+ * still sees iris, nearer the iris level than the outside is (the same test
+ * as at the edge, IRIS_LIMBUS_INNER). The rim of a soft contact lens is a
+ * thin line on the sclera at ~1.2 x the limbus radius (lens diameters
+ * 13.8-14.5 mm over visible iris diameters of 11-12.5 mm): inside it, at
+ * 0.88 r ~ 1.06 limbus radii, lies bright sclera, so the rim fails. */
+#define IRIS_LIMBUS_DEEP 0.88f
+static int limbus_step(const struct plane *p, const struct dirs *d, float cx, float cy, float r,
+		       const struct iris_circle *avoid, float level)
+{
+	for (int sd = 0; sd < 2; sd++) {
+		float in, out;
+		if (paired_side(p, d, sd, cx, cy, IRIS_LIMBUS_DEEP * r, 1.06f * r, avoid, &in,
+				&out) < d->n / 4)
+			continue; /* this side off the image: the edge test stands alone */
+		if (!(in - level <= IRIS_LIMBUS_INNER * (out - level)))
+			return 0;
+	}
+	return 1;
 }
 
 /* The integro-differential operator at one centre: the radius in
@@ -147,11 +177,7 @@ static int ido_at(const struct plane *p, const struct dirs *d, float cx, float c
 				m[0][i] = NAN;
 			continue;
 		}
-		for (int sd = 0; sd < 2; sd++) {
-			int used = side_mean(p, d, sd, cx, cy, r, avoid, &m[sd][i]);
-			if (used < d->n / 4) /* half of this side's samples */
-				m[sd][i] = NAN;
-		}
+		m[0][i] = m[1][i] = 0; /* split: paired per derivative, below */
 	}
 	float bd = -1e9f, bs = -1e9f, br = r0;
 	float prev = NAN, cur = NAN;
@@ -160,6 +186,12 @@ static int ido_at(const struct plane *p, const struct dirs *d, float cx, float c
 		float e[2] = {NAN, NAN};
 		for (int sd = 0; sd < sides; sd++) {
 			float in = m[sd][i - half], out = m[sd][i + half];
+			if (split) {
+				float ri = fmaxf(1, r0 + (float)(i - 2 * half) * dr);
+				float ro = r0 + (float)i * dr;
+				if (paired_side(p, d, sd, cx, cy, ri, ro, avoid, &in, &out) < d->n / 4)
+					in = out = NAN;
+			}
 			e[sd] = out - in;
 			if (split && !(in - level <= IRIS_LIMBUS_INNER * (out - level)))
 				e[sd] = NAN;
@@ -182,6 +214,8 @@ static int ido_at(const struct plane *p, const struct dirs *d, float cx, float c
 			 * it would favour the eye opening's edges outside
 			 * the iris over the softer limbus itself */
 			float sig = split ? b : b * sqrtf(r);
+			if (sig > bs && split && !limbus_step(p, d, cx, cy, r, avoid, level))
+				sig = -1e9f;
 			if (sig > bs) {
 				bs = sig;
 				bd = b;

@@ -262,6 +262,21 @@ int bio_capture_check(store_tx *tx, const char *text, size_t len,
 		       now - BIO_NONCE_KEEP_SECONDS);
 	if (rc < 0)
 		return rc;
+	/* Looked up before the insert: a failed statement would spoil the
+	 * transaction, and a relying party's refusal must still commit (the
+	 * consent spent, the attempt in the ledger). The insert's conflict
+	 * stays the guard against a concurrent twin. */
+	store_stmt *q = NULL;
+	if ((rc = store_query(tx, &q, err,
+			      "SELECT 1 FROM bio_nonces WHERE device_id = ? AND nonce = ?", "tt",
+			      c->device_id, c->nonce)) != SH_OK)
+		return rc;
+	rc = store_step(q, err);
+	store_finalize(q);
+	if (rc < 0)
+		return rc;
+	if (rc == STORE_ROW)
+		return sh_err_set(err, SH_ECONFLICT, "CAPTURE_REPLAY", "this capture was already used");
 	rc = store_run(tx, err, "INSERT INTO bio_nonces(device_id, nonce, seen_at) VALUES (?, ?, ?)",
 		       "tti", c->device_id, c->nonce, now);
 	if (rc == SH_ECONFLICT)

@@ -84,7 +84,10 @@ int bio_check_request(const struct bio_enrol_req *r, const struct audit_actor *a
 	if (strcmp(c->modality, "fingerprint") != 0)
 		return sh_err_set(err, SH_ERULE, "CAPTURE_MODALITY",
 				  "a fingerprint enrolment needs a fingerprint capture");
-	if (!actor->name || strcmp(c->operator_name, actor->name) != 0)
+	/* A relying party's capture names the bank's own operator, whom the
+	 * registry does not know; the party itself is the caller (its key). */
+	int party = actor->kind && !strcmp(actor->kind, "party");
+	if (!party && (!actor->name || strcmp(c->operator_name, actor->name) != 0))
 		return sh_err_set(err, SH_EFORBIDDEN, "CAPTURE_OPERATOR",
 				  "the capture names operator %s, not the caller", c->operator_name);
 	if (r->nimages < 1)

@@ -39,6 +39,21 @@ static int load_template(store_tx *tx, const unsigned char *key, const char *idn
 	return rc < 0 ? rc : SH_OK;
 }
 
+int bio_verify_precheck(const struct bio_enrol_req *r, const struct audit_actor *actor,
+			struct bio_capture *cap, struct sh_err *err)
+{
+	struct work *w = bio_work_new();
+	if (!w)
+		return sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "verification");
+	int rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err);
+	if (rc == SH_OK)
+		rc = bio_check_request(r, actor, w, err);
+	if (rc == SH_OK)
+		*cap = w->cap;
+	bio_work_free(w);
+	return rc;
+}
+
 int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit_actor *actor,
 		      const struct bio_enrol_req *r, int64_t now, struct bio_verify_result *out,
 		      struct sh_err *err)

@@ -18,6 +18,18 @@ struct bio_verify_result {
 	int fingers;          /* fingers compared */
 };
 
+/* The checks of a capture that need no storage: the envelope parsed into
+ * *cap, the request against it (modality, counts, positions, each image's
+ * SHA-256), so a caller can refuse bad input before it spends anything (a
+ * relying party's consent). CAPTURE_INVALID, CAPTURE_POSITION,
+ * CAPTURE_TOO_MANY (400), CAPTURE_OPERATOR (403), CAPTURE_MISMATCH,
+ * CAPTURE_HASH, CAPTURE_MODALITY (422), IMAGE_TOO_LARGE (413). For a
+ * relying party (actor kind "party") the operator the capture names is the
+ * party's own staff and is not compared with the caller. */
+int bio_verify_precheck(const struct bio_enrol_req *r, const struct audit_actor *actor,
+			struct bio_capture *cap, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 /* Runs in the caller's write transaction: records the capture's nonce and
  * the audit entry ("bio.verify"). Refusals: the capture codes of
  * bio_capture_check and bio_enrol, BIO_NOT_ENROLLED (404), BIO_NOT_VERIFIABLE

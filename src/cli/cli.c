@@ -32,6 +32,7 @@ static const struct {
 	{"cert", cli_cert, "verify a certificate offline (PDF or QR payload)"},
 	{"device", cli_device, "software capture device: keygen, register, sign"},
 	{"bio", cli_bio, "biometric repository: rewrap (key rotation), reextract"},
+	{"link", cli_link, "record linkage: bench (FEBRL files), translit"},
 	{"backup", cli_backup, "online backup of the store: --db URL --out FILE"},
 	{"restore", cli_restore, "restore a backup: --db URL --from FILE, then audit verify"},
 };

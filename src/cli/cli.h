@@ -16,6 +16,7 @@ int cli_cert(int argc, char **argv);
 int cli_device(int argc, char **argv); /* cli_device.c */
 int cli_bio(int argc, char **argv);    /* cli_bio.c */
 int cli_iris(int argc, char **argv);
+int cli_link(int argc, char **argv);  /* cli_link.c */
 int cli_backup(int argc, char **argv);  /* cli_backup.c */
 int cli_restore(int argc, char **argv); /* cli_backup.c */
 

@@ -63,7 +63,7 @@ static int parse_name(const char *name, char *eye)
 	return 0;
 }
 
-static int scan(const char *dir, struct sample *s, int *n)
+static int scan(const char *dir, int64_t lo, int64_t hi, struct sample *s, int *n)
 {
 	DIR *dh = opendir(dir);
 	if (!dh) {
@@ -73,7 +73,8 @@ static int scan(const char *dir, struct sample *s, int *n)
 	*n = 0;
 	for (struct dirent *e; (e = readdir(dh)) != NULL;) {
 		int64_t subj;
-		if (e->d_name[0] == '.' || sh_parse_i64(e->d_name, 0, 999999, &subj) != SH_OK)
+		if (e->d_name[0] == '.' || sh_parse_i64(e->d_name, 0, 999999, &subj) != SH_OK ||
+		    subj < lo || subj > hi)
 			continue;
 		char sub[1024];
 		snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
@@ -136,11 +137,24 @@ out:
 
 int cli_iris_bench(int argc, char **argv)
 {
-	const char *dir = NULL, *scores = NULL;
-	int64_t gallery_n = 100000, probes_n = 20;
+	const char *dir = NULL, *scores = NULL, *circles = NULL;
+	int64_t gallery_n = 100000, probes_n = 20, subj_lo = 0, subj_hi = 999999;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--scores") && i + 1 < argc)
 			scores = argv[++i];
+		else if (!strcmp(argv[i], "--circles") && i + 1 < argc)
+			circles = argv[++i]; /* per sample: its circles, for overlays */
+		else if (!strcmp(argv[i], "--subjects") && i + 1 < argc) {
+			/* "A-B": only subjects A..B (the split-half check, docs/iris.md) */
+			char lo[16], *dash = strchr(argv[++i], '-');
+			if (!dash || dash == argv[i] || (size_t)(dash - argv[i]) >= sizeof lo)
+				goto usage;
+			memcpy(lo, argv[i], (size_t)(dash - argv[i]));
+			lo[dash - argv[i]] = 0;
+			if (sh_parse_i64(lo, 0, 999999, &subj_lo) != SH_OK ||
+			    sh_parse_i64(dash + 1, subj_lo, 999999, &subj_hi) != SH_OK)
+				goto usage;
+		}
 		else if (!strcmp(argv[i], "--gallery") && i + 1 < argc) {
 			if (sh_parse_i64(argv[++i], 1, 10000000, &gallery_n) != SH_OK)
 				goto usage;
@@ -162,7 +176,7 @@ int cli_iris_bench(int argc, char **argv)
 	struct pair *pairs = NULL;
 	float *gen = NULL, *imp = NULL;
 	double *ms = NULL;
-	if (!s || scan(dir, s, &n)) {
+	if (!s || scan(dir, subj_lo, subj_hi, s, &n)) {
 		fprintf(stderr, "iris bench: no NNN/KK_E.* samples in %s\n", dir);
 		goto out;
 	}
@@ -175,15 +189,27 @@ int cli_iris_bench(int argc, char **argv)
 	char fcode[MAX_FAIL_CODES][SH_ERR_CODE_MAX];
 	int fcount[MAX_FAIL_CODES] = {0};
 	double usable_sum = 0;
+	FILE *cf = circles ? fopen(circles, "w") : NULL;
+	if (circles && !cf) {
+		fprintf(stderr, "iris bench: cannot write %s\n", circles);
+		goto out;
+	}
 	for (int i = 0; i < n; i++) {
 		struct sh_err err;
 		struct iris_extract_info info;
 		if (cli_iris_load(s[i].path, &codes[i], &info, &s[i].ms, &err) == SH_OK) {
 			s[i].ok = 1;
 			usable_sum += info.usable;
+			if (cf)
+				fprintf(cf, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\n", s[i].path,
+					(double)info.seg.pupil.x, (double)info.seg.pupil.y,
+					(double)info.seg.pupil.r, (double)info.seg.limbus.x,
+					(double)info.seg.limbus.y, (double)info.seg.limbus.r, info.usable);
 		} else {
 			memset(&codes[i], 0, sizeof codes[i]); /* masks all zero: compares as 0.5 */
 			snprintf(s[i].code, sizeof s[i].code, "%s", err.code);
+			if (cf)
+				fprintf(cf, "%s\tfailed\t%s\n", s[i].path, err.code);
 			fprintf(stderr, "iris bench: %s (%s)\n", err.msg, err.code);
 			fails++;
 			int k = 0;
@@ -195,6 +221,10 @@ int cli_iris_bench(int argc, char **argv)
 				fcount[k]++;
 		}
 		ms[i] = s[i].ms;
+	}
+	if (cf && fclose(cf) != 0) {
+		fprintf(stderr, "iris bench: cannot write %s\n", circles);
+		goto out;
 	}
 
 	/* IITD all pairs: every i < j; genuine when subject and eye agree.
@@ -334,6 +364,6 @@ out:
 	free(ms);
 	return status;
 usage:
-	fprintf(stderr, "usage: shanakht iris bench DIR [--scores FILE] [--gallery N] [--probes P]\n");
+	fprintf(stderr, "usage: shanakht iris bench DIR [--scores FILE] [--gallery N] [--probes P] [--subjects A-B] [--circles FILE]\n");
 	return 2;
 }

@@ -36,7 +36,20 @@ int cli_opts_parse(int argc, char **argv, struct cli_opts *o)
 	o->keys_dir = "var/keys";
 	o->listen = "127.0.0.1:8080";
 	o->var_dir = "var";
-	o->web_dir = stat("web", &st) == 0 && S_ISDIR(st.st_mode) ? "web" : NULL;
+	/* The pages with their font: the build's copy, else the installed
+	 * one, else a web/ here (the sources, without the font). */
+	static const char *const web_dirs[] = {
+#ifdef SH_WEB_BUILD_DIR
+		SH_WEB_BUILD_DIR,
+#endif
+#ifdef SH_WEB_SHARE_DIR
+		SH_WEB_SHARE_DIR,
+#endif
+		"web"};
+	o->web_dir = NULL;
+	for (size_t w = 0; !o->web_dir && w < sizeof web_dirs / sizeof web_dirs[0]; w++)
+		if (stat(web_dirs[w], &st) == 0 && S_ISDIR(st.st_mode))
+			o->web_dir = web_dirs[w];
 	o->session_ttl = 8 * 3600;
 	o->args = no_args;
 	int i;

@@ -16,6 +16,7 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "notify/email.h"
 #include "notify/sms.h"
 #include "api/app.h"
 #include "biometrics/bio_gallery.h"
@@ -73,6 +74,7 @@ int cli_serve(int argc, char **argv)
 	struct app app = {0};
 	struct http_server *srv = NULL;
 	struct sms_sender *sms = NULL;
+	struct email_sender *email = NULL;
 	int status = 1;
 
 	/* Block the stop signals before any thread starts, so that every
@@ -145,6 +147,10 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "shanakht serve: SMS: %s\n", err.msg);
 		goto out;
 	}
+	if (email_service_start(app.db, &email, &err) != SH_OK) {
+		fprintf(stderr, "shanakht serve: e-mail: %s\n", err.msg);
+		goto out;
+	}
 	app.var_dir = o.var_dir;
 	app.session_ttl_seconds = o.session_ttl;
 	/* The biometric gallery is loaded before the first request. */
@@ -189,6 +195,7 @@ out:
 		http_server_stop(srv);
 	if (sms)
 		sms_sender_stop(sms);
+	email_service_stop(email);
 	audit_writer_stop();
 	if (app.db)
 		store_close(app.db);

@@ -28,6 +28,7 @@ enum http_auth {
 	HTTP_AUTH_OPERATOR, /* bearer token; role must be in route.roles */
 	HTTP_AUTH_PARTY,    /* HMAC-signed relying-party request */
 	HTTP_AUTH_CITIZEN,  /* citizen session token */
+	HTTP_AUTH_APPLICANT, /* online-applications account session token */
 };
 
 struct http_req {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "http/http_internal.h"
@@ -257,13 +258,24 @@ static struct MHD_Response *resp_create(struct http_resp *r)
 	return m;
 }
 
+static bool resp_has_header(const struct http_resp *r, const char *name)
+{
+	for (const struct http_hdr *h = r->headers; h; h = h->next)
+		if (strcasecmp(h->name, name) == 0)
+			return true;
+	return false;
+}
+
 static bool resp_headers(struct MHD_Response *m, struct http_conn *c)
 {
 	struct http_resp *r = &c->resp;
 	bool ok = MHD_add_response_header(m, "X-Request-Id", c->reqid) == MHD_YES &&
-		  MHD_add_response_header(m, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-		  MHD_add_response_header(m, "Cache-Control",
-					  r->is_static_page ? "no-cache" : "no-store") == MHD_YES;
+		  MHD_add_response_header(m, "X-Content-Type-Options", "nosniff") == MHD_YES;
+	/* The default policy only when the handler chose none: two Cache-Control
+	 * fields (no-store and max-age) leave a cache to guess (RFC 9111 4.2.1). */
+	if (ok && !resp_has_header(r, "Cache-Control"))
+		ok = MHD_add_response_header(m, "Cache-Control",
+					     r->is_static_page ? "no-cache" : "no-store") == MHD_YES;
 	if (ok && r->content_type)
 		ok = MHD_add_response_header(m, "Content-Type", r->content_type) == MHD_YES;
 	/* The list is newest-first; add oldest-first so order follows the code. */

@@ -219,12 +219,49 @@ static int refuse(store_tx *tx, const struct audit_actor *actor, const struct pa
 	return SH_OK;
 }
 
-int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+/* Failures that are the server's, not the request's: roll back. */
+static int server_fault(int rc)
+{
+	return rc == SH_ENOMEM || rc == SH_EBUSY || rc == SH_EIO || rc == SH_EDB ||
+	       rc == SH_EINTERNAL;
+}
+
+/* The fingerprint match itself, after consent, life status and locks: a
+ * refusal of the repository is recorded like any other (the consent is
+ * spent: a forged or replayed capture is an attempt the citizen sees). */
+static int run_fingerprint(store_tx *tx, const struct keyring *kr,
+			   const struct audit_actor *actor, const struct party *party,
+			   const char *idn, const char *purpose, const struct verify_request *req,
+			   unsigned attrs, int64_t now, struct verify_result *out,
+			   struct sh_err *err)
+{
+	struct bio_enrol_req cap = *req->capture;
+	struct bio_verify_result res;
+	struct sh_err why = {0};
+	cap.id_number = idn;
+	cap.station = NULL; /* a bank's device belongs to no council */
+	int rc = bio_verify_person(tx, kr, actor, &cap, now, &res, &why);
+	if (rc != SH_OK) {
+		if (server_fault(rc)) {
+			*err = why;
+			return rc;
+		}
+		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
+	}
+	snprintf(out->result, sizeof out->result, "%s", res.match ? "yes" : "no");
+	snprintf(out->reason, sizeof out->reason, "%s",
+		 res.match ? "FINGERPRINT_MATCH" : "FINGERPRINT_NO_MATCH");
+	snprintf(out->band, sizeof out->band, "%s", res.band);
+	out->fingers = res.fingers;
+	out->attrs = res.match ? attrs : 0; /* attributes only for the right person */
+	return SH_OK;
+}
+
+static int run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
 	       const struct audit_actor *actor, const struct party *party,
 	       const struct verify_request *req, int64_t now, struct verify_result *out,
 	       struct sh_err *err)
 {
-	memset(out, 0, sizeof *out);
 	unsigned type = vtype_parse(req->type);
 	if (!type)
 		return sh_err_set(err, SH_EINVAL, "VERIFY_TYPE",
@@ -240,6 +277,9 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	int rc = verify_biometric_meta(req->biometric, meta, err);
 	if (rc != SH_OK)
 		return rc;
+	if (type == VT_FINGERPRINT && !req->capture)
+		return sh_err_set(err, SH_EINVAL, "CAPTURE_REQUIRED",
+				  "a fingerprint verification needs a device-signed capture");
 	rc = consent_peek(tx, party->id, req->consent_id, idn, purpose, err);
 	if (rc != SH_OK)
 		return rc;
@@ -253,7 +293,8 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 			   "your policy does not allow %s verifications", req->type);
 		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 	}
-	if (type == VT_KYC) {
+	if (type == VT_KYC || (type == VT_FINGERPRINT && req->attrs)) {
+		/* fingerprint: attributes only when asked, by the same policy */
 		attrs = req->attrs ? req->attrs : party->kyc_attrs;
 		if (attrs & ~party->kyc_attrs) {
 			char extra[256];
@@ -263,7 +304,13 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 			return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 		}
 	}
-	if (type & (VT_FINGERPRINT | VT_FACE | VT_IRIS | VT_MULTIMODAL)) {
+	if (type == VT_FINGERPRINT) {
+		/* Bad input rolls back before the consent is touched. */
+		struct bio_capture c;
+		if ((rc = bio_verify_precheck(req->capture, actor, &c, err)) != SH_OK)
+			return rc;
+	}
+	if (type & (VT_FACE | VT_IRIS | VT_MULTIMODAL)) {
 		sh_err_set(&why, SH_ERULE, "TYPE_NOT_AVAILABLE",
 			   "%s verification arrives with the biometric repository", req->type);
 		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
@@ -347,7 +394,12 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 		return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 	}
 
-	if (type == VT_YESNO) {
+	if (type == VT_FINGERPRINT) {
+		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req, attrs, now, out,
+				     err);
+		if (rc != SH_OK || !out->result[0])
+			return rc; /* a server fault, or a refusal recorded */
+	} else if (type == VT_YESNO) {
 		int yes = verify_yesno_compare(&out->person, &out->rel, req, out->reason, err);
 		if (yes < 0)
 			return yes;
@@ -364,4 +416,41 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 		return rc;
 	out->ok = 1;
 	return SH_OK;
+}
+
+/* The ledger's metadata of a capture, from its envelope (never its
+ * images): modality, positions, device. NULL when there is none or it
+ * does not parse (then the request fails its own checks). */
+static json_t *capture_meta(const struct bio_enrol_req *r)
+{
+	struct bio_capture c;
+	struct sh_err ignore = {0};
+	if (!r || !r->envelope || bio_capture_parse(r->envelope, r->envelope_len, &c, &ignore) != SH_OK)
+		return NULL;
+	json_t *pos = json_array();
+	for (int i = 0; pos && i < c.count; i++)
+		json_array_append_new(pos, json_integer(c.position[i]));
+	return json_pack("{s:s, s:o, s:s}", "modality", "fingerprint", "positions", pos,
+			 "device_id", c.device_id);
+}
+
+int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
+	       const struct audit_actor *actor, const struct party *party,
+	       const struct verify_request *req, int64_t now, struct verify_result *out,
+	       struct sh_err *err)
+{
+	memset(out, 0, sizeof *out);
+	unsigned type = vtype_parse(req->type);
+	if (type != VT_FINGERPRINT || req->biometric || !req->capture)
+		return run(tx, kr, cfg, actor, party, req, now, out, err);
+	/* The citizen's history names the device and the fingers. */
+	struct verify_request copy = *req;
+	json_t *meta = capture_meta(req->capture);
+	struct sh_err merr = {0};
+	char probe[VERIFY_BIO_META_MAX];
+	if (meta && verify_biometric_meta(meta, probe, &merr) == SH_OK)
+		copy.biometric = meta;
+	int rc = run(tx, kr, cfg, actor, party, &copy, now, out, err);
+	json_decref(meta);
+	return rc;
 }

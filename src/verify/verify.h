@@ -6,10 +6,15 @@
  * "no" with a reason code. kyc answers exactly the attributes of the party's
  * policy (or the subset it asks for; asking for anything outside the policy
  * returns nothing at all). Biometric types (fingerprint, face, iris,
- * multimodal) are accepted in requests and ledger records and answer
- * TYPE_NOT_AVAILABLE until the biometric repository provides a matcher: the
- * request carries them in `biometric`, a JSON object of named metadata
- * fields only (verify_biometric_meta): the ledger keeps no biometric data.
+ * multimodal) are accepted in requests and ledger records. `fingerprint` is
+ * biometric eKYC: the request carries a device-signed capture (`capture`)
+ * matched 1:1 against the person's sealed templates by the biometric
+ * repository (bio_verify_person, in the same transaction, so the consent,
+ * the capture's nonce and the ledger record commit together); the answer is
+ * yes/no with a band, never a score or a template. face, iris and
+ * multimodal answer TYPE_NOT_AVAILABLE. The ledger keeps only named
+ * metadata (verify_biometric_meta), for a capture taken from its envelope:
+ * modality, positions, device: no biometric data.
  *
  * Relations are matched each against itself: father_name against the
  * father (the guardian when the guardian is the father, else the linked
@@ -24,6 +29,7 @@
 #include <stdint.h>
 
 #include "audit/audit.h"
+#include "biometrics/bio_verify.h"
 #include "consent/config.h"
 #include "consent/consent.h"
 #include "consent/party.h"
@@ -47,6 +53,9 @@ struct verify_request {
 	/* biometric types: descriptive metadata (finger positions, capture
 	 * device); borrowed, may be NULL */
 	const json_t *biometric;
+	/* fingerprint: the device-signed capture (id_number is taken from
+	 * the consent; borrowed, NULL for other types) */
+	const struct bio_enrol_req *capture;
 };
 
 /* A person's relations by name, each from its own source ("" unknown). */
@@ -68,6 +77,8 @@ struct verify_result {
 	struct person person;    /* kyc: the record the attributes come from */
 	struct verify_relations rel;
 	int64_t retry_after;     /* PASSCODE_THROTTLED: Unix seconds */
+	char band[8];            /* fingerprint: "high", "medium", "none" */
+	int fingers;             /* fingerprint: fingers compared */
 };
 
 /* Run one verification inside tx for `party` (its policy applies).
@@ -76,7 +87,14 @@ struct verify_result {
  * refused and err holds the refusal:
  *   SH_EFORBIDDEN TYPE_NOT_ALLOWED     type outside the party's policy
  *   SH_EFORBIDDEN ATTRIBUTE_NOT_ALLOWED kyc attributes outside the policy
- *   SH_ERULE      TYPE_NOT_AVAILABLE   biometric types, until they land
+ *   SH_ERULE      TYPE_NOT_AVAILABLE   face, iris, multimodal
+ *   fingerprint: the refusals of bio_verify_person once the consent was
+ *   redeemed (CAPTURE_SIGNATURE, CAPTURE_REPLAY, CAPTURE_PERSON,
+ *   DEVICE_*, BIO_NOT_ENROLLED, BIO_NOT_VERIFIABLE, BIO_NO_COMMON_FINGER,
+ *   IMAGE_*), recorded like the others; a capture malformed or not
+ *   matching its images (bio_verify_precheck) rolls back before the
+ *   consent is touched; a fingerprint request without one: SH_EINVAL
+ *   CAPTURE_REQUIRED
  *   SH_ERULE      IDENTITY_DECEASED / IDENTITY_CANCELLED: the passcode was
  *                 right, the party's policy holds life_status (fraud signal kept)
  *   SH_ERULE      IDENTITY_UNVERIFIABLE: the same, without life_status

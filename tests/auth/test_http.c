@@ -25,7 +25,7 @@ static struct app app;
 /* Cheap Argon2id for tests (app configuration, as serve sets it). */
 static const struct auth_pwcost cheap = {1, crypto_pwhash_MEMLIMIT_MIN};
 static struct http_server *srv;
-static struct e2e_server s; /* only .base is used by e2e_request */
+static struct e2e_server s; /* the validating proxy in front of srv */
 static char admin_tok[80], auditor_tok[80], reg_tok[80];
 
 /* This test's own actor mapping (the server's lives in src/server/app.c). */
@@ -90,7 +90,8 @@ static void setup(void)
 	struct http_hooks hooks = {.authenticate = authenticate};
 	cr_assert_eq(http_server_start(&cfg, routes, n, &hooks, &app, &srv, &err), SH_OK, "%s",
 		     err.msg);
-	snprintf(s.base, sizeof s.base, "http://127.0.0.1:%u", http_server_port(srv));
+	/* Every answer goes through the validating proxy (docs/openapi.yaml). */
+	cr_assert_eq(e2e_validate(&s, http_server_port(srv)), 0, "the answer validator starts");
 	cr_assert_eq(e2e_login(&s, "admin", PW, admin_tok), 200);
 	cr_assert_eq(e2e_login(&s, "auditor", PW, auditor_tok), 200);
 	cr_assert_eq(e2e_login(&s, "reg", PW, reg_tok), 200);
@@ -98,6 +99,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	e2e_validate_stop(&s);
 	http_server_stop(srv);
 	audit_writer_stop();
 	store_close(app.db);
@@ -231,6 +233,11 @@ Test(http_auth, audit_root_entries_and_proofs_verify_from_the_api)
 {
 	struct e2e_resp r;
 	cr_assert_eq(status_of("GET", "/api/v1/audit/root", reg_tok, NULL), 403);
+	/* ?verify=yes is refused, not answered without the verification */
+	cr_assert_eq(req("GET", "/api/v1/audit/root?verify=yes", auditor_tok, NULL, &r), 400);
+	cr_assert_str_eq(e2e_error_code(&r), "BAD_QUERY");
+	e2e_resp_free(&r);
+	cr_assert_eq(status_of("GET", "/api/v1/audit/root?verify=0", auditor_tok, NULL), 200);
 	cr_assert_eq(req("GET", "/api/v1/audit/root?verify=1", auditor_tok, NULL, &r), 200);
 	uint64_t size = (uint64_t)json_integer_value(json_object_get(r.json, "size"));
 	cr_assert_geq(size, 6); /* 3 user.create + 3 auth.login */

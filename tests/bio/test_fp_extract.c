@@ -285,3 +285,65 @@ Test(fp_extract, noise_is_not_a_fingerprint)
 	cr_assert_lt(t.count, 5);
 	fp_image_free(&img);
 }
+
+/* The count correction (fp_quality.c): unchanged inside 25..60 minutiae,
+ * scaled down linearly on either side, clamped to 0..100. */
+Test(fp_quality, count_correction)
+{
+	cr_assert_eq(fp_quality_count(80, 40), 80);
+	cr_assert_eq(fp_quality_count(80, 25), 80);
+	cr_assert_eq(fp_quality_count(80, 60), 80);
+	cr_assert_eq(fp_quality_count(80, 10), 32);
+	cr_assert_eq(fp_quality_count(80, 120), 40);
+	cr_assert_eq(fp_quality_count(80, 0), 0);
+	cr_assert_eq(fp_quality_count(150, 40), 100);
+}
+
+/* Degraded copies of one real print must score in order: the print itself,
+ * then the print under strong sensor noise, then under noise so strong the
+ * ridges are barely there; and a small central crop (a partial print)
+ * below the whole. Through the public fp_quality (fp.h). */
+Test(fp_quality, degraded_copies_ordered)
+{
+	const char *root = getenv("SHANAKHT_SHARED_DATA");
+	if (!root)
+		cr_skip_test("SHANAKHT_SHARED_DATA not set");
+	char path[512];
+	snprintf(path, sizeof path, "%s/fingerprints/fvc2002/DB1_B/101_1.tif", root);
+	if (access(path, R_OK) != 0)
+		cr_skip_test("no FVC data");
+	struct fp_image img;
+	struct sh_err err;
+	cr_assert_eq(fp_image_load(path, 0, &img, &err), SH_OK);
+	int w = img.width, h = img.height, q[4];
+	uint8_t *px = malloc((size_t)w * (size_t)h);
+	cr_assert_not_null(px);
+	const int noise[3] = {0, 90, 200};
+	for (int k = 0; k < 3; k++) {
+		uint64_t s = 12345;
+		for (int i = 0; i < w * h; i++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			int n = (int)((s >> 33) % (uint64_t)(2 * noise[k] + 1)) - noise[k];
+			int v = img.pixels[i] + n;
+			px[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+		struct fp_image d;
+		cr_assert_eq(fp_image_from_raw(px, w, h, 500, &d, NULL), SH_OK);
+		cr_assert_eq(fp_quality(&d, &q[k], &err), SH_OK, "%s", err.msg);
+		fp_image_free(&d);
+	}
+	/* a 120 x 120 px crop from the middle: ~6 x 6 mm */
+	int cw = 120, x0 = (w - cw) / 2, y0 = (h - cw) / 2;
+	for (int y = 0; y < cw; y++)
+		memcpy(px + y * cw, img.pixels + (y0 + y) * w + x0, (size_t)cw);
+	struct fp_image c;
+	cr_assert_eq(fp_image_from_raw(px, cw, cw, 500, &c, NULL), SH_OK);
+	cr_assert_eq(fp_quality(&c, &q[3], &err), SH_OK, "%s", err.msg);
+	fp_image_free(&c);
+	free(px);
+	fp_image_free(&img);
+	cr_log_info("quality: clean %d, noise 90 %d, noise 200 %d, crop %d", q[0], q[1], q[2], q[3]);
+	cr_assert_gt(q[0], q[1], "clean %d vs noisy %d", q[0], q[1]);
+	cr_assert_gt(q[1], q[2], "noisy %d vs very noisy %d", q[1], q[2]);
+	cr_assert_gt(q[0], q[3], "whole %d vs crop %d", q[0], q[3]);
+}

@@ -29,7 +29,8 @@ static uint32_t rnd(void)
  * pupil disc, each pixel the 4x4 supersampled coverage (so the edges are
  * where the circles say to a fraction of a pixel), plus a glint in the
  * pupil and mild noise. */
-static void draw_eye(uint8_t *px, float pcx, float pcy, float pr, float lcx, float lcy, float lr)
+static void draw_eye_rim(uint8_t *px, float pcx, float pcy, float pr, float lcx, float lcy,
+			 float lr, float rim)
 {
 	for (int y = 0; y < H; y++)
 		for (int x = 0; x < W; x++) {
@@ -45,7 +46,9 @@ static void draw_eye(uint8_t *px, float pcx, float pcy, float pr, float lcx, flo
 					else if (dl < lr) {
 						float t = atan2f(fy - lcy, fx - lcx);
 						v = 105 + 14 * sinf(9 * t + 0.05f * dl) * cosf(0.3f * dl);
-					} else
+					} else if (rim > 0 && fabsf(dl - rim) < 1.5f)
+						v = 60; /* a soft contact lens's rim on the sclera */
+					else
 						v = 190;
 					acc += v;
 				}
@@ -54,6 +57,40 @@ static void draw_eye(uint8_t *px, float pcx, float pcy, float pr, float lcx, flo
 	for (int y = -2; y <= 2; y++) /* a glint */
 		for (int x = -2; x <= 2; x++)
 			px[(int)(pcy - 8 + (float)y) * W + (int)(pcx + 6 + (float)x)] = 255;
+}
+
+static void draw_eye(uint8_t *px, float pcx, float pcy, float pr, float lcx, float lcy, float lr)
+{
+	draw_eye_rim(px, pcx, pcy, pr, lcx, lcy, lr, 0);
+}
+
+/* An iris cut by the image border (top), and two with
+ * a soft contact lens's rim at 1.2 limbus radii: the limbus is still
+ * found within a pixel (the border is not an edge; the rim is a ridge on
+ * the sclera, not the end of the iris). */
+Test(iris_segment, cut_iris_and_lens_rim_within_a_pixel)
+{
+	static const float cases[][7] = {
+		{160.6f, 108.4f, 40.5f, 158.3f, 110.2f, 118.6f, 0},
+		{160.6f, 119.4f, 38.5f, 158.3f, 121.7f, 95.2f, 1.2f * 95.2f},
+		{150.2f, 118.7f, 30.5f, 151.1f, 120.4f, 100.3f, 1.18f * 100.3f},
+	};
+	uint8_t *px = malloc(W * H);
+	cr_assert(px);
+	rng_state = 11;
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		const float *c = cases[k];
+		draw_eye_rim(px, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+		struct iris_image img = {W, H, px};
+		struct iris_seg seg;
+		struct sh_err err;
+		cr_assert_eq(iris_segment(&img, &seg, NULL, &err), SH_OK, "case %zu: %s", k, err.msg);
+		cr_expect_lt(fabsf(seg.pupil.r - c[2]), 1.0f, "case %zu pupil r %.2f", k, seg.pupil.r);
+		cr_expect_lt(fabsf(seg.limbus.x - c[3]), 1.0f, "case %zu limbus x %.2f", k, seg.limbus.x);
+		cr_expect_lt(fabsf(seg.limbus.y - c[4]), 1.0f, "case %zu limbus y %.2f", k, seg.limbus.y);
+		cr_expect_lt(fabsf(seg.limbus.r - c[5]), 1.0f, "case %zu limbus r %.2f", k, seg.limbus.r);
+	}
+	free(px);
 }
 
 Test(iris_segment, synthetic_eye_within_a_pixel)

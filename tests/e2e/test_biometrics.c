@@ -240,6 +240,19 @@ Test(biometrics, duplicate_identity_is_held_adjudicated_and_blocked)
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_assert_eq(json_integer_value(json_object_get(r.json, "count")), 1);
 	e2e_resp_free(&r);
+	/* an unknown state or a bad limit is refused, not an empty queue */
+	e2e_request(&srv, "GET", "/api/v1/biometrics/cases?state=opened", t_adj, NULL, NULL, &r);
+	cr_assert_eq(r.status, 400, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "BAD_QUERY");
+	e2e_resp_free(&r);
+	e2e_request(&srv, "GET", "/api/v1/biometrics/cases?limit=0", t_adj, NULL, NULL, &r);
+	cr_assert_eq(r.status, 400, "%s", r.body);
+	e2e_resp_free(&r);
+	e2e_request(&srv, "GET", "/api/v1/biometrics/cases?state=same_person", t_adj, NULL, NULL,
+		    &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_eq(json_integer_value(json_object_get(r.json, "count")), 0);
+	e2e_resp_free(&r);
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/biometrics/cases/%lld", (long long)case_id);
 	e2e_request(&srv, "GET", path, t_adj, NULL, NULL, &r);

@@ -125,6 +125,20 @@ Test(crvs_flow, birth_registered_and_certificate_verified_offline)
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_assert_eq(json_array_size(json_object_get(r.json, "pending")), 1, "%s", r.body);
 	e2e_resp_free(&r);
+	/* A bad limit is refused, not replaced by the default. */
+	const char *bad_limits[] = {"abc", "0", "1001", "5x"};
+	for (size_t i = 0; i < sizeof bad_limits / sizeof bad_limits[0]; i++) {
+		char path[96];
+		snprintf(path, sizeof path, "/api/v1/councils/" LHR1 "/pending?limit=%s",
+			 bad_limits[i]);
+		e2e_request(&srv, "GET", path, t_reg, NULL, NULL, &r);
+		cr_assert_eq(r.status, 400, "limit=%s: %s", bad_limits[i], r.body);
+		cr_assert_str_eq(e2e_error_code(&r), "BAD_QUERY");
+		e2e_resp_free(&r);
+	}
+	e2e_request(&srv, "GET", "/api/v1/councils/" LHR1 "/pending?limit=1", t_reg, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	e2e_resp_free(&r);
 	e2e_request(&srv, "GET", "/api/v1/councils/" LHR1 "/pending", t_reg_other, NULL, NULL, &r);
 	cr_assert_eq(r.status, 403);
 	e2e_resp_free(&r);

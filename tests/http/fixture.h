@@ -82,6 +82,12 @@ static void h_whoami(struct http_req *req, struct http_resp *resp)
 					     req->client_addr));
 }
 
+static void h_cached(struct http_req *req, struct http_resp *resp)
+{
+	http_reply_header(resp, "cache-control", "private, max-age=60");
+	http_reply_json(resp, 200, json_pack("{s:b}", "ok", 1));
+}
+
 static void h_bytes(struct http_req *req, struct http_resp *resp)
 {
 	http_reply_bytes(resp, 200, "text/csv", "a,b\n1,2\n", 8);
@@ -166,6 +172,7 @@ static const struct http_route test_routes[] = {
 	{"GET", "/api/v1/whoami", h_whoami, HTTP_AUTH_OPERATOR, ROLE_ADMIN | ROLE_AUDITOR},
 	{"GET", "/api/v1/party", h_ping, HTTP_AUTH_PARTY, 0},
 	{"GET", "/api/v1/bytes", h_bytes, HTTP_AUTH_NONE, 0},
+	{"GET", "/api/v1/cached", h_cached, HTTP_AUTH_NONE, 0},
 	{"GET", "/api/v1/slow/{p}", h_slow, HTTP_AUTH_NONE, 0},
 	{"GET", "/api/v1/latch/{what}", h_latch, HTTP_AUTH_NONE, 0},
 	{"GET", "/healthz", h_ping, HTTP_AUTH_NONE, 0},

@@ -417,3 +417,20 @@ Test(http_start, ipv6_loopback)
 	curl_global_cleanup();
 	http_server_stop(s);
 }
+
+/* A handler's own Cache-Control replaces the default one: two fields
+ * (no-store and max-age) would leave a cache to guess. */
+Test(http, handler_cache_control_is_the_only_one)
+{
+	struct tresp r;
+	cr_assert_eq(tc_request(port, "GET", "/api/v1/cached", NULL, 0, NULL, &r), 0);
+	cr_assert_eq(r.status, 200);
+	int n = 0;
+	for (const char *p = r.headers; (p = strcasestr(p, "\r\nCache-Control:")); p++)
+		n++;
+	cr_assert_eq(n, 1, "Cache-Control fields: %d in %s", n, r.headers);
+	char *cc = tc_header(&r, "Cache-Control");
+	cr_assert_str_eq(cc, "private, max-age=60");
+	free(cc);
+	tc_free(&r);
+}

@@ -20,7 +20,7 @@
 static char *url;
 static struct app app;
 static struct http_server *srv;
-static struct e2e_server s; /* only .base is used by e2e_request */
+static struct e2e_server s; /* the validating proxy in front of srv */
 
 /* This test's own actor mapping (the server's lives in src/server/). */
 struct audit_actor app_actor(const struct http_req *req)
@@ -79,11 +79,13 @@ static void setup(void)
 	struct http_hooks hooks = {.authenticate = authenticate};
 	cr_assert_eq(http_server_start(&cfg, routes, n, &hooks, &app, &srv, &err), SH_OK, "%s",
 		     err.msg);
-	snprintf(s.base, sizeof s.base, "http://127.0.0.1:%u", http_server_port(srv));
+	/* Every answer goes through the validating proxy (docs/openapi.yaml). */
+	cr_assert_eq(e2e_validate(&s, http_server_port(srv)), 0, "the answer validator starts");
 }
 
 static void teardown(void)
 {
+	e2e_validate_stop(&s);
 	http_server_stop(srv);
 	audit_writer_stop();
 	keyring_free(app.keys);

@@ -286,6 +286,32 @@ static void stop_validator(struct e2e_server *s)
 	cr_expect_eq(n, 0, "%d answer(s) differ from docs/openapi.yaml (see above)", n);
 }
 
+int e2e_validate(struct e2e_server *s, unsigned server_port)
+{
+	if (!s->dir[0]) {
+		snprintf(s->dir, sizeof s->dir, "/tmp/shanakht-inproc-XXXXXX");
+		if (!mkdtemp(s->dir))
+			return -1;
+	}
+	s->server_port = server_port;
+	if (start_validator(s) != 0)
+		return -1;
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%u", s->port);
+	return 0;
+}
+
+void e2e_validate_stop(struct e2e_server *s)
+{
+	stop_validator(s);
+	if (!s->dir[0])
+		return;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "e2e: could not remove %s\n", s->dir);
+	s->dir[0] = '\0';
+}
+
 int e2e_stop(struct e2e_server *s)
 {
 	int st = 0, status = -1;

@@ -54,6 +54,14 @@ int e2e_start(struct e2e_server *s, const char *const *serve_args);
 /* The same after `shanakht init --demo`; init's output (malloc'd) into
  * *init_output when not NULL. */
 int e2e_start_demo(struct e2e_server *s, char **init_output);
+/* An in-process server (http_server_start in the test itself) on
+ * server_port gets the same validating proxy: s->port and s->base become
+ * the proxy's, so e2e_request() checks every answer against
+ * docs/openapi.yaml. A temporary s->dir is made when empty. Returns 0.
+ * e2e_validate_stop() stops the proxy, fails the test for every answer that
+ * differed, and removes that directory. */
+int e2e_validate(struct e2e_server *s, unsigned server_port);
+void e2e_validate_stop(struct e2e_server *s);
 /* SIGTERM and wait; returns the server's exit status (0 on a clean stop). */
 int e2e_stop(struct e2e_server *s);
 

@@ -126,10 +126,11 @@ Test(verify, types_outside_policy_and_biometric_types)
 	struct sh_err err = {0};
 	store_tx *tx = NULL;
 	cr_assert_eq(store_begin(f.db, STORE_WRITE, &tx, &err), SH_OK);
-	cr_assert_eq(party_set_policy(tx, &f.admin, f.party.id, VT_YESNO | VT_FINGERPRINT, 0, &err),
+	cr_assert_eq(party_set_policy(tx, &f.admin, f.party.id, VT_YESNO | VT_FINGERPRINT | VT_FACE,
+				      0, &err),
 		     SH_OK);
 	cr_assert_eq(store_commit(tx, &err), SH_OK);
-	f.party.types = VT_YESNO | VT_FINGERPRINT;
+	f.party.types = VT_YESNO | VT_FINGERPRINT | VT_FACE;
 	f.party.kyc_attrs = 0;
 	fx_consent(&f, alive, "SIM issuance", &c);
 	struct verify_request vr = {.consent_id = c.consent_id, .passcode = fx_code(&f, &c),
@@ -138,14 +139,24 @@ Test(verify, types_outside_policy_and_biometric_types)
 	cr_assert_str_eq(err.code, "TYPE_NOT_ALLOWED");
 	json_t *bio = json_pack("{s:s, s:[i,i], s:s}", "modality", "fingerprint", "positions", 2, 7,
 				"device_id", "MSO1300");
+	/* fingerprint needs a device-signed capture: bad input, nothing kept */
 	vr.type = "fingerprint";
 	vr.biometric = bio;
+	cr_assert_eq(run(&vr, &res, &err), SH_EINVAL);
+	cr_assert_str_eq(err.code, "CAPTURE_REQUIRED");
+	cr_assert_eq(fx_count(&f,
+			      "SELECT COUNT(*) FROM verify_transactions WHERE type = 'fingerprint'"
+			      " AND id_number = ?",
+			      alive),
+		     0);
+	/* face has no matcher yet */
+	vr.type = "face";
 	cr_assert_eq(run(&vr, &res, &err), SH_OK);
 	cr_assert_str_eq(err.code, "TYPE_NOT_AVAILABLE");
 	json_decref(bio);
 	/* The ledger keeps the modality and its metadata. */
 	cr_assert_eq(fx_count(&f,
-			      "SELECT COUNT(*) FROM verify_transactions WHERE type = 'fingerprint'"
+			      "SELECT COUNT(*) FROM verify_transactions WHERE type = 'face'"
 			      " AND detail LIKE '%\"positions\":[2,7]%' AND id_number = ?",
 			      alive),
 		     1);

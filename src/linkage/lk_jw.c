@@ -1,0 +1,127 @@
+/* lk_jw.c — Jaro, Jaro-Winkler (Winkler 1990) and the OSA edit distance;
+ * and the name similarity built on them. */
+#include "linkage/lk_text.h"
+
+#include <string.h>
+
+double lk_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	if (na > LK_MAX_CP) /* the match marks below are bounded */
+		na = LK_MAX_CP;
+	if (nb > LK_MAX_CP)
+		nb = LK_MAX_CP;
+	if (na == 0 && nb == 0)
+		return 1.0;
+	if (na == 0 || nb == 0)
+		return 0.0;
+	size_t maxlen = na > nb ? na : nb;
+	size_t win = maxlen / 2 > 0 ? maxlen / 2 - 1 : 0;
+	unsigned char ma[LK_MAX_CP] = {0}, mb[LK_MAX_CP] = {0};
+	size_t m = 0;
+	for (size_t i = 0; i < na; i++) {
+		size_t lo = i > win ? i - win : 0;
+		size_t hi = i + win + 1 < nb ? i + win + 1 : nb;
+		for (size_t j = lo; j < hi; j++) {
+			if (mb[j] || a[i] != b[j])
+				continue;
+			ma[i] = mb[j] = 1;
+			m++;
+			break;
+		}
+	}
+	if (m == 0)
+		return 0.0;
+	size_t t = 0, j = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (!ma[i])
+			continue;
+		while (!mb[j])
+			j++;
+		if (a[i] != b[j])
+			t++;
+		j++;
+	}
+	double md = (double)m;
+	return (md / (double)na + md / (double)nb + (md - (double)t / 2.0) / md) / 3.0;
+}
+
+double lk_jaro_winkler(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	double j = lk_jaro(a, na, b, nb);
+	size_t l = 0;
+	while (l < 4 && l < na && l < nb && a[l] == b[l])
+		l++;
+	return j + (double)l * 0.1 * (1.0 - j);
+}
+
+double lk_jw_str(const char *a, const char *b)
+{
+	uint32_t ca[LK_MAX_CP], cb[LK_MAX_CP];
+	size_t na = lk_utf8_decode(a, ca, LK_MAX_CP);
+	size_t nb = lk_utf8_decode(b, cb, LK_MAX_CP);
+	return lk_jaro_winkler(ca, na, cb, nb);
+}
+
+int lk_osa_distance(const char *a, const char *b, int max)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na > 63 || nb > 63)
+		return max + 1;
+	if ((na > nb ? na - nb : nb - na) > (size_t)max)
+		return max + 1;
+	int d[64][64];
+	for (size_t i = 0; i <= na; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= nb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int rowmin = max + 1;
+		for (size_t j = 1; j <= nb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < rowmin)
+				rowmin = v;
+		}
+		if (rowmin > max)
+			return max + 1;
+	}
+	return d[na][nb] > max ? max + 1 : d[na][nb];
+}
+
+static int is_latin(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+double lk_name_sim(const char *fa, const char *ka, const char *fb, const char *kb)
+{
+	double best = 0.0;
+	if (is_latin(fa) == is_latin(fb))
+		best = lk_jw_str(fa, fb);
+	if (*ka && *kb) {
+		/* a key is a skeleton: agreement on it is weaker evidence than on
+		 * the full spelling, so it is discounted a little. */
+		double k = lk_jw_str(ka, kb);
+		/* the mark of an initial vowel is often lost (Usman / Sman is
+		 * rare, but ain and alef are dropped and added freely) */
+		if ((*ka == 'A') != (*kb == 'A')) {
+			double k2 = lk_jw_str(*ka == 'A' ? ka + 1 : ka, *kb == 'A' ? kb + 1 : kb);
+			if (k2 > k)
+				k = k2;
+		}
+		if (k * 0.97 > best)
+			best = k * 0.97;
+	}
+	return best;
+}

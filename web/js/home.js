@@ -1,0 +1,2 @@
+// home.js — the public home page: words only.
+import './common.js';
