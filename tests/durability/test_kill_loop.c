@@ -160,11 +160,7 @@ static int make_person(struct e2e_server *s, const char *gender, int age_years, 
 	odd_answer("POST /persons", &r);
 	const char *printed = r.json ? json_string_value(json_object_get(r.json, "id_number")) : NULL;
 	if (r.status == 201 && printed) {
-		size_t k = 0;
-		for (size_t i = 0; printed[i] && k < 13; i++)
-			if (printed[i] != '-')
-				idn[k++] = printed[i];
-		idn[k] = '\0';
+		e2e_idnum_digits(printed, idn);
 		record(K_PERSON, idn);
 		rc = 0;
 	} else if (r.status >= 200 && r.status < 300) {

@@ -53,57 +53,22 @@ static char *person(const char *name_en, const char *mobile)
 	cr_assert_eq(r.status, 201, "create person: %ld %s", r.status, r.body);
 	const char *printed = json_string_value(json_object_get(r.json, "id_number"));
 	char *id = calloc(1, 16);
-	for (size_t i = 0, n = 0; printed[i] && n < 13; i++)
-		if (printed[i] != '-')
-			id[n++] = printed[i];
+	cr_assert_not_null(id);
+	e2e_idnum_digits(printed, id);
 	e2e_resp_free(&r);
 	return id;
 }
 
 static void device(const char *id)
 {
-	snprintf(key_path, sizeof key_path, "%s/%s.key", srv.dir, id);
-	const char *args[] = {"device", "keygen", "--out", key_path, NULL};
-	char *out = NULL;
-	cr_assert_eq(e2e_run_cli(args, &out), 0, "keygen: %s", out);
-	char pk[65] = "";
-	cr_assert_eq(sscanf(out, "public_key %64s", pk), 1, "%s", out);
-	free(out);
-	json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "device_id", id, "make",
-			      "Acme", "model", "FP-500", "serial", "SN-9", "modality", "fingerprint",
-			      "approved_on", "2026-01-15", "council_code", LHR1, "public_key", pk);
-	struct e2e_resp r;
-	e2e_request_json(&srv, "POST", "/api/v1/biometrics/devices", srv.admin_token, b, &r);
-	json_decref(b);
-	cr_assert_eq(r.status, 201, "register device: %ld %s", r.status, r.body);
-	e2e_resp_free(&r);
+	e2e_bio_device(&srv, id, "SN-9", LHR1, key_path, sizeof key_path);
 }
 
 /* `shanakht device sign` for FVC fingers `subjects` at impression imp,
  * positions 1.. in order: the capture's JSON (envelope, signature, images). */
 static char *sign(const char *op, const char *idn, const int *subjects, int n, int imp)
 {
-	const char *args[32];
-	char files[10][600];
-	int k = 0;
-	args[k++] = "device";
-	args[k++] = "sign";
-	args[k++] = "--key";
-	args[k++] = key_path;
-	args[k++] = "--device-id";
-	args[k++] = "DEV-EKYC-1";
-	args[k++] = "--operator";
-	args[k++] = op;
-	args[k++] = "--id-number";
-	args[k++] = idn;
-	for (int i = 0; i < n; i++) {
-		snprintf(files[i], sizeof files[i], "%d=%s/%d_%d.tif", i + 1, fvc, subjects[i], imp);
-		args[k++] = files[i];
-	}
-	args[k] = NULL;
-	char *out = NULL;
-	cr_assert_eq(e2e_run_cli(args, &out), 0, "device sign: %s", out);
-	return out;
+	return e2e_bio_sign(key_path, "DEV-EKYC-1", op, idn, fvc, subjects, n, imp, NULL);
 }
 
 /* Lines of the SMS outbox to `mobile`. */

@@ -51,9 +51,8 @@ static char *person(const char *name_en)
 	cr_assert_eq(r.status, 201, "create person: %ld %s", r.status, r.body);
 	const char *printed = json_string_value(json_object_get(r.json, "id_number"));
 	char *id = calloc(1, 16);
-	for (size_t i = 0, n = 0; printed[i] && n < 13; i++)
-		if (printed[i] != '-')
-			id[n++] = printed[i];
+	cr_assert_not_null(id);
+	e2e_idnum_digits(printed, id);
 	e2e_resp_free(&r);
 	return id;
 }
@@ -61,22 +60,7 @@ static char *person(const char *name_en)
 /* keygen + POST /biometrics/devices; returns nothing, key at key_path. */
 static void device(const char *id, const char *council)
 {
-	snprintf(key_path, sizeof key_path, "%s/%s.key", srv.dir, id);
-	const char *args[] = {"device", "keygen", "--out", key_path, NULL};
-	char *out = NULL;
-	cr_assert_eq(e2e_run_cli(args, &out), 0, "keygen: %s", out);
-	char pk[65] = "";
-	cr_assert_eq(sscanf(out, "public_key %64s", pk), 1, "%s", out);
-	free(out);
-	json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "device_id", id, "make",
-			      "Acme", "model", "FP-500", "serial", "SN-1", "modality", "fingerprint",
-			      "approved_on", "2026-01-15", "council_code", council, "public_key", pk);
-	struct e2e_resp r;
-	e2e_request_json(&srv, "POST", "/api/v1/biometrics/devices", srv.admin_token, b, &r);
-	json_decref(b);
-	cr_assert_eq(r.status, 201, "register device: %ld %s", r.status, r.body);
-	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "approved");
-	e2e_resp_free(&r);
+	e2e_bio_device(&srv, id, "SN-1", council, key_path, sizeof key_path);
 }
 
 /* A signed enrolment body for fingers `subjects` (FVC finger numbers) at
@@ -84,29 +68,7 @@ static void device(const char *id, const char *council)
 static char *sign_as(const char *op, const char *dev, const char *idn, const int *subjects,
 		     int n, int imp, const char *const *extra)
 {
-	const char *args[40];
-	char files[10][600];
-	int k = 0;
-	args[k++] = "device";
-	args[k++] = "sign";
-	args[k++] = "--key";
-	args[k++] = key_path;
-	args[k++] = "--device-id";
-	args[k++] = dev;
-	args[k++] = "--operator";
-	args[k++] = op;
-	args[k++] = "--id-number";
-	args[k++] = idn;
-	for (int i = 0; extra && extra[i]; i++)
-		args[k++] = extra[i];
-	for (int i = 0; i < n; i++) {
-		snprintf(files[i], sizeof files[i], "%d=%s/%d_%d.tif", i + 1, fvc, subjects[i], imp);
-		args[k++] = files[i];
-	}
-	args[k] = NULL;
-	char *out = NULL;
-	cr_assert_eq(e2e_run_cli(args, &out), 0, "device sign: %s", out);
-	return out;
+	return e2e_bio_sign(key_path, dev, op, idn, fvc, subjects, n, imp, extra);
 }
 
 static char *sign(const char *dev, const char *idn, const int *subjects, int n, int imp,

@@ -503,3 +503,66 @@ int e2e_party_request(struct e2e_server *s, const char *key_id, const char *secr
 	const char *hdrs[] = {h1, h2, h3, h4, NULL};
 	return e2e_request(s, method, path, NULL, body, hdrs, out);
 }
+
+void e2e_idnum_digits(const char *printed, char out[14])
+{
+	size_t k = 0;
+	for (size_t i = 0; printed && printed[i] && k < 13; i++)
+		if (printed[i] != '-')
+			out[k++] = printed[i];
+	out[k] = '\0';
+}
+
+void e2e_bio_device(struct e2e_server *s, const char *device_id, const char *serial,
+		    const char *council, char *key_path, size_t key_path_n)
+{
+	snprintf(key_path, key_path_n, "%s/%s.key", s->dir, device_id);
+	const char *args[] = {"device", "keygen", "--out", key_path, NULL};
+	char *out = NULL;
+	cr_assert_eq(e2e_run_cli(args, &out), 0, "keygen: %s", out);
+	char pk[65] = "";
+	cr_assert_eq(sscanf(out, "public_key %64s", pk), 1, "%s", out);
+	free(out);
+	json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "device_id", device_id, "make",
+			      "Acme", "model", "FP-500", "serial", serial, "modality", "fingerprint",
+			      "approved_on", "2026-01-15", "council_code", council, "public_key", pk);
+	struct e2e_resp r;
+	e2e_request_json(s, "POST", "/api/v1/biometrics/devices", s->admin_token, b, &r);
+	json_decref(b);
+	cr_assert_eq(r.status, 201, "register device: %ld %s", r.status, r.body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "approved");
+	e2e_resp_free(&r);
+}
+
+char *e2e_bio_sign(const char *key_path, const char *device_id, const char *op,
+		   const char *idn, const char *fvc_dir, const int *subjects, int n, int imp,
+		   const char *const *extra)
+{
+	const char *args[40];
+	char files[10][600];
+	int k = 0;
+	cr_assert(n >= 0 && n <= 10, "at most ten fingers");
+	args[k++] = "device";
+	args[k++] = "sign";
+	args[k++] = "--key";
+	args[k++] = key_path;
+	args[k++] = "--device-id";
+	args[k++] = device_id;
+	args[k++] = "--operator";
+	args[k++] = op;
+	args[k++] = "--id-number";
+	args[k++] = idn;
+	for (int i = 0; extra && extra[i]; i++) {
+		cr_assert(k < 29, "too many extra arguments");
+		args[k++] = extra[i];
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(files[i], sizeof files[i], "%d=%s/%d_%d.tif", i + 1, fvc_dir, subjects[i],
+			 imp);
+		args[k++] = files[i];
+	}
+	args[k] = NULL;
+	char *out = NULL;
+	cr_assert_eq(e2e_run_cli(args, &out), 0, "device sign: %s", out);
+	return out;
+}

@@ -93,4 +93,22 @@ int e2e_party_request(struct e2e_server *s, const char *key_id, const char *secr
  * stderr) into *output (malloc'd, may be NULL). Returns the exit status. */
 int e2e_run_cli(const char *const *args, char **output);
 
+/* An identity number as answered (dashed, 35202-1234567-1) reduced to its 13
+ * digits in out (NUL-terminated; stops at 13 digits). */
+void e2e_idnum_digits(const char *printed, char out[14]);
+
+/* A software capture device (`shanakht device keygen`) registered through
+ * POST /api/v1/biometrics/devices by the admin for council; asserts 201 and
+ * status approved. The private key is written to key_path (in s->dir). */
+void e2e_bio_device(struct e2e_server *s, const char *device_id, const char *serial,
+		    const char *council, char *key_path, size_t key_path_n);
+
+/* `shanakht device sign` of FVC fingers subjects[0..n) at impression imp
+ * (files fvc_dir/<subject>_<imp>.tif) as positions 1..n by operator op for
+ * idn, with extra CLI args (NULL-terminated, or NULL). Returns the capture's
+ * JSON (malloc'd; asserts the command succeeded). */
+char *e2e_bio_sign(const char *key_path, const char *device_id, const char *op,
+		   const char *idn, const char *fvc_dir, const int *subjects, int n, int imp,
+		   const char *const *extra);
+
 #endif
