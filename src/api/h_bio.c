@@ -325,7 +325,7 @@ static void bio_verify_h(struct http_req *req, struct http_resp *resp)
 	r.station = req->principal.council_code[0] ? req->principal.council_code : NULL;
 	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
 	if (rc == SH_OK)
-		rc = bio_verify_person(tx, app->keys, &actor, &r, sh_now(), &res, &err);
+		rc = bio_verify_person(tx, app->keys, &actor, &r, NULL, sh_now(), &res, &err);
 	if ((rc = h_tx_end(tx, rc, &err)) != SH_OK) {
 		http_reply_err(resp, &err);
 		return;

@@ -55,8 +55,8 @@ int bio_verify_precheck(const struct bio_enrol_req *r, const struct audit_actor 
 }
 
 int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit_actor *actor,
-		      const struct bio_enrol_req *r, int64_t now, struct bio_verify_result *out,
-		      struct sh_err *err)
+		      const struct bio_enrol_req *r, const struct bio_capture *checked,
+		      int64_t now, struct bio_verify_result *out, struct sh_err *err)
 {
 	struct work *w = bio_work_new();
 	struct fp_mtemplate *ref = aligned_alloc(64, sizeof *ref);
@@ -70,9 +70,12 @@ int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit
 		rc = sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "verification");
 		goto out;
 	}
-	if ((rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err)) != SH_OK ||
-	    (rc = bio_check_request(r, actor, w, err)) != SH_OK ||
-	    (rc = person_get(tx, r->id_number, &p, err)) != SH_OK)
+	if (checked)
+		w->cap = *checked;
+	else if ((rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err)) != SH_OK ||
+		 (rc = bio_check_request(r, actor, w, err)) != SH_OK)
+		goto out;
+	if ((rc = person_get(tx, r->id_number, &p, err)) != SH_OK)
 		goto out;
 	if (strcmp(w->cap.id_number, p.id_number) != 0) {
 		rc = sh_err_set(err, SH_ERULE, "CAPTURE_PERSON",

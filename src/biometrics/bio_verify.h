@@ -31,11 +31,14 @@ int bio_verify_precheck(const struct bio_enrol_req *r, const struct audit_actor 
 	__attribute__((warn_unused_result));
 
 /* Runs in the caller's write transaction: records the capture's nonce and
- * the audit entry ("bio.verify"). Refusals: the capture codes of
+ * the audit entry ("bio.verify"). checked: the capture bio_verify_precheck
+ * gave for this request (its envelope is then not parsed nor its images
+ * hashed again), or NULL to run those checks here. Refusals: the capture codes of
  * bio_capture_check and bio_enrol, BIO_NOT_ENROLLED (404), BIO_NOT_VERIFIABLE
  * (422: the record is held or blocked), BIO_NO_COMMON_FINGER (422). */
 int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit_actor *actor,
-		      const struct bio_enrol_req *r, int64_t now, struct bio_verify_result *out,
-		      struct sh_err *err) __attribute__((warn_unused_result));
+		      const struct bio_enrol_req *r, const struct bio_capture *checked,
+		      int64_t now, struct bio_verify_result *out, struct sh_err *err)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -232,15 +232,15 @@ static int server_fault(int rc)
 static int run_fingerprint(store_tx *tx, const struct keyring *kr,
 			   const struct audit_actor *actor, const struct party *party,
 			   const char *idn, const char *purpose, const struct verify_request *req,
-			   unsigned attrs, int64_t now, struct verify_result *out,
-			   struct sh_err *err)
+			   const struct bio_capture *checked, unsigned attrs, int64_t now,
+			   struct verify_result *out, struct sh_err *err)
 {
 	struct bio_enrol_req cap = *req->capture;
 	struct bio_verify_result res;
 	struct sh_err why = {0};
 	cap.id_number = idn;
 	cap.station = NULL; /* a bank's device belongs to no council */
-	int rc = bio_verify_person(tx, kr, actor, &cap, now, &res, &why);
+	int rc = bio_verify_person(tx, kr, actor, &cap, checked, now, &res, &why);
 	if (rc != SH_OK) {
 		if (server_fault(rc)) {
 			*err = why;
@@ -304,12 +304,12 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 			return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 		}
 	}
-	if (type == VT_FINGERPRINT) {
-		/* Bad input rolls back before the consent is touched. */
-		struct bio_capture c;
-		if ((rc = bio_verify_precheck(req->capture, actor, &c, err)) != SH_OK)
-			return rc;
-	}
+	/* Bad input rolls back before the consent is touched; the checked
+	 * capture goes on to the match, which does not parse and hash it again. */
+	struct bio_capture checked = {0};
+	if (type == VT_FINGERPRINT &&
+	    (rc = bio_verify_precheck(req->capture, actor, &checked, err)) != SH_OK)
+		return rc;
 	if (type & (VT_FACE | VT_IRIS | VT_MULTIMODAL)) {
 		sh_err_set(&why, SH_ERULE, "TYPE_NOT_AVAILABLE",
 			   "%s verification arrives with the biometric repository", req->type);
@@ -395,8 +395,8 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	}
 
 	if (type == VT_FINGERPRINT) {
-		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req, attrs, now, out,
-				     err);
+		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req, &checked, attrs, now,
+				     out, err);
 		if (rc != SH_OK || !out->result[0])
 			return rc; /* a server fault, or a refusal recorded */
 	} else if (type == VT_YESNO) {
