@@ -4,14 +4,27 @@
  * postcode with a name key, year of birth with a name key), plus a sorted
  * neighbourhood over the name keys for the typos in the first letters of
  * a key. Each block is a run of equal hashes in a sorted array, so memory
- * and time grow with n log n, not n squared. */
+ * and time grow with n log n, not n squared.
+ *
+ * Inside a block the records are sorted by the names the key does not
+ * hold, and each record is paired with the next LK_BLOCK_WINDOW only: a
+ * block of up to LK_BLOCK_WINDOW + 1 records gives all its pairs, as a
+ * plain block does, and a bigger one (a common surname in a common year
+ * of birth, which grows with the population) gives at most that many pairs
+ * per record instead of a square. So the candidate count grows linearly
+ * with the number of records (D36). The keys run on up to two threads, one
+ * pair list each; the union is radix-sorted and made unique, so the result
+ * does not depend on the thread count. */
 #include "linkage/lk_link.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LK_NKEYS 8
 #define LK_SN_WINDOW 4
+#define LK_BLOCK_WINDOW 8
+#define LK_BLOCK_THREADS 2
 
 struct hv {
 	uint64_t h;
@@ -94,18 +107,25 @@ static uint64_t key_hash(const struct lk_rec *r, int k)
 	return h ? h : 1;
 }
 
+/* The order inside a block of key k: first the name the key does not
+ * hold, then the others, then the date of birth (so that neighbours in a
+ * big block are the most alike). -1 ends a list; key[] index, or 3 = dob. */
+static const signed char within[LK_NKEYS][4] = {
+	{0, 1, 2, 3}, {1, 2, 0, 3}, {0, 2, 1, 3}, {2, 3, 0, 1},
+	{0, 2, 3, 1}, {1, 2, 3, 0}, {0, 2, 3, 1}, {1, 2, 3, 0},
+};
+
+static const char *within_field(const struct lk_rec *r, int w)
+{
+	return w == 3 ? r->f[LK_DOB] : r->key[w];
+}
+
 static int hv_cmp(const void *a, const void *b)
 {
 	const struct hv *x = a, *y = b;
 	if (x->h != y->h)
 		return x->h < y->h ? -1 : 1;
 	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 static int push(struct pairs *p, const struct lk_table *t, int link_mode, uint32_t i, uint32_t j)
@@ -131,6 +151,80 @@ static int push(struct pairs *p, const struct lk_table *t, int link_mode, uint32
 	return 0;
 }
 
+/* insertion sort of one block by `within` (blocks are at most block_max
+ * records, and qsort has no context argument in C17) */
+static int within_less(const struct lk_table *t, int k, uint32_t a, uint32_t b)
+{
+	for (int w = 0; w < 4; w++) {
+		int c = strcmp(within_field(&t->r[a], within[k][w]), within_field(&t->r[b], within[k][w]));
+		if (c)
+			return c < 0;
+	}
+	return a < b;
+}
+
+static void sort_block(const struct lk_table *t, int k, struct hv *v, size_t n)
+{
+	for (size_t x = 1; x < n; x++) {
+		struct hv cur = v[x];
+		size_t y = x;
+		while (y > 0 && within_less(t, k, cur.i, v[y - 1].i)) {
+			v[y] = v[y - 1];
+			y--;
+		}
+		v[y] = cur;
+	}
+}
+
+struct key_job {
+	const struct lk_table *t;
+	int link_mode;
+	size_t block_max;
+	int k0, k1; /* keys k0, k0 + step, ... below k1 */
+	int step;
+	struct pairs p;
+	int failed;
+};
+
+static void *key_worker(void *arg)
+{
+	struct key_job *j = arg;
+	const struct lk_table *t = j->t;
+	struct hv *hv = malloc((t->n ? t->n : 1) * sizeof *hv);
+	if (!hv) {
+		j->failed = 1;
+		return NULL;
+	}
+	for (int k = j->k0; k < j->k1; k += j->step) {
+		size_t m = 0;
+		for (size_t i = 0; i < t->n; i++) {
+			uint64_t h = key_hash(&t->r[i], k);
+			if (h)
+				hv[m++] = (struct hv){h, (uint32_t)i};
+		}
+		qsort(hv, m, sizeof *hv, hv_cmp);
+		for (size_t s = 0; s < m;) {
+			size_t e = s + 1;
+			while (e < m && hv[e].h == hv[s].h)
+				e++;
+			if (e - s <= j->block_max) {
+				if (e - s > LK_BLOCK_WINDOW + 1)
+					sort_block(t, k, hv + s, e - s);
+				for (size_t x = s; x < e; x++)
+					for (size_t y = x + 1; y < e && y <= x + LK_BLOCK_WINDOW; y++)
+						if (push(&j->p, t, j->link_mode, hv[x].i, hv[y].i)) {
+							j->failed = 1;
+							goto out;
+						}
+			}
+			s = e;
+		}
+	}
+out:
+	free(hv);
+	return NULL;
+}
+
 struct sn {
 	const struct lk_rec *r;
 	uint32_t i;
@@ -145,39 +239,94 @@ static int sn_cmp(const void *a, const void *b)
 	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
 }
 
+/* LSD radix sort of pair codes on the bits that are in use (the record
+ * indices' low bits of both halves): a few linear passes instead of a
+ * comparison sort of tens of millions of codes. */
+static int radix_sort(uint64_t *v, size_t n, size_t nrec)
+{
+	int bits = 1;
+	while (bits < 32 && ((uint64_t)1 << bits) < nrec)
+		bits++;
+	uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+	size_t *cnt = malloc(((size_t)1 << 16) * sizeof *cnt);
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
+		return -1;
+	}
+	uint64_t *src = v, *dst = tmp;
+	for (int half = 0; half < 2; half++)
+		for (int lo = 0; lo < bits; lo += 16) {
+			int shift = half * 32 + lo;
+			int w = bits - lo < 16 ? bits - lo : 16;
+			size_t nb = (size_t)1 << w, mask = nb - 1;
+			memset(cnt, 0, nb * sizeof *cnt);
+			for (size_t i = 0; i < n; i++)
+				cnt[(src[i] >> shift) & mask]++;
+			size_t sum = 0;
+			for (size_t b = 0; b < nb; b++) {
+				size_t c = cnt[b];
+				cnt[b] = sum;
+				sum += c;
+			}
+			for (size_t i = 0; i < n; i++)
+				dst[cnt[(src[i] >> shift) & mask]++] = src[i];
+			uint64_t *x = src;
+			src = dst;
+			dst = x;
+		}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+	free(tmp);
+	free(cnt);
+	return 0;
+}
+
 int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t **out,
 	     size_t *nout, struct sh_err *err)
 {
 	struct pairs p = {0};
-	struct hv *hv = NULL;
 	struct sn *sn = NULL;
+	struct key_job job[LK_BLOCK_THREADS];
+	pthread_t th[LK_BLOCK_THREADS];
+	int started[LK_BLOCK_THREADS] = {0};
 	int rc = SH_OK;
 	*out = NULL;
 	*nout = 0;
 	if (t->n > UINT32_MAX)
 		return sh_err_set(err, SH_ETOOBIG, "LINK_TOO_MANY", "too many records");
-	hv = malloc((t->n ? t->n : 1) * sizeof *hv);
-	if (!hv)
-		goto nomem;
-	for (int k = 0; k < LK_NKEYS; k++) {
-		size_t m = 0;
-		for (size_t i = 0; i < t->n; i++) {
-			uint64_t h = key_hash(&t->r[i], k);
-			if (h)
-				hv[m++] = (struct hv){h, (uint32_t)i};
+	for (int w = 0; w < LK_BLOCK_THREADS; w++)
+		job[w] = (struct key_job){t, link_mode, block_max, w, LK_NKEYS, LK_BLOCK_THREADS,
+					  {0}, 0};
+	for (int w = 0; w < LK_BLOCK_THREADS; w++)
+		started[w] = w > 0 && !pthread_create(&th[w], NULL, key_worker, &job[w]);
+	for (int w = 0; w < LK_BLOCK_THREADS; w++) {
+		if (started[w])
+			pthread_join(th[w], NULL);
+		else
+			key_worker(&job[w]); /* here, when no thread could start */
+	}
+	/* one list: the workers' lists in key order, then the neighbourhood */
+	for (int w = 0; w < LK_BLOCK_THREADS; w++) {
+		if (job[w].failed)
+			goto nomem;
+		if (!p.v) {
+			p = job[w].p;
+			job[w].p.v = NULL;
+			continue;
 		}
-		qsort(hv, m, sizeof *hv, hv_cmp);
-		for (size_t s = 0; s < m;) {
-			size_t e = s + 1;
-			while (e < m && hv[e].h == hv[s].h)
-				e++;
-			if (e - s <= block_max)
-				for (size_t x = s; x < e; x++)
-					for (size_t y = x + 1; y < e; y++)
-						if (push(&p, t, link_mode, hv[x].i, hv[y].i))
-							goto nomem;
-			s = e;
+		if (p.n + job[w].p.n > p.cap) {
+			uint64_t *nv = realloc(p.v, (p.n + job[w].p.n) * sizeof *nv);
+			if (!nv)
+				goto nomem;
+			p.v = nv;
+			p.cap = p.n + job[w].p.n;
 		}
+		if (job[w].p.n)
+			memcpy(p.v + p.n, job[w].p.v, job[w].p.n * sizeof *p.v);
+		p.n += job[w].p.n;
+		free(job[w].p.v);
+		job[w].p.v = NULL;
 	}
 	sn = malloc((t->n ? t->n : 1) * sizeof *sn);
 	if (!sn)
@@ -189,11 +338,17 @@ int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t
 		for (size_t w = 1; w <= LK_SN_WINDOW && i + w < t->n; w++)
 			if (push(&p, t, link_mode, sn[i].i, sn[i + w].i))
 				goto nomem;
-	qsort(p.v, p.n, sizeof *p.v, u64_cmp);
+	if (radix_sort(p.v, p.n, t->n))
+		goto nomem;
 	size_t u = 0;
 	for (size_t i = 0; i < p.n; i++)
 		if (u == 0 || p.v[i] != p.v[u - 1])
 			p.v[u++] = p.v[i];
+	if (u < p.n && u > 0) { /* give back what the duplicates held */
+		uint64_t *nv = realloc(p.v, u * sizeof *nv);
+		if (nv)
+			p.v = nv;
+	}
 	*out = p.v;
 	*nout = u;
 	p.v = NULL;
@@ -201,8 +356,9 @@ int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t
 nomem:
 	rc = sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "candidate pairs");
 out:
+	for (int w = 0; w < LK_BLOCK_THREADS; w++)
+		free(job[w].p.v);
 	free(p.v);
-	free(hv);
 	free(sn);
 	return rc;
 }
