@@ -6,10 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The score of a compared pair, for the guard. When the pairs come sorted
+ * by (a, b) with a < b — as lk_run hands them over — a binary search over
+ * them needs no memory; otherwise a hash map is built (12 bytes a slot). */
 struct pmap {
 	uint64_t *key; /* i << 32 | j + 1; 0 = empty */
 	float *p;
 	size_t slots;
+	const struct lk_pair *sorted;
+	size_t nsorted;
 };
 
 static size_t pm_slot(uint64_t k, size_t slots)
@@ -26,6 +31,20 @@ static float pm_get(const struct pmap *m, uint32_t a, uint32_t b)
 		uint32_t x = a;
 		a = b;
 		b = x;
+	}
+	if (m->sorted) {
+		size_t lo = 0, hi = m->nsorted;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct lk_pair *q = &m->sorted[mid];
+			if (q->a < a || (q->a == a && q->b < b))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < m->nsorted && m->sorted[lo].a == a && m->sorted[lo].b == b ?
+			       m->sorted[lo].p :
+			       -1.0f;
 	}
 	uint64_t k = ((uint64_t)a << 32 | b) + 1;
 	for (size_t s = pm_slot(k, m->slots);; s = (s + 1) & (m->slots - 1)) {
@@ -66,12 +85,25 @@ int lk_cluster(const struct lk_table *t, const struct lk_pair *pairs, size_t npa
 	uint32_t *parent = NULL, *next = NULL, *size = NULL;
 	uint64_t *mask = NULL;
 	size_t nl = 0, n = t->n;
+	int sorted = 1;
+	for (size_t i = 0; i < npairs && sorted; i++)
+		sorted = pairs[i].a < pairs[i].b &&
+			 (i == 0 || pairs[i - 1].a < pairs[i].a ||
+			  (pairs[i - 1].a == pairs[i].a && pairs[i - 1].b < pairs[i].b));
 	m.slots = 1024;
-	while (m.slots < npairs * 2)
+	while (!sorted && m.slots < npairs * 2)
 		m.slots *= 2;
+	if (sorted) {
+		m.sorted = pairs;
+		m.nsorted = npairs;
+		m.slots = 1;
+	}
 	m.key = calloc(m.slots, sizeof *m.key);
 	m.p = malloc(m.slots * sizeof *m.p);
-	links = malloc((npairs ? npairs : 1) * sizeof *links);
+	size_t nlinks = 0; /* the links only: most candidate pairs are not */
+	for (size_t i = 0; i < npairs; i++)
+		nlinks += pairs[i].p >= link_p;
+	links = malloc((nlinks ? nlinks : 1) * sizeof *links);
 	parent = malloc((n ? n : 1) * sizeof *parent);
 	next = malloc((n ? n : 1) * sizeof *next);
 	size = malloc((n ? n : 1) * sizeof *size);
@@ -81,14 +113,16 @@ int lk_cluster(const struct lk_table *t, const struct lk_pair *pairs, size_t npa
 		goto out;
 	}
 	for (size_t i = 0; i < npairs; i++) {
+		if (pairs[i].p >= link_p)
+			links[nl++] = &pairs[i];
+		if (sorted)
+			continue;
 		uint64_t k = ((uint64_t)pairs[i].a << 32 | pairs[i].b) + 1;
 		size_t s = pm_slot(k, m.slots);
 		while (m.key[s] && m.key[s] != k)
 			s = (s + 1) & (m.slots - 1);
 		m.key[s] = k;
 		m.p[s] = pairs[i].p;
-		if (pairs[i].p >= link_p)
-			links[nl++] = &pairs[i];
 	}
 	qsort(links, nl, sizeof *links, pair_cmp);
 	for (size_t i = 0; i < n; i++) {

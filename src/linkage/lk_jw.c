@@ -54,12 +54,48 @@ double lk_jaro_winkler(const uint32_t *a, size_t na, const uint32_t *b, size_t n
 	return j + (double)l * 0.1 * (1.0 - j);
 }
 
+/* code points of s: bytes as they are while they are ASCII (nearly every
+ * romanized name and every key), the UTF-8 decoder otherwise */
+static size_t decode(const char *s, uint32_t *cp)
+{
+	size_t n = 0;
+	for (; s[n] && n < LK_MAX_CP; n++) {
+		if ((unsigned char)s[n] >= 0x80)
+			return lk_utf8_decode(s, cp, LK_MAX_CP);
+		cp[n] = (unsigned char)s[n];
+	}
+	return n;
+}
+
 double lk_jw_str(const char *a, const char *b)
 {
 	uint32_t ca[LK_MAX_CP], cb[LK_MAX_CP];
-	size_t na = lk_utf8_decode(a, ca, LK_MAX_CP);
-	size_t nb = lk_utf8_decode(b, cb, LK_MAX_CP);
+	size_t na = decode(a, ca);
+	size_t nb = decode(b, cb);
 	return lk_jaro_winkler(ca, na, cb, nb);
+}
+
+/* distance <= 1 (one substitution, insertion, deletion or adjacent
+ * transposition) in one pass, for the comparisons that ask only that */
+static int osa_within_one(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0;
+	while (i < na && i < nb && a[i] == b[i])
+		i++;
+	if (i == na && i == nb)
+		return 0;
+	if (na == nb) {
+		if (!strcmp(a + i + 1, b + i + 1))
+			return 1; /* substitution */
+		return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+			       !strcmp(a + i + 2, b + i + 2) ?
+			       1 : 2; /* transposition */
+	}
+	if (na == nb + 1)
+		return !strcmp(a + i + 1, b + i) ? 1 : 2;
+	if (nb == na + 1)
+		return !strcmp(a + i, b + i + 1) ? 1 : 2;
+	return 2;
 }
 
 int lk_osa_distance(const char *a, const char *b, int max)
@@ -69,6 +105,10 @@ int lk_osa_distance(const char *a, const char *b, int max)
 		return max + 1;
 	if ((na > nb ? na - nb : nb - na) > (size_t)max)
 		return max + 1;
+	if (max == 1)
+		return osa_within_one(a, na, b, nb);
+	if (max < 1)
+		return strcmp(a, b) ? max + 1 : 0;
 	int d[64][64];
 	for (size_t i = 0; i <= na; i++)
 		d[i][0] = (int)i;

@@ -150,6 +150,9 @@ struct lk_result {
 	size_t nlinks, nreview;
 	size_t npatterns;
 	uint32_t *cluster;      /* per record */
+	/* wall seconds of the stages: blocking, comparisons (with the random
+	 * sample and the pattern count), EM and scoring, clustering */
+	double t_block, t_compare, t_fit, t_cluster;
 };
 void lk_result_free(struct lk_result *r);
 int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,

@@ -1,30 +1,66 @@
-/* lk_run.c — block, compare, fit, score, cluster. */
+/* lk_run.c — block, compare, fit, score, cluster.
+ *
+ * A comparison vector is 12 fields of at most 4 levels or missing, so it
+ * is one integer in base 5 (5^12 < 2^28): the comparing threads write one
+ * uint32 per pair and nothing else, and the distinct codes become the
+ * patterns EM runs over. Nothing is allocated per pair but that code and
+ * the scored pair itself. */
 #include "linkage/lk_link.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LK_MAX_THREADS 16
+#define LK_CODE_BASE 5
+#define LK_CODE_MISSING 4
 
-/* the comparisons are independent: each thread fills its share of gamma */
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static uint32_t gamma_code(const uint8_t g[LK_NF])
+{
+	uint32_t c = 0;
+	for (int f = LK_NF - 1; f >= 0; f--)
+		c = c * LK_CODE_BASE + (g[f] == LK_MISSING ? LK_CODE_MISSING : g[f]);
+	return c;
+}
+
+static void code_gamma(uint32_t c, uint8_t g[LK_NF])
+{
+	for (int f = 0; f < LK_NF; f++) {
+		uint32_t l = c % LK_CODE_BASE;
+		g[f] = l == LK_CODE_MISSING ? LK_MISSING : (uint8_t)l;
+		c /= LK_CODE_BASE;
+	}
+}
+
+/* the comparisons are independent: each thread codes its share of pairs */
 struct cmp_job {
 	const struct lk_table *t;
 	const uint64_t *cand;
-	uint8_t (*gamma)[LK_NF];
+	uint32_t *code;
 	size_t lo, hi;
 };
 
 static void *cmp_worker(void *arg)
 {
 	struct cmp_job *j = arg;
-	for (size_t i = j->lo; i < j->hi; i++)
-		lk_compare(&j->t->r[j->cand[i] >> 32], &j->t->r[(uint32_t)j->cand[i]], j->gamma[i]);
+	uint8_t g[LK_NF];
+	for (size_t i = j->lo; i < j->hi; i++) {
+		lk_compare(&j->t->r[j->cand[i] >> 32], &j->t->r[(uint32_t)j->cand[i]], g);
+		j->code[i] = gamma_code(g);
+	}
 	return NULL;
 }
 
-static int compare_all(const struct lk_table *t, const uint64_t *cand, size_t nc,
-		       uint8_t (*gamma)[LK_NF], int threads)
+static void compare_all(const struct lk_table *t, const uint64_t *cand, size_t nc, uint32_t *code,
+			int threads)
 {
 	pthread_t th[LK_MAX_THREADS];
 	struct cmp_job job[LK_MAX_THREADS];
@@ -34,7 +70,7 @@ static int compare_all(const struct lk_table *t, const uint64_t *cand, size_t nc
 	if (threads > LK_MAX_THREADS)
 		threads = LK_MAX_THREADS;
 	for (int k = 0; k < threads; k++) {
-		job[k] = (struct cmp_job){t, cand, gamma, nc * (size_t)k / (size_t)threads,
+		job[k] = (struct cmp_job){t, cand, code, nc * (size_t)k / (size_t)threads,
 					  nc * (size_t)(k + 1) / (size_t)threads};
 		if (k == threads - 1 || pthread_create(&th[k], NULL, cmp_worker, &job[k])) {
 			/* the last share (or one whose thread did not start) runs here */
@@ -46,7 +82,65 @@ static int compare_all(const struct lk_table *t, const uint64_t *cand, size_t nc
 	for (int k = 0; k < threads; k++)
 		if (started & (1 << k))
 			pthread_join(th[k], NULL);
+}
+
+/* code -> pattern index, open addressing; the patterns are numbered in
+ * the order of the pairs, so the numbering does not depend on threads */
+struct code_map {
+	uint32_t *code, *idx;
+	size_t slots, n;
+};
+
+static int cm_grow(struct code_map *m)
+{
+	size_t ns = m->slots ? m->slots * 2 : 4096;
+	uint32_t *nc = malloc(ns * sizeof *nc), *ni = malloc(ns * sizeof *ni);
+	if (!nc || !ni) {
+		free(nc);
+		free(ni);
+		return -1;
+	}
+	for (size_t s = 0; s < ns; s++)
+		nc[s] = UINT32_MAX;
+	for (size_t s = 0; s < m->slots; s++) {
+		if (m->code[s] == UINT32_MAX)
+			continue;
+		size_t k = (m->code[s] * 2654435761u) & (ns - 1);
+		while (nc[k] != UINT32_MAX)
+			k = (k + 1) & (ns - 1);
+		nc[k] = m->code[s];
+		ni[k] = m->idx[s];
+	}
+	free(m->code);
+	free(m->idx);
+	m->code = nc;
+	m->idx = ni;
+	m->slots = ns;
 	return 0;
+}
+
+/* the pattern index of `code`, adding it to p when new; -1: no memory */
+static long cm_pattern(struct code_map *m, struct lk_patterns *p, uint32_t code)
+{
+	if ((m->n + 1) * 2 > m->slots && cm_grow(m))
+		return -1;
+	size_t k = (code * 2654435761u) & (m->slots - 1);
+	while (m->code[k] != UINT32_MAX) {
+		if (m->code[k] == code) {
+			p->count[m->idx[k]] += 1.0;
+			return m->idx[k];
+		}
+		k = (k + 1) & (m->slots - 1);
+	}
+	uint8_t g[LK_NF];
+	code_gamma(code, g);
+	long i = lk_patterns_add(p, g, 1.0);
+	if (i < 0)
+		return -1;
+	m->code[k] = code;
+	m->idx[k] = (uint32_t)i;
+	m->n++;
+	return i;
 }
 
 void lk_params_default(struct lk_params *p)
@@ -84,14 +178,18 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 	uint64_t *cand = NULL;
 	size_t nc = 0;
 	uint32_t *pat = NULL;
-	uint8_t (*gam)[LK_NF] = NULL;
+	float *pw = NULL, *pp = NULL;
 	struct lk_patterns rp, cp;
+	struct code_map cm = {0};
 	lk_patterns_init(&rp);
 	lk_patterns_init(&cp);
 	memset(res, 0, sizeof *res);
+	double t0 = now_s();
 	rc = lk_block(t, link_mode, p->block_max, &cand, &nc, err);
 	if (rc)
 		goto out;
+	double t1 = now_s();
+	res->t_block = t1 - t0;
 	/* the starting u: random pairs */
 	uint64_t seed = 0x9E3779B97F4A7C15ULL;
 	for (size_t i = 0; t->n > 1 && i < p->random_pairs; i++) {
@@ -103,34 +201,33 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 		if (lk_patterns_add(&rp, g, 1.0) < 0)
 			goto nomem;
 	}
-	res->pairs = malloc((nc ? nc : 1) * sizeof *res->pairs);
 	pat = malloc((nc ? nc : 1) * sizeof *pat);
-	res->cluster = malloc((t->n ? t->n : 1) * sizeof *res->cluster);
-	gam = malloc((nc ? nc : 1) * sizeof *gam);
-	if (!res->pairs || !pat || !res->cluster || !gam)
+	if (!pat)
 		goto nomem;
-	compare_all(t, cand, nc, gam, p->threads);
+	compare_all(t, cand, nc, pat, p->threads);
+	res->pairs = malloc((nc ? nc : 1) * sizeof *res->pairs);
+	if (!res->pairs)
+		goto nomem;
 	for (size_t i = 0; i < nc; i++) {
-		uint32_t a = (uint32_t)(cand[i] >> 32), b = (uint32_t)cand[i];
-		long k = lk_patterns_add(&cp, gam[i], 1.0);
+		long k = cm_pattern(&cm, &cp, pat[i]);
 		if (k < 0)
 			goto nomem;
 		pat[i] = (uint32_t)k;
-		res->pairs[i] = (struct lk_pair){a, b, 0, 0};
+		res->pairs[i] = (struct lk_pair){(uint32_t)(cand[i] >> 32), (uint32_t)cand[i], 0, 0};
 	}
-	free(gam); /* the patterns stand for the vectors from here */
-	gam = NULL;
+	free(cand); /* the pairs hold the indices from here */
+	cand = NULL;
 	res->npairs = nc;
 	res->npatterns = cp.n;
+	double t2 = now_s();
+	res->t_compare = t2 - t1;
 	lk_model_start(&res->model, &rp);
 	lk_em_fit(&res->model, &cp, p->em_iter, 1e-9);
 	/* the score of each pattern once, then of each pair by its pattern */
-	float *pw = malloc((cp.n ? cp.n : 1) * sizeof *pw), *pp = malloc((cp.n ? cp.n : 1) * sizeof *pp);
-	if (!pw || !pp) {
-		free(pw);
-		free(pp);
+	pw = malloc((cp.n ? cp.n : 1) * sizeof *pw);
+	pp = malloc((cp.n ? cp.n : 1) * sizeof *pp);
+	if (!pw || !pp)
 		goto nomem;
-	}
 	for (size_t k = 0; k < cp.n; k++) {
 		pw[k] = (float)lk_model_weight(&res->model, cp.gamma[k]);
 		pp[k] = (float)lk_model_posterior(&res->model, cp.gamma[k]);
@@ -143,10 +240,16 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 		else if (pp[pat[i]] >= p->review_p)
 			res->nreview++;
 	}
-	free(pw);
-	free(pp);
+	free(pat);
+	pat = NULL;
+	res->cluster = malloc((t->n ? t->n : 1) * sizeof *res->cluster);
+	if (!res->cluster)
+		goto nomem;
+	double t3 = now_s();
+	res->t_fit = t3 - t2;
 	rc = lk_cluster(t, res->pairs, nc, p->link_p, p->review_p, p->unique_sources, p->max_cluster,
 			res->cluster, err);
+	res->t_cluster = now_s() - t3;
 	goto out;
 nomem:
 	rc = sh_err_set(err, SH_ENOMEM, "NO_MEMORY", "linkage");
@@ -155,7 +258,10 @@ out:
 		lk_result_free(res);
 	free(cand);
 	free(pat);
-	free(gam);
+	free(pw);
+	free(pp);
+	free(cm.code);
+	free(cm.idx);
 	lk_patterns_free(&rp);
 	lk_patterns_free(&cp);
 	return rc;
