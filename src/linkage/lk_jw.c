@@ -115,7 +115,7 @@ int lk_osa_distance(const char *a, const char *b, int max)
 	for (size_t j = 0; j <= nb; j++)
 		d[0][j] = (int)j;
 	for (size_t i = 1; i <= na; i++) {
-		int rowmin = max + 1;
+		int rowmin = d[i][0]; /* (an empty b has no columns to lower it) */
 		for (size_t j = 1; j <= nb; j++) {
 			int cost = a[i - 1] != b[j - 1];
 			int v = d[i - 1][j] + 1;
