@@ -151,29 +151,28 @@ static int push(struct pairs *p, const struct lk_table *t, int link_mode, uint32
 	return 0;
 }
 
-/* insertion sort of one block by `within` (blocks are at most block_max
- * records, and qsort has no context argument in C17) */
-static int within_less(const struct lk_table *t, int k, uint32_t a, uint32_t b)
+/* one block sorted by `within`; qsort has no context argument, so the
+ * table and key of this thread's block travel in thread-local storage */
+static _Thread_local const struct lk_table *within_t;
+static _Thread_local int within_k;
+
+static int within_cmp(const void *pa, const void *pb)
 {
+	const struct hv *x = pa, *y = pb;
 	for (int w = 0; w < 4; w++) {
-		int c = strcmp(within_field(&t->r[a], within[k][w]), within_field(&t->r[b], within[k][w]));
+		int c = strcmp(within_field(&within_t->r[x->i], within[within_k][w]),
+			       within_field(&within_t->r[y->i], within[within_k][w]));
 		if (c)
-			return c < 0;
+			return c;
 	}
-	return a < b;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 static void sort_block(const struct lk_table *t, int k, struct hv *v, size_t n)
 {
-	for (size_t x = 1; x < n; x++) {
-		struct hv cur = v[x];
-		size_t y = x;
-		while (y > 0 && within_less(t, k, cur.i, v[y - 1].i)) {
-			v[y] = v[y - 1];
-			y--;
-		}
-		v[y] = cur;
-	}
+	within_t = t;
+	within_k = k;
+	qsort(v, n, sizeof *v, within_cmp);
 }
 
 struct key_job {

@@ -35,6 +35,11 @@ static uint8_t cmp_name(const char *a, const char *ka, const char *b, const char
 {
 	if (!strcmp(a, b))
 		return 3;
+	/* equal keys give a similarity of at least 0.97 (lk_name_sim), so the
+	 * level is known without a Jaro-Winkler; most spelling variants of
+	 * one name get here */
+	if (*ka && !strcmp(ka, kb))
+		return 2;
 	double s = lk_name_sim(a, ka, b, kb);
 	return s >= 0.92 ? 2 : s >= 0.80 ? 1 : 0;
 }

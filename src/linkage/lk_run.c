@@ -43,7 +43,7 @@ static void code_gamma(uint32_t c, uint8_t g[LK_NF])
 /* the comparisons are independent: each thread codes its share of pairs */
 struct cmp_job {
 	const struct lk_table *t;
-	const uint64_t *cand;
+	const struct lk_pair *pairs;
 	uint32_t *code;
 	size_t lo, hi;
 };
@@ -53,14 +53,14 @@ static void *cmp_worker(void *arg)
 	struct cmp_job *j = arg;
 	uint8_t g[LK_NF];
 	for (size_t i = j->lo; i < j->hi; i++) {
-		lk_compare(&j->t->r[j->cand[i] >> 32], &j->t->r[(uint32_t)j->cand[i]], g);
+		lk_compare(&j->t->r[j->pairs[i].a], &j->t->r[j->pairs[i].b], g);
 		j->code[i] = gamma_code(g);
 	}
 	return NULL;
 }
 
-static void compare_all(const struct lk_table *t, const uint64_t *cand, size_t nc, uint32_t *code,
-			int threads)
+static void compare_all(const struct lk_table *t, const struct lk_pair *pairs, size_t nc,
+			uint32_t *code, int threads)
 {
 	pthread_t th[LK_MAX_THREADS];
 	struct cmp_job job[LK_MAX_THREADS];
@@ -70,7 +70,7 @@ static void compare_all(const struct lk_table *t, const uint64_t *cand, size_t n
 	if (threads > LK_MAX_THREADS)
 		threads = LK_MAX_THREADS;
 	for (int k = 0; k < threads; k++) {
-		job[k] = (struct cmp_job){t, cand, code, nc * (size_t)k / (size_t)threads,
+		job[k] = (struct cmp_job){t, pairs, code, nc * (size_t)k / (size_t)threads,
 					  nc * (size_t)(k + 1) / (size_t)threads};
 		if (k == threads - 1 || pthread_create(&th[k], NULL, cmp_worker, &job[k])) {
 			/* the last share (or one whose thread did not start) runs here */
@@ -201,22 +201,32 @@ int lk_run(const struct lk_table *t, int link_mode, const struct lk_params *p,
 		if (lk_patterns_add(&rp, g, 1.0) < 0)
 			goto nomem;
 	}
+	/* the pairs take the candidates' place: grown in place (a large block
+	 * is remapped, not copied) and filled from the end, where pair i
+	 * covers candidates 2i and 2i+1, both already read */
+	{
+		struct lk_pair *pr = realloc(cand, (nc ? nc : 1) * sizeof *pr);
+		if (!pr)
+			goto nomem;
+		cand = NULL;
+		res->pairs = pr;
+		const unsigned char *cv = (const unsigned char *)pr;
+		for (size_t i = nc; i-- > 0;) {
+			uint64_t c;
+			memcpy(&c, cv + i * sizeof c, sizeof c); /* bytes: no aliasing */
+			pr[i] = (struct lk_pair){(uint32_t)(c >> 32), (uint32_t)c, 0, 0};
+		}
+	}
 	pat = malloc((nc ? nc : 1) * sizeof *pat);
 	if (!pat)
 		goto nomem;
-	compare_all(t, cand, nc, pat, p->threads);
-	res->pairs = malloc((nc ? nc : 1) * sizeof *res->pairs);
-	if (!res->pairs)
-		goto nomem;
+	compare_all(t, res->pairs, nc, pat, p->threads);
 	for (size_t i = 0; i < nc; i++) {
 		long k = cm_pattern(&cm, &cp, pat[i]);
 		if (k < 0)
 			goto nomem;
 		pat[i] = (uint32_t)k;
-		res->pairs[i] = (struct lk_pair){(uint32_t)(cand[i] >> 32), (uint32_t)cand[i], 0, 0};
 	}
-	free(cand); /* the pairs hold the indices from here */
-	cand = NULL;
 	res->npairs = nc;
 	res->npatterns = cp.n;
 	double t2 = now_s();
