@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-double lk_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+static double jaro_scalar(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	if (na > LK_MAX_CP) /* the match marks below are bounded */
 		na = LK_MAX_CP;
@@ -40,6 +40,77 @@ double lk_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 		if (a[i] != b[j])
 			t++;
 		j++;
+	}
+	double md = (double)m;
+	return (md / (double)na + md / (double)nb + (md - (double)t / 2.0) / md) / 3.0;
+}
+
+/* The letters a bit-parallel Jaro can index: Latin-1 and the Arabic block,
+ * which hold every folded name and every key; -1 for anything else. */
+static int jaro_slot(uint32_t c)
+{
+	if (c < 0x100)
+		return (int)c;
+	if (c >= 0x600 && c < 0x700)
+		return (int)(c - 0x600 + 0x100);
+	return -1;
+}
+
+/* positions of each letter in b, a bit each; zero between calls (each call
+ * clears what it set), one table per thread */
+static _Thread_local uint64_t jaro_pos[0x200];
+
+/* The same matching as jaro_scalar — a's letters in order each take the
+ * first unmatched equal letter of b inside the window — with the
+ * candidates of a letter found as one mask instead of a scan of the
+ * window; so the result is identical. Strings up to 64 code points. */
+double lk_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	if (na > 64 || nb > 64 || na == 0 || nb == 0)
+		return jaro_scalar(a, na, b, nb);
+	int sa[64];
+	for (size_t i = 0; i < na; i++)
+		if ((sa[i] = jaro_slot(a[i])) < 0)
+			return jaro_scalar(a, na, b, nb);
+	for (size_t j = 0; j < nb; j++) {
+		int k = jaro_slot(b[j]);
+		if (k < 0) {
+			for (size_t x = 0; x < j; x++)
+				jaro_pos[jaro_slot(b[x])] = 0;
+			return jaro_scalar(a, na, b, nb);
+		}
+		jaro_pos[k] |= 1ULL << j;
+	}
+	size_t maxlen = na > nb ? na : nb;
+	size_t win = maxlen / 2 > 0 ? maxlen / 2 - 1 : 0;
+	uint64_t used_b = 0, all_b = nb == 64 ? ~0ULL : (1ULL << nb) - 1;
+	uint64_t used_a = 0;
+	size_t m = 0;
+	for (size_t i = 0; i < na; i++) {
+		size_t lo = i > win ? i - win : 0;
+		size_t hi = i + win + 1 < nb ? i + win + 1 : nb;
+		if (lo >= hi)
+			continue;
+		uint64_t w = (hi - lo == 64 ? ~0ULL : ((1ULL << (hi - lo)) - 1) << lo) & all_b;
+		uint64_t c = jaro_pos[sa[i]] & w & ~used_b;
+		if (!c)
+			continue;
+		used_b |= c & -c;
+		used_a |= 1ULL << i;
+		m++;
+	}
+	for (size_t j = 0; j < nb; j++)
+		jaro_pos[jaro_slot(b[j])] = 0;
+	if (m == 0)
+		return 0.0;
+	size_t t = 0;
+	uint64_t ua = used_a, ub = used_b;
+	while (ua) {
+		int i = __builtin_ctzll(ua), j = __builtin_ctzll(ub);
+		if (a[i] != b[j])
+			t++;
+		ua &= ua - 1;
+		ub &= ub - 1;
 	}
 	double md = (double)m;
 	return (md / (double)na + md / (double)nb + (md - (double)t / 2.0) / md) / 3.0;

@@ -177,3 +177,26 @@ Test(lk_scale, one_pass_osa_agrees_with_the_table)
 		cr_assert_eq(one, full <= 1 ? full : 2, "%s %s: %d vs %d", a, b, one, full);
 	}
 }
+
+/* The bit-parallel Jaro (letters of Latin-1 and the Arabic block) against
+ * the scan it replaces: the same strings moved to a plane it does not
+ * index take the scan, and the two must agree exactly. */
+Test(lk_scale, bit_parallel_jaro_agrees_with_the_scan)
+{
+	static const uint32_t alpha[6] = {'a', 'b', 'c', 0x0645, 0x062D, 0x06CC};
+	uint64_t s = 17;
+	for (int k = 0; k < 20000; k++) {
+		uint32_t a[70], b[70], a2[70], b2[70];
+		size_t na = rnd(&s) % (k % 10 == 0 ? 66 : 12), nb = rnd(&s) % (k % 10 == 0 ? 66 : 12);
+		for (size_t i = 0; i < na; i++)
+			a[i] = alpha[rnd(&s) % (k % 2 ? 6 : 3)], a2[i] = a[i] + 0x10000;
+		for (size_t i = 0; i < nb; i++)
+			b[i] = alpha[rnd(&s) % (k % 2 ? 6 : 3)], b2[i] = b[i] + 0x10000;
+		double fast = lk_jaro(a, na, b, nb), scan = lk_jaro(a2, na, b2, nb);
+		cr_assert_eq(fast, scan, "k %d na %zu nb %zu: %f vs %f", k, na, nb, fast, scan);
+	}
+	/* and known answers (Winkler's examples) */
+	cr_assert_float_eq(lk_jw_str("martha", "marhta"), 0.9611, 1e-4);
+	cr_assert_float_eq(lk_jw_str("dwayne", "duane"), 0.84, 1e-4);
+	cr_assert_float_eq(lk_jw_str("dixon", "dicksonx"), 0.8133, 1e-4);
+}
