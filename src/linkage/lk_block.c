@@ -175,6 +175,20 @@ static void sort_block(const struct lk_table *t, int k, struct hv *v, size_t n)
 	qsort(v, n, sizeof *v, within_cmp);
 }
 
+struct sn {
+	const struct lk_rec *r;
+	uint32_t i;
+};
+
+static int sn_cmp(const void *a, const void *b)
+{
+	const struct sn *x = a, *y = b;
+	int c = strcmp(x->r->key[1], y->r->key[1]);
+	if (!c)
+		c = strcmp(x->r->key[0], y->r->key[0]);
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
 struct key_job {
 	const struct lk_table *t;
 	int link_mode;
@@ -184,6 +198,26 @@ struct key_job {
 	struct pairs p;
 	int failed;
 };
+
+/* the sorted neighbourhood over the name keys (the pseudo-key LK_NKEYS) */
+static int sorted_neighbourhood(struct key_job *j)
+{
+	const struct lk_table *t = j->t;
+	struct sn *sn = malloc((t->n ? t->n : 1) * sizeof *sn);
+	if (!sn)
+		return -1;
+	for (size_t i = 0; i < t->n; i++)
+		sn[i] = (struct sn){&t->r[i], (uint32_t)i};
+	qsort(sn, t->n, sizeof *sn, sn_cmp);
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t w = 1; w <= LK_SN_WINDOW && i + w < t->n; w++)
+			if (push(&j->p, t, j->link_mode, sn[i].i, sn[i + w].i)) {
+				free(sn);
+				return -1;
+			}
+	free(sn);
+	return 0;
+}
 
 static void *key_worker(void *arg)
 {
@@ -195,6 +229,11 @@ static void *key_worker(void *arg)
 		return NULL;
 	}
 	for (int k = j->k0; k < j->k1; k += j->step) {
+		if (k == LK_NKEYS) {
+			if (sorted_neighbourhood(j))
+				j->failed = 1;
+			continue;
+		}
 		size_t m = 0;
 		for (size_t i = 0; i < t->n; i++) {
 			uint64_t h = key_hash(&t->r[i], k);
@@ -222,20 +261,6 @@ static void *key_worker(void *arg)
 out:
 	free(hv);
 	return NULL;
-}
-
-struct sn {
-	const struct lk_rec *r;
-	uint32_t i;
-};
-
-static int sn_cmp(const void *a, const void *b)
-{
-	const struct sn *x = a, *y = b;
-	int c = strcmp(x->r->key[1], y->r->key[1]);
-	if (!c)
-		c = strcmp(x->r->key[0], y->r->key[0]);
-	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
 }
 
 /* LSD radix sort of pair codes on the bits that are in use (the record
@@ -285,7 +310,6 @@ int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t
 	     size_t *nout, struct sh_err *err)
 {
 	struct pairs p = {0};
-	struct sn *sn = NULL;
 	struct key_job job[LK_BLOCK_THREADS];
 	pthread_t th[LK_BLOCK_THREADS];
 	int started[LK_BLOCK_THREADS] = {0};
@@ -295,7 +319,7 @@ int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t
 	if (t->n > UINT32_MAX)
 		return sh_err_set(err, SH_ETOOBIG, "LINK_TOO_MANY", "too many records");
 	for (int w = 0; w < LK_BLOCK_THREADS; w++)
-		job[w] = (struct key_job){t, link_mode, block_max, w, LK_NKEYS, LK_BLOCK_THREADS,
+		job[w] = (struct key_job){t, link_mode, block_max, w, LK_NKEYS + 1, LK_BLOCK_THREADS,
 					  {0}, 0};
 	for (int w = 0; w < LK_BLOCK_THREADS; w++)
 		started[w] = w > 0 && !pthread_create(&th[w], NULL, key_worker, &job[w]);
@@ -305,10 +329,17 @@ int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t
 		else
 			key_worker(&job[w]); /* here, when no thread could start */
 	}
-	/* one list: the workers' lists in key order, then the neighbourhood */
+	/* one list: the workers' lists (the neighbourhood is pseudo-key 8) */
 	for (int w = 0; w < LK_BLOCK_THREADS; w++) {
 		if (job[w].failed)
 			goto nomem;
+		if (job[w].p.n < job[w].p.cap) { /* the doubling's slack back */
+			uint64_t *nv = realloc(job[w].p.v, (job[w].p.n ? job[w].p.n : 1) * sizeof *nv);
+			if (nv) {
+				job[w].p.v = nv;
+				job[w].p.cap = job[w].p.n ? job[w].p.n : 1;
+			}
+		}
 		if (!p.v) {
 			p = job[w].p;
 			job[w].p.v = NULL;
@@ -327,16 +358,6 @@ int lk_block(const struct lk_table *t, int link_mode, size_t block_max, uint64_t
 		free(job[w].p.v);
 		job[w].p.v = NULL;
 	}
-	sn = malloc((t->n ? t->n : 1) * sizeof *sn);
-	if (!sn)
-		goto nomem;
-	for (size_t i = 0; i < t->n; i++)
-		sn[i] = (struct sn){&t->r[i], (uint32_t)i};
-	qsort(sn, t->n, sizeof *sn, sn_cmp);
-	for (size_t i = 0; i < t->n; i++)
-		for (size_t w = 1; w <= LK_SN_WINDOW && i + w < t->n; w++)
-			if (push(&p, t, link_mode, sn[i].i, sn[i + w].i))
-				goto nomem;
 	if (radix_sort(p.v, p.n, t->n))
 		goto nomem;
 	size_t u = 0;
@@ -358,6 +379,5 @@ out:
 	for (int w = 0; w < LK_BLOCK_THREADS; w++)
 		free(job[w].p.v);
 	free(p.v);
-	free(sn);
 	return rc;
 }
