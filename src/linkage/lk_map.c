@@ -108,9 +108,15 @@ int lk_map_parse(const char *text, struct lk_map *m, struct sh_err *err)
 		memcpy(buf, p, n);
 		buf[n] = '\0';
 		p += n + (e ? 1 : 0);
-		char *hash = buf[0] == '#' ? buf : strstr(buf, " #");
-		if (hash)
-			*hash = '\0';
+		/* '#' starts a comment at the start of a line or after a space,
+		 * except "#N" (a column by number). */
+		for (char *h = buf; (h = strchr(h, '#')) != NULL; h++) {
+			int at_start = h == buf || h[-1] == ' ' || h[-1] == '\t';
+			if (at_start && !(h[1] >= '0' && h[1] <= '9')) {
+				*h = '\0';
+				break;
+			}
+		}
 		char *s = trim(buf);
 		if (!*s)
 			continue;
