@@ -44,6 +44,8 @@ static int utf8_valid(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		if (s[i] == 0)
+			return 0;
 		size_t l = sh_utf8_seq_len(s + i);
 		if (l == 0 || i + l > n)
 			return 0;
@@ -63,7 +65,7 @@ static int copy_utf8(const unsigned char *in, size_t n, char **out, size_t *outl
 	if (!utf8_valid((const unsigned char *)s, n)) {
 		free(s);
 		return sh_err_set(err, SH_EINVAL, "ENCODING_INVALID",
-				  "the file is not valid UTF-8 (name its encoding in the mapping)");
+				  "the file is not valid UTF-8 text (name its encoding in the mapping)");
 	}
 	*out = s;
 	*outlen = n;
