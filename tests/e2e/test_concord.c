@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "e2e.h"
+#include "store/store.h"
 
 #define UC "PB-LHR-01-003"
 
@@ -221,5 +222,31 @@ Test(concord_e2e, import_link_report_review)
 	c = json_object_get(r.json, "counts");
 	cr_assert_eq(jint(c, "council_only"), 0);
 	cr_assert_eq(jint(c, "national_only"), 1);
+	e2e_resp_free(&r);
+	/* The queue with an item in it (the band is put on record R1 directly
+	 * in the store: the planted register links everything clearly), as
+	 * the proxy checks it against ConcordReviewItem. */
+	store *db;
+	struct sh_err e = {0};
+	cr_assert_eq(store_open(srv.db_url, 1, &db, &e), 0, "%s", e.msg);
+	store_tx *tx;
+	cr_assert_eq(store_begin(db, STORE_WRITE, &tx, &e), 0, "%s", e.msg);
+	cr_assert(store_run(tx, &e,
+			    "UPDATE concord_links SET status = 'review', probability_ppm = 250000"
+			    " WHERE record_id = (SELECT id FROM concord_records WHERE register_no = 'R1')",
+			    "") == 1, "%s", e.msg);
+	cr_assert_eq(store_commit(tx, &e), 0, "%s", e.msg);
+	store_close(db);
+	r = call("GET", "/api/v1/concord/councils/" UC "/reviews", t_reg, NULL, 200, NULL);
+	json_t *items = json_object_get(r.json, "items");
+	cr_assert_eq(json_array_size(items), 1, "%s", r.body);
+	json_t *it = json_array_get(items, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(it, "candidate"), "person_id")),
+			 ids[0]);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(it, "record"), "register_no")),
+			 "R1");
+	cr_assert(json_real_value(json_object_get(it, "probability")) == 0.25);
+	e2e_resp_free(&r);
+	r = call("GET", "/api/v1/concord/councils/" UC "/reviews", t_other, NULL, 403, "OUT_OF_SCOPE");
 	e2e_resp_free(&r);
 }
