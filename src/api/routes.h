@@ -48,5 +48,8 @@ extern const size_t web_routes_count;
 /* online applications (h_apps.c) */
 extern const struct http_route apps_routes[];
 extern const size_t apps_routes_count;
+/* data concordance of council registers (h_concord.c) */
+extern const struct http_route concord_routes[];
+extern const size_t concord_routes_count;
 
 #endif

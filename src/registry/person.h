@@ -213,4 +213,12 @@ int person_mobile_cancel(store_tx *tx, const struct audit_actor *actor, const ch
 int person_mobile_normalize(const char *in, char out[PERSON_MOBILE_MAX], struct sh_err *err)
 	__attribute__((warn_unused_result));
 
+/* --- Persons of an area (person_area.c). ---
+ * Every current person whose council_code is `area_code` or lies under it
+ * (a tehsil, district or province code), in row order; fn returns nonzero
+ * to stop. SH_EINVAL AREA_INVALID for an empty code. */
+int person_each_in_area(store_tx *tx, const char *area_code,
+			int (*fn)(void *ctx, const struct person *p), void *ctx,
+			struct sh_err *err) __attribute__((warn_unused_result));
+
 #endif
