@@ -48,5 +48,8 @@ extern const size_t web_routes_count;
 /* online applications (h_apps.c) */
 extern const struct http_route apps_routes[];
 extern const size_t apps_routes_count;
+/* registry-quality indicators and fraud-signal cases (h_quality.c) */
+extern const struct http_route quality_routes[];
+extern const size_t quality_routes_count;
 
 #endif

@@ -35,6 +35,7 @@ static const struct {
 	{"link", cli_link, "record linkage: bench (FEBRL files), translit"},
 	{"backup", cli_backup, "online backup of the store: --db URL --out FILE"},
 	{"restore", cli_restore, "restore a backup: --db URL --from FILE, then audit verify"},
+	{"quality", cli_quality, "registry quality: run, list, cases, telco SOURCE FILE"},
 };
 
 static void usage(FILE *f)
