@@ -35,7 +35,7 @@ const struct quality_rule quality_rules[] = {
 	{"expired_cards", "living adults whose card (issued at the record's latest version) is"
 	 " more than ten years old", QUALITY_INDICATOR,
 	 "SELECT '', SUM(CASE WHEN card_issued_at < ? THEN 1 ELSE 0 END), COUNT(*)"
-	 " FROM v_person_facts WHERE status = 'alive' AND dob_year <= ?",
+	 " FROM v_person_facts WHERE status = 'alive' AND +dob_year <= ?",
 	 "ta", 0.05, "share"},
 	{"no_fingerprints", "living persons with no fingerprint template, by sex and age band",
 	 QUALITY_INDICATOR,
@@ -118,15 +118,23 @@ const struct quality_rule quality_rules[] = {
 	 "", 0, "count"},
 	/* The 1:N de-duplication compared every pair of enrolled persons once,
 	 * at the later one's enrolment, and recorded each hit (v_bio_matches):
-	 * the rule reads those hits instead of searching again (D37). */
+	 * the rule reads those hits instead of searching again (D37). Two
+	 * equality joins, one per direction: an OR join let SQLite scan every
+	 * living person per hit. */
 	{"deceased_biometric_match", "a record closed by a death whose biometrics match a living"
 	 " record", QUALITY_SIGNAL,
 	 "SELECT CAST(m.case_id AS TEXT), d.id_number, 'deceased ' || d.id_number"
 	 " || ' matches living ' || l.id_number || ' (biometric case '"
 	 " || CAST(m.case_id AS TEXT) || ', ' || m.state || ')' FROM v_bio_matches m"
-	 " JOIN v_person_facts d ON d.id_number = m.id_number OR d.id_number = m.candidate_id_number"
-	 " JOIN v_person_facts l ON (l.id_number = m.id_number OR l.id_number = m.candidate_id_number)"
-	 " AND l.id_number <> d.id_number WHERE d.status = 'deceased' AND l.status = 'alive'",
+	 " JOIN v_person_facts d ON d.id_number = m.id_number"
+	 " JOIN v_person_facts l ON l.id_number = m.candidate_id_number"
+	 " WHERE d.status = 'deceased' AND l.status = 'alive' UNION ALL"
+	 " SELECT CAST(m.case_id AS TEXT), d.id_number, 'deceased ' || d.id_number"
+	 " || ' matches living ' || l.id_number || ' (biometric case '"
+	 " || CAST(m.case_id AS TEXT) || ', ' || m.state || ')' FROM v_bio_matches m"
+	 " JOIN v_person_facts d ON d.id_number = m.candidate_id_number"
+	 " JOIN v_person_facts l ON l.id_number = m.id_number"
+	 " WHERE d.status = 'deceased' AND l.status = 'alive'",
 	 "", 0, "count"},
 };
 const size_t quality_rules_count = sizeof quality_rules / sizeof quality_rules[0];

@@ -29,11 +29,21 @@ static const char gained_sql[] =
 	" AND w.version = v.version - 1 JOIN persons p ON p.id = v.person_id"
 	" WHERE v.father_id IS NOT NULL AND (w.father_id IS NULL OR w.father_id <> v.father_id);";
 
+/* The facts the quality rules count over every person (status, sex, year
+ * and precision of birth, the card proxy, the number) in one narrow index:
+ * their scans read it instead of the wide rows (1M persons: 1.9 s -> 0.6 s
+ * for one count, under load; docs/benchmarks.md). One more index per
+ * person write is the price. */
+static const char facts_index_sql[] =
+	"CREATE INDEX persons_facts ON persons(status, gender, dob_year, dob_precision,"
+	" updated_at, id_number);";
+
 int registry_views_migrate(store *db, struct sh_err *err)
 {
 	const struct store_migration m[] = {
 		{1, "person facts", store_backend_of(db) == STORE_POSTGRES ? facts_pg : facts_sqlite},
 		{2, "parent links gained after creation", gained_sql},
+		{3, "person facts index", facts_index_sql},
 	};
 	return store_migrate(db, "registry_views", m, sizeof m / sizeof m[0], err);
 }
