@@ -12,6 +12,11 @@
 #include "apps/apps.h"
 #include "notify/email.h"
 #include "concord/concord.h"
+#include "registry/person_views.h"
+#include "crvs/crvs_views.h"
+#include "ledger/ledger_views.h"
+#include "biometrics/bio_views.h"
+#include "quality/quality.h"
 
 int app_migrate(store *db, struct sh_err *err)
 {
@@ -28,6 +33,12 @@ int app_migrate(store *db, struct sh_err *err)
 		email_migrate,
 		apps_migrate,
 		concord_migrate,
+		/* the reporting views (D37), then the module that reads them */
+		registry_views_migrate,
+		crvs_views_migrate,
+		ledger_views_migrate,
+		bio_views_migrate,
+		quality_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

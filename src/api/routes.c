@@ -58,6 +58,7 @@ static const struct {
 	{web_routes, &web_routes_count},
 	{apps_routes, &apps_routes_count},
 	{concord_routes, &concord_routes_count},
+	{quality_routes, &quality_routes_count},
 };
 
 static struct http_route *all;

@@ -51,5 +51,8 @@ extern const size_t apps_routes_count;
 /* data concordance of council registers (h_concord.c) */
 extern const struct http_route concord_routes[];
 extern const size_t concord_routes_count;
+/* registry-quality indicators and fraud-signal cases (h_quality.c) */
+extern const struct http_route quality_routes[];
+extern const size_t quality_routes_count;
 
 #endif

@@ -36,6 +36,7 @@ static const struct {
 	{"backup", cli_backup, "online backup of the store: --db URL --out FILE"},
 	{"restore", cli_restore, "restore a backup: --db URL --from FILE, then audit verify"},
 	{"concord", cli_concord, "council registers: import, link, report (docs/linkage.md)"},
+	{"quality", cli_quality, "registry quality: run, list, cases, telco SOURCE FILE"},
 };
 
 static void usage(FILE *f)

@@ -20,5 +20,6 @@ int cli_link(int argc, char **argv);  /* cli_link.c */
 int cli_backup(int argc, char **argv);  /* cli_backup.c */
 int cli_restore(int argc, char **argv); /* cli_backup.c */
 int cli_concord(int argc, char **argv); /* cli_concord.c */
+int cli_quality(int argc, char **argv); /* cli_quality.c */
 
 #endif
