@@ -11,6 +11,7 @@
 #include "biometrics/bio.h"
 #include "apps/apps.h"
 #include "notify/email.h"
+#include "vitals/vitals.h"
 
 int app_migrate(store *db, struct sh_err *err)
 {
@@ -26,6 +27,7 @@ int app_migrate(store *db, struct sh_err *err)
 		biometrics_migrate,
 		email_migrate,
 		apps_migrate,
+		vitals_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

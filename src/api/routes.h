@@ -49,4 +49,8 @@ extern const size_t web_routes_count;
 extern const struct http_route apps_routes[];
 extern const size_t apps_routes_count;
 
+/* vital statistics (h_vitals.c) */
+extern const struct http_route vitals_routes[];
+extern const size_t vitals_routes_count;
+
 #endif

@@ -35,6 +35,7 @@ static const struct {
 	{"link", cli_link, "record linkage: bench (FEBRL files), translit"},
 	{"backup", cli_backup, "online backup of the store: --db URL --out FILE"},
 	{"restore", cli_restore, "restore a backup: --db URL --from FILE, then audit verify"},
+	{"vitals", cli_vitals, "vital statistics: report --from YYYY-MM --to YYYY-MM [--level L] [--csv]"},
 };
 
 static void usage(FILE *f)

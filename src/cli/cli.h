@@ -19,5 +19,6 @@ int cli_iris(int argc, char **argv);
 int cli_link(int argc, char **argv);  /* cli_link.c */
 int cli_backup(int argc, char **argv);  /* cli_backup.c */
 int cli_restore(int argc, char **argv); /* cli_backup.c */
+int cli_vitals(int argc, char **argv);  /* cli_vitals.c */
 
 #endif
