@@ -17,6 +17,7 @@
 #include "ledger/ledger_views.h"
 #include "biometrics/bio_views.h"
 #include "quality/quality.h"
+#include "vitals/vitals.h"
 
 int app_migrate(store *db, struct sh_err *err)
 {
@@ -39,6 +40,7 @@ int app_migrate(store *db, struct sh_err *err)
 		ledger_views_migrate,
 		bio_views_migrate,
 		quality_migrate,
+		vitals_migrate,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = steps[i](db, err);

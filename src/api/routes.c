@@ -59,6 +59,7 @@ static const struct {
 	{apps_routes, &apps_routes_count},
 	{concord_routes, &concord_routes_count},
 	{quality_routes, &quality_routes_count},
+	{vitals_routes, &vitals_routes_count},
 };
 
 static struct http_route *all;

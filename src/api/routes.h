@@ -55,4 +55,8 @@ extern const size_t concord_routes_count;
 extern const struct http_route quality_routes[];
 extern const size_t quality_routes_count;
 
+/* vital statistics (h_vitals.c) */
+extern const struct http_route vitals_routes[];
+extern const size_t vitals_routes_count;
+
 #endif

@@ -17,6 +17,7 @@ static const struct {
 	{ROLE_AUDITOR, "auditor"},
 	{ROLE_BIOMETRIC_ADJUDICATOR, "biometric_adjudicator"},
 	{ROLE_BIOMETRIC_EXAMINER, "biometric_examiner"},
+	{ROLE_PLANNER, "planner"},
 };
 
 unsigned role_from_name(const char *name)

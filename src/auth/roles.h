@@ -14,8 +14,9 @@ enum role_bit {
 	ROLE_AUDITOR = 1u << 7,
 	ROLE_BIOMETRIC_ADJUDICATOR = 1u << 8, /* de-duplication cases, image views */
 	ROLE_BIOMETRIC_EXAMINER = 1u << 9,    /* 1:N identification with a legal reason */
+	ROLE_PLANNER = 1u << 10,              /* vital statistics: aggregates, no person data */
 };
-#define ROLE_ANY_OPERATOR 0x3FFu
+#define ROLE_ANY_OPERATOR 0x7FFu
 
 /* "uc_registrar" -> ROLE_UC_REGISTRAR; 0 when unknown. */
 unsigned role_from_name(const char *name);

@@ -37,6 +37,7 @@ static const struct {
 	{"restore", cli_restore, "restore a backup: --db URL --from FILE, then audit verify"},
 	{"concord", cli_concord, "council registers: import, link, report (docs/linkage.md)"},
 	{"quality", cli_quality, "registry quality: run, list, cases, telco SOURCE FILE"},
+	{"vitals", cli_vitals, "vital statistics: report --from YYYY-MM --to YYYY-MM [--level L] [--csv]"},
 };
 
 static void usage(FILE *f)

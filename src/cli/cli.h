@@ -21,5 +21,6 @@ int cli_backup(int argc, char **argv);  /* cli_backup.c */
 int cli_restore(int argc, char **argv); /* cli_backup.c */
 int cli_concord(int argc, char **argv); /* cli_concord.c */
 int cli_quality(int argc, char **argv); /* cli_quality.c */
+int cli_vitals(int argc, char **argv);  /* cli_vitals.c */
 
 #endif

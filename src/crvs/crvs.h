@@ -281,4 +281,19 @@ int crvs_family(store_tx *tx, const char *id_number, struct crvs_family *out,
 /* The date a ctx means by today. */
 struct sh_date crvs_today(const struct crvs_ctx *c);
 
+/* ---- statistics (crvs_tally.c): every registered event whose event date
+ * is in [from, to_excl) ("YYYY-MM-DD"), one call of fn each (nonzero stops);
+ * the row's strings live until fn returns. registered_at: Unix seconds of
+ * the registration (decided_at), 0 when not recorded. ---- */
+struct crvs_tally_row {
+	enum crvs_kind kind;
+	char event_date[11];
+	const char *council;
+	int64_t registered_at;
+};
+typedef int (*crvs_tally_fn)(void *ctx, const struct crvs_tally_row *r);
+int crvs_tally_registered(store_tx *tx, const char *from, const char *to_excl,
+			  crvs_tally_fn fn, void *ctx, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 #endif

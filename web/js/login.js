@@ -3,6 +3,7 @@
 import { api, errorText, say, busy, t } from './common.js';
 
 const consoles = { health_notifier: '/health.html', uc_registrar: '/registrar.html', admin: '/registrar.html' };
+consoles.planner = '/dashboard.html'; // the vital-statistics dashboard (D38)
 const form = document.getElementById('login-form');
 const out = document.getElementById('page-msg');
 const why = new URLSearchParams(location.search).get('why');
