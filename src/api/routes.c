@@ -57,6 +57,7 @@ static const struct {
 	{bio_case_routes, &bio_case_routes_count},
 	{web_routes, &web_routes_count},
 	{apps_routes, &apps_routes_count},
+	{me_routes, &me_routes_count},
 };
 
 static struct http_route *all;
