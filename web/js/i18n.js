@@ -40,6 +40,15 @@ export const words = {
     err_generic: 'The request failed ({code}): {message}',
     err_network: 'The server could not be reached. Check your connection and try again; what you typed is kept.',
     err_csrf: 'Your session could not be confirmed. Reload the page or sign in again.',
+    // nikah registrar and court (nikah.html, court.html)
+    nav_nikah: 'Nikah registrar', nav_court: 'Court', nikah_title: 'Nikah registrar: register a marriage', marriage_title: 'Marriage (nikah nama)',
+    marriage_hint: 'Both parties, two adult witnesses and both consents. A further marriage of the husband needs the arbitration council\'s permission number.',
+    f_husband: 'Husband’s identity number', f_wife: 'Wife’s identity number', f_witness1: 'First witness’s identity number', f_witness2: 'Second witness’s identity number',
+    f_dower: 'Dower (haq mehr, optional)', f_husband_consent: 'The husband consents', f_wife_consent: 'The wife consents', f_arbitration: 'Arbitration council permission (a further wife only)',
+    submit_go: 'Submit to the union council', submitted: 'Submitted: number {id}. The union council registrar will register it and issue the certificate.',
+    court_title: 'Court: divorce decree', divorce_title: 'Divorce, khula or talaq notice', f_divorce_type: 'Kind', dt_decree: 'Decree', dt_khula: 'Khula', dt_talaq: 'Talaq notice',
+    f_decree_ref: 'Decree or case reference (decree and khula)', decree_ref_needed: 'A decree or khula needs its reference: type the court’s case number.',
+    cert_go_marriage: 'Issue marriage certificate', cert_go_divorce: 'Issue divorce certificate',
     // citizen portal (citizen.html)
     home_li_citizen: 'Citizens: see your record, family and certificates, who verified your identity, and lock verification types.',
     nav_citizen: 'My record', cit_title: 'My record', cit_signin: 'Sign in with your identity number',
@@ -106,6 +115,15 @@ export const words = {
     err_generic: 'درخواست ناکام ہوئی ({code}): {message}',
     err_network: 'سرور تک رسائی نہیں ہو سکی۔ اپنا کنکشن دیکھ کر دوبارہ کوشش کریں؛ آپ کا لکھا محفوظ ہے۔',
     err_csrf: 'آپ کے سیشن کی تصدیق نہیں ہو سکی۔ صفحہ دوبارہ لوڈ کریں یا پھر لاگ اِن کریں۔',
+    // nikah registrar and court (nikah.html, court.html)
+    nav_nikah: 'نکاح رجسٹرار', nav_court: 'عدالت', nikah_title: 'نکاح رجسٹرار: نکاح کا اندراج', marriage_title: 'نکاح (نکاح نامہ)',
+    marriage_hint: 'دونوں فریق، دو بالغ گواہ اور دونوں کی رضامندی۔ شوہر کے مزید نکاح کے لیے ثالثی کونسل کی اجازت کا نمبر درکار ہے۔',
+    f_husband: 'شوہر کا شناختی نمبر', f_wife: 'بیوی کا شناختی نمبر', f_witness1: 'پہلے گواہ کا شناختی نمبر', f_witness2: 'دوسرے گواہ کا شناختی نمبر',
+    f_dower: 'حق مہر (اختیاری)', f_husband_consent: 'شوہر رضامند ہے', f_wife_consent: 'بیوی رضامند ہے', f_arbitration: 'ثالثی کونسل کی اجازت (صرف مزید نکاح)',
+    submit_go: 'یونین کونسل کو بھیجیں', submitted: 'بھیج دیا گیا: نمبر {id}۔ یونین کونسل کا رجسٹرار اندراج کر کے سند جاری کرے گا۔',
+    court_title: 'عدالت: طلاق کی ڈگری', divorce_title: 'طلاق، خلع یا طلاق کا نوٹس', f_divorce_type: 'قسم', dt_decree: 'ڈگری', dt_khula: 'خلع', dt_talaq: 'طلاق کا نوٹس',
+    f_decree_ref: 'ڈگری یا مقدمے کا حوالہ (ڈگری اور خلع)', decree_ref_needed: 'ڈگری یا خلع کے لیے حوالہ درکار ہے: عدالت کا مقدمہ نمبر لکھیں۔',
+    cert_go_marriage: 'نکاح کی سند جاری کریں', cert_go_divorce: 'طلاق کی سند جاری کریں',
     // citizen portal (citizen.html)
     home_li_citizen: 'شہری: اپنا ریکارڈ، خاندان اور اسناد دیکھیں، کس نے آپ کی شناخت جانچی، اور جانچ کی اقسام لاک کریں۔',
     nav_citizen: 'میرا ریکارڈ', cit_title: 'میرا ریکارڈ', cit_signin: 'اپنے شناختی نمبر سے لاگ اِن کریں',
