@@ -40,6 +40,15 @@ export const words = {
     err_generic: 'The request failed ({code}): {message}',
     err_network: 'The server could not be reached. Check your connection and try again; what you typed is kept.',
     err_csrf: 'Your session could not be confirmed. Reload the page or sign in again.',
+    // auditor (audit.html)
+    nav_audit: 'Auditor', aud_title: 'Auditor: the audit log', aud_head: 'Signed tree head', aud_log: 'Entries',
+    aud_how: 'Check an entry: this page rebuilds the entry’s bytes from what is shown, hashes them with SHA-256, follows its inclusion proof to the root and checks the Ed25519 signature on the tree head — in your browser, not on the server. Compare the key with the published key (GET /api/v1/keys).',
+    aud_size: 'Entries', aud_root: 'Root (SHA-256)', aud_key: 'Signing key (Ed25519)', aud_newer: 'Newer', aud_older: 'Older',
+    aud_range: 'Entries {a} to {b} of {size}, newest first.', aud_actor: 'Actor', aud_action: 'Action', aud_object: 'Object', aud_check: 'Check proof',
+    aud_proof_title: 'Inclusion proof of entry {n}', aud_step_leaf: 'The entry’s bytes hash to its leaf hash ({hash}…).',
+    aud_step_path: 'The audit path ({n} hashes) leads to the root of the {size} entries.', aud_step_sig: 'The tree head is signed by key {key}….',
+    aud_step_nosig: 'This browser cannot check Ed25519 signatures: the signature is not checked here (the path is).',
+    aud_ok: 'The proof checks: entry {n} is in the signed log of {size} entries, as shown.', aud_bad: 'The proof FAILED for entry {n}: the entry, its proof or the tree head was changed. Report it.',
     // nikah registrar and court (nikah.html, court.html)
     nav_nikah: 'Nikah registrar', nav_court: 'Court', nikah_title: 'Nikah registrar: register a marriage', marriage_title: 'Marriage (nikah nama)',
     marriage_hint: 'Both parties, two adult witnesses and both consents. A further marriage of the husband needs the arbitration council\'s permission number.',
@@ -115,6 +124,15 @@ export const words = {
     err_generic: 'درخواست ناکام ہوئی ({code}): {message}',
     err_network: 'سرور تک رسائی نہیں ہو سکی۔ اپنا کنکشن دیکھ کر دوبارہ کوشش کریں؛ آپ کا لکھا محفوظ ہے۔',
     err_csrf: 'آپ کے سیشن کی تصدیق نہیں ہو سکی۔ صفحہ دوبارہ لوڈ کریں یا پھر لاگ اِن کریں۔',
+    // auditor (audit.html)
+    nav_audit: 'آڈیٹر', aud_title: 'آڈیٹر: آڈٹ لاگ', aud_head: 'دستخط شدہ ٹری ہیڈ', aud_log: 'اندراجات',
+    aud_how: 'کسی اندراج کی جانچ: یہ صفحہ دکھائے گئے حقائق سے اندراج کے بائٹس دوبارہ بناتا ہے، SHA-256 سے ہیش کرتا ہے، شمولیت کے ثبوت سے روٹ تک جاتا ہے اور ٹری ہیڈ پر Ed25519 دستخط جانچتا ہے — آپ کے براؤزر میں، سرور پر نہیں۔ کلید کا شائع شدہ کلید (GET /api/v1/keys) سے موازنہ کریں۔',
+    aud_size: 'اندراجات', aud_root: 'روٹ (SHA-256)', aud_key: 'دستخطی کلید (Ed25519)', aud_newer: 'نئے', aud_older: 'پرانے',
+    aud_range: '{size} میں سے اندراج {a} تا {b}، نئے پہلے۔', aud_actor: 'کرنے والا', aud_action: 'عمل', aud_object: 'شے', aud_check: 'ثبوت جانچیں',
+    aud_proof_title: 'اندراج {n} کا شمولیتی ثبوت', aud_step_leaf: 'اندراج کے بائٹس کا ہیش اس کے لیف ہیش ({hash}…) کے برابر ہے۔',
+    aud_step_path: 'آڈٹ راستہ ({n} ہیش) {size} اندراجات کے روٹ تک پہنچتا ہے۔', aud_step_sig: 'ٹری ہیڈ پر کلید {key}… کا دستخط ہے۔',
+    aud_step_nosig: 'یہ براؤزر Ed25519 دستخط نہیں جانچ سکتا: یہاں دستخط نہیں جانچا گیا (راستہ جانچا گیا)۔',
+    aud_ok: 'ثبوت درست ہے: اندراج {n} دستخط شدہ {size} اندراجات کے لاگ میں، جیسا دکھایا گیا، موجود ہے۔', aud_bad: 'اندراج {n} کا ثبوت ناکام: اندراج، اس کا ثبوت یا ٹری ہیڈ بدلا گیا ہے۔ اس کی اطلاع دیں۔',
     // nikah registrar and court (nikah.html, court.html)
     nav_nikah: 'نکاح رجسٹرار', nav_court: 'عدالت', nikah_title: 'نکاح رجسٹرار: نکاح کا اندراج', marriage_title: 'نکاح (نکاح نامہ)',
     marriage_hint: 'دونوں فریق، دو بالغ گواہ اور دونوں کی رضامندی۔ شوہر کے مزید نکاح کے لیے ثالثی کونسل کی اجازت کا نمبر درکار ہے۔',

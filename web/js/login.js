@@ -3,7 +3,7 @@
 import { api, errorText, say, busy, t } from './common.js';
 
 const consoles = { health_notifier: '/health.html', uc_registrar: '/registrar.html', admin: '/registrar.html',
-  nikah_registrar: '/nikah.html', court_clerk: '/court.html' };
+  nikah_registrar: '/nikah.html', court_clerk: '/court.html', auditor: '/audit.html' };
 const form = document.getElementById('login-form');
 const out = document.getElementById('page-msg');
 const why = new URLSearchParams(location.search).get('why');
