@@ -191,12 +191,63 @@ static void audit_consistency(struct http_req *req, struct http_resp *resp)
 				  "second_root", hex_json(r2, sizeof r2), "proof", arr));
 }
 
+/* GET /api/v1/audit/inclusion?index=&size= (issue 16): the audit path of
+ * one entry to the tree head of the first `size` entries (default: the
+ * current size), with that head signed like /audit/root, so that a page can
+ * recompute the entry's leaf hash, fold the path and check the signature. */
+static void audit_inclusion(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct sh_err err = {0};
+	struct audit_head h;
+	int64_t index, size;
+	if (audit_head(app->db, &h, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (h_query_i64(req, "index", 0, INT64_MAX, -1, &index, &err) != SH_OK ||
+	    h_query_i64(req, "size", 1, INT64_MAX, (int64_t)h.size, &size, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	if (index < 0 || index >= size || (uint64_t)size > h.size) {
+		http_reply_error(resp, 400, "BAD_INDEX",
+				 "need 0 <= index < size <= the current tree size");
+		return;
+	}
+	struct audit_head at = {.size = (uint64_t)size};
+	unsigned char leaf[AUDIT_HASH_BYTES];
+	unsigned char (*proof)[AUDIT_HASH_BYTES] = NULL;
+	size_t np = 0;
+	if (audit_inclusion_proof(app->db, (uint64_t)index, (uint64_t)size, leaf, at.root, &proof,
+				  &np, &err) != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	unsigned char msg[AUDIT_HEAD_MSG_BYTES], sig[KEYRING_SIG_BYTES], pk[KEYRING_PK_BYTES];
+	audit_head_message(&at, msg);
+	keyring_sign(app->keys, msg, sizeof msg, sig);
+	keyring_public_key(app->keys, pk);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < np; i++)
+		json_array_append_new(arr, hex_json(proof[i], AUDIT_HASH_BYTES));
+	free(proof);
+	http_reply_json(resp, 200,
+			json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "index", (json_int_t)index,
+				  "size", (json_int_t)size, "leaf_hash", hex_json(leaf, sizeof leaf),
+				  "root", hex_json(at.root, sizeof at.root), "proof", arr,
+				  "signature", hex_json(sig, sizeof sig), "public_key",
+				  hex_json(pk, sizeof pk)));
+}
+
 const struct http_route audit_routes[] = {
 	{"GET", "/api/v1/audit/root", audit_root, HTTP_AUTH_OPERATOR, ROLE_ADMIN | ROLE_AUDITOR},
 	{"GET", "/api/v1/audit/verify", audit_verify_all, HTTP_AUTH_OPERATOR,
 	 ROLE_ADMIN | ROLE_AUDITOR},
 	{"GET", "/api/v1/audit/entries", audit_list, HTTP_AUTH_OPERATOR, ROLE_AUDITOR | ROLE_ADMIN},
 	{"GET", "/api/v1/audit/consistency", audit_consistency, HTTP_AUTH_OPERATOR,
+	 ROLE_ADMIN | ROLE_AUDITOR},
+	{"GET", "/api/v1/audit/inclusion", audit_inclusion, HTTP_AUTH_OPERATOR,
 	 ROLE_ADMIN | ROLE_AUDITOR},
 };
 const size_t audit_routes_count = sizeof audit_routes / sizeof audit_routes[0];

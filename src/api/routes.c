@@ -60,6 +60,7 @@ static const struct {
 	{concord_routes, &concord_routes_count},
 	{quality_routes, &quality_routes_count},
 	{vitals_routes, &vitals_routes_count},
+	{me_routes, &me_routes_count},
 };
 
 static struct http_route *all;

@@ -45,6 +45,8 @@ extern const size_t bio_case_routes_count;
 /* the web pages' cookie sessions: src/api/h_web.c */
 extern const struct http_route web_routes[];
 extern const size_t web_routes_count;
+extern const struct http_route me_routes[];
+extern const size_t me_routes_count;
 /* online applications (h_apps.c) */
 extern const struct http_route apps_routes[];
 extern const size_t apps_routes_count;

@@ -123,6 +123,22 @@ int audit_consistency_proof(store *db, uint64_t first, uint64_t second,
 int audit_tree_consistency(const unsigned char (*leaves)[AUDIT_HASH_BYTES], uint64_t first,
 			   uint64_t second, unsigned char (**proof)[AUDIT_HASH_BYTES],
 			   size_t *nproof, struct sh_err *err) __attribute__((warn_unused_result));
+/* RFC 6962 2.1.1 inclusion proof (audit path) of leaf index in the tree of
+ * the first size leaves, deepest sibling first, with that leaf's hash and
+ * that tree's root; *proof is malloc'd (the caller frees). */
+int audit_inclusion_proof(store *db, uint64_t index, uint64_t size,
+			  unsigned char leaf[AUDIT_HASH_BYTES], unsigned char root[AUDIT_HASH_BYTES],
+			  unsigned char (**proof)[AUDIT_HASH_BYTES], size_t *nproof,
+			  struct sh_err *err) __attribute__((warn_unused_result));
+/* The same over leaf hashes in memory (pure). */
+int audit_tree_inclusion(const unsigned char (*leaves)[AUDIT_HASH_BYTES], uint64_t index,
+			 uint64_t size, unsigned char (**proof)[AUDIT_HASH_BYTES], size_t *nproof,
+			 struct sh_err *err) __attribute__((warn_unused_result));
+/* Verify an inclusion proof (RFC 9162 2.1.3.2): SH_OK or SH_EINVAL. */
+int audit_inclusion_check(uint64_t index, uint64_t size,
+			  const unsigned char leaf[AUDIT_HASH_BYTES],
+			  const unsigned char root[AUDIT_HASH_BYTES],
+			  const unsigned char (*proof)[AUDIT_HASH_BYTES], size_t nproof);
 /* Verify a consistency proof (RFC 9162 2.1.4.2): SH_OK or SH_EINVAL. */
 int audit_consistency_check(uint64_t first, uint64_t second,
 			    const unsigned char first_root[AUDIT_HASH_BYTES],

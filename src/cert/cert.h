@@ -60,6 +60,13 @@ int cert_pdf(store *db, const struct keyring *kr, const char *serial, struct sh_
  * own council issued; nobody else. */
 int cert_may_read(const struct principal *who, const struct cert_record *r);
 
+/* The birth and family registration certificates whose subject is
+ * id_number (digits), newest first, at most limit; each() returns nonzero
+ * to stop (reported as SH_ENOMEM). The records carry no payload. */
+int cert_list_person(store_tx *tx, const char *id_number, int limit,
+		     int (*each)(void *ctx, const struct cert_record *r), void *ctx,
+		     struct sh_err *err) __attribute__((warn_unused_result));
+
 /* The public answer about a serial (issue 13 item 3). status is "valid",
  * "revoked", "unknown" (no such certificate) or "invalid" (the stored
  * record's signature fails, or the presented payload does not verify, names

@@ -55,11 +55,11 @@ function review(e) {
   h.focus();
 }
 
-async function issue(subject) {
+async function issue(kind, subject) {
   const form = document.getElementById('cert');
   await busy(form, async () => {
     try {
-      const c = await api('POST', '/api/v1/certificates', { kind: 'birth', subject });
+      const c = await api('POST', '/api/v1/certificates', { kind, subject });
       const pdf = await api('GET', c.pdf);
       const a = document.getElementById('cert-link');
       a.href = URL.createObjectURL(pdf);
@@ -83,11 +83,16 @@ if (me) {
       try {
         const r = await api('POST', `/api/v1/notifications/${current.id}/register`, current.kind === 'birth' ? formValues(form) : {});
         say(msg, t('registered', { reg: r.registration_number || '', idn: r.id_number_printed || r.id_number || '—' }), 'ok');
-        if (r.id_number && current.kind === 'birth') {
+        // birth: the certificate is about the new person; marriage and
+        // divorce: about the registration (M-... or T-...)
+        const kind = current.kind, subject = kind === 'birth' ? r.id_number : r.registration_number;
+        if (subject && (kind === 'birth' || kind === 'marriage' || kind === 'divorce')) {
           const c = document.getElementById('cert');
           c.hidden = false;
           document.getElementById('cert-link').hidden = true;
-          document.getElementById('cert-go').onclick = () => issue(r.id_number);
+          const go = document.getElementById('cert-go');
+          go.textContent = t(kind === 'birth' ? 'cert_go' : `cert_go_${kind}`);
+          go.onclick = () => issue(kind, subject);
         }
         form.reset();
         load();
