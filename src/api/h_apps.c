@@ -155,10 +155,16 @@ static void h_login(struct http_req *req, struct http_resp *resp)
 	struct audit_actor actor = app_actor(req);
 	if (begin(req, resp, &body, &tx) != SH_OK)
 		return;
+	int ok = 0;
 	int rc = apps_login(tx, app->keys, pwcost(app), &actor, jstr(body, "username"),
-			    jstr(body, "password"), sh_now(), &s, &err);
+			    jstr(body, "password"), sh_now(), &s, &ok, &err);
+	/* A refused attempt is committed too: it counts towards the throttle. */
 	rc = h_tx_end(tx, rc, &err);
+	if (rc == SH_OK && !ok)
+		rc = err.status;
 	if (rc != SH_OK) {
+		if (rc == SH_ETHROTTLE)
+			h_retry_after(resp, s.retry_after);
 		http_reply_err(resp, &err);
 		return;
 	}

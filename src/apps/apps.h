@@ -76,15 +76,20 @@ int apps_email_change(store_tx *tx, const struct keyring *kr, const struct auth_
 	__attribute__((warn_unused_result));
 
 /* Sign in: 401 INVALID_CREDENTIALS (unknown user and wrong password alike,
- * same Argon2id work), 403 ACCOUNT_UNVERIFIED (after a right password). */
+ * same Argon2id work), 403 ACCOUNT_UNVERIFIED (after a right password), 429
+ * LOGIN_THROTTLED (retry_after seconds) after 5 consecutive failures for the
+ * username or from actor->client_addr. Like apps_verify: SH_OK with *ok = 0
+ * and the refusal in err means commit (the failure is counted); a negative
+ * status is a store failure. */
 struct apps_session {
 	char token[APPS_TOKEN_HEX];
 	int64_t expires_at;
 	int64_t account_id;
+	int64_t retry_after; /* LOGIN_THROTTLED */
 };
 int apps_login(store_tx *tx, const struct keyring *kr, const struct auth_pwcost *cost,
 	       const struct audit_actor *actor, const char *username, const char *password,
-	       int64_t now, struct apps_session *out, struct sh_err *err)
+	       int64_t now, struct apps_session *out, int *ok, struct sh_err *err)
 	__attribute__((warn_unused_result));
 /* The account behind a token: 401 APPLICANT_SESSION. */
 int apps_session_check(store *db, const struct keyring *kr, const char *token, int64_t now,

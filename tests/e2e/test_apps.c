@@ -340,4 +340,15 @@ Test(apps_e2e, types_sections_review_and_submission)
 	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/sections/address_inland", tid);
 	expect("PUT", path, a, "{\"line\":\"13 Mall Road\",\"district\":\"Lahore\"}", 409,
 	       "APP_NOT_EDITABLE");
+
+	/* Sign-in throttle (last: it also holds this test's client address). */
+	for (int i = 0; i < 5; i++)
+		expect("POST", "/api/v1/apps/session", NULL,
+		       "{\"username\":\"chand\",\"password\":\"wrong password 12\"}", 401,
+		       "INVALID_CREDENTIALS");
+	cr_assert_eq(req("POST", "/api/v1/apps/session", NULL,
+			 "{\"username\":\"chand\",\"password\":\"correct horse battery 9\"}", &r),
+		     429, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "LOGIN_THROTTLED");
+	e2e_resp_free(&r);
 }
