@@ -155,10 +155,16 @@ static void h_login(struct http_req *req, struct http_resp *resp)
 	struct audit_actor actor = app_actor(req);
 	if (begin(req, resp, &body, &tx) != SH_OK)
 		return;
+	int ok = 0;
 	int rc = apps_login(tx, app->keys, pwcost(app), &actor, jstr(body, "username"),
-			    jstr(body, "password"), sh_now(), &s, &err);
+			    jstr(body, "password"), sh_now(), &s, &ok, &err);
+	/* A refused attempt is committed too: it counts towards the throttle. */
 	rc = h_tx_end(tx, rc, &err);
+	if (rc == SH_OK && !ok)
+		rc = err.status;
 	if (rc != SH_OK) {
+		if (rc == SH_ETHROTTLE)
+			h_retry_after(resp, s.retry_after);
 		http_reply_err(resp, &err);
 		return;
 	}
@@ -267,17 +273,40 @@ static void h_me(struct http_req *req, struct http_resp *resp)
 				  "email_verified", a.email_verified, "created_at", at));
 }
 
+static json_t *str_array(json_t *arr)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) json_array_append_new(out, json_string(json_string_value(v)));
+	return out;
+}
+
 static void h_types(struct http_req *req, struct http_resp *resp)
 {
 	(void)req;
 	size_t n;
 	const struct apps_type *t = apps_types(&n);
 	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "code", t[i].code, "title",
-						     t[i].title, "fee_paid", t[i].fee_at_start
-										 ? "at_start"
-										 : "at_end"));
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *rules = json_array();
+		size_t j;
+		json_t *r;
+		json_array_foreach(json_object_get(t[i].def, "rules"), j, r)
+			json_array_append_new(rules,
+					      json_pack("{s:s, s:s}", "name",
+							json_string_value(json_object_get(r, "name")),
+							"message",
+							json_string_value(json_object_get(r, "message"))));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "code", t[i].code,
+				       "title", t[i].title, "fee_paid",
+				       t[i].fee_at_start ? "at_start" : "at_end", "issues",
+				       json_string_value(json_object_get(t[i].def, "issues")),
+				       "sections", str_array(json_object_get(t[i].def, "sections")),
+				       "documents", str_array(json_object_get(t[i].def, "documents")),
+				       "rules", rules));
+	}
 	http_reply_json(resp, 200, json_pack("{s:o}", "types", arr));
 }
 
@@ -334,16 +363,70 @@ static void h_app_list(struct http_req *req, struct http_resp *resp)
 	http_reply_json(resp, 200, json_pack("{s:o}", "applications", arr));
 }
 
-static void h_app_get(struct http_req *req, struct http_resp *resp)
+/* The whole application for review: its fields and apps_review's. */
+static void reply_review(struct http_req *req, struct http_resp *resp, int status,
+			 const char *tracking_id)
 {
 	struct app *app = req->app;
 	struct sh_err err = {0};
 	store_tx *tx = NULL;
 	struct apps_application a;
+	json_t *r = NULL;
 	int rc = store_begin(app->db, STORE_READ, &tx, &err);
 	if (rc == SH_OK) {
-		rc = apps_application_get(tx, req->principal.id, req->params[0], &a, &err);
+		rc = apps_review(tx, req->principal.id, tracking_id, sh_now(), &a, &r, &err);
 		store_rollback(tx);
+	}
+	if (rc != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	json_t *out = app_json(&a);
+	if (!out || json_object_update(out, r)) {
+		json_decref(out);
+		json_decref(r);
+		sh_err_set(&err, SH_ENOMEM, "OOM", "out of memory");
+		http_reply_err(resp, &err);
+		return;
+	}
+	json_decref(r);
+	http_reply_json(resp, status, out);
+}
+
+static void h_app_get(struct http_req *req, struct http_resp *resp)
+{
+	reply_review(req, resp, 200, req->params[0]);
+}
+
+static void h_section_put(struct http_req *req, struct http_resp *resp)
+{
+	struct sh_err err = {0};
+	json_t *body;
+	store_tx *tx;
+	struct audit_actor actor = app_actor(req);
+	if (begin(req, resp, &body, &tx) != SH_OK)
+		return;
+	int rc = apps_section_put(tx, &actor, req->principal.id, req->params[0], req->params[1],
+				  body, sh_now(), &err);
+	rc = h_tx_end(tx, rc, &err);
+	if (rc != SH_OK) {
+		http_reply_err(resp, &err);
+		return;
+	}
+	reply_review(req, resp, 200, req->params[0]);
+}
+
+static void h_submit(struct http_req *req, struct http_resp *resp)
+{
+	struct app *app = req->app;
+	struct sh_err err = {0};
+	store_tx *tx = NULL;
+	struct apps_application a;
+	struct audit_actor actor = app_actor(req);
+	int rc = store_begin(app->db, STORE_WRITE, &tx, &err);
+	if (rc == SH_OK) {
+		rc = apps_submit(tx, &actor, req->principal.id, req->params[0], sh_now(), &a, &err);
+		rc = h_tx_end(tx, rc, &err);
 	}
 	if (rc != SH_OK) {
 		http_reply_err(resp, &err);
@@ -410,5 +493,9 @@ const struct http_route apps_routes[] = {
 	 HTTP_AUTH_APPLICANT, 0},
 	{"PUT", "/api/v1/apps/applications/{tracking_id}/chip-code", h_chip_code,
 	 HTTP_AUTH_APPLICANT, 0},
+	{"PUT", "/api/v1/apps/applications/{tracking_id}/sections/{section}", h_section_put,
+	 HTTP_AUTH_APPLICANT, 0},
+	{"POST", "/api/v1/apps/applications/{tracking_id}/submit", h_submit, HTTP_AUTH_APPLICANT,
+	 0},
 };
 const size_t apps_routes_count = sizeof apps_routes / sizeof apps_routes[0];

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "audit/audit.h"
 #include "auth/password.h"
 #include "auth/principal.h"
@@ -74,15 +76,20 @@ int apps_email_change(store_tx *tx, const struct keyring *kr, const struct auth_
 	__attribute__((warn_unused_result));
 
 /* Sign in: 401 INVALID_CREDENTIALS (unknown user and wrong password alike,
- * same Argon2id work), 403 ACCOUNT_UNVERIFIED (after a right password). */
+ * same Argon2id work), 403 ACCOUNT_UNVERIFIED (after a right password), 429
+ * LOGIN_THROTTLED (retry_after seconds) after 5 consecutive failures for the
+ * username or from actor->client_addr. Like apps_verify: SH_OK with *ok = 0
+ * and the refusal in err means commit (the failure is counted); a negative
+ * status is a store failure. */
 struct apps_session {
 	char token[APPS_TOKEN_HEX];
 	int64_t expires_at;
 	int64_t account_id;
+	int64_t retry_after; /* LOGIN_THROTTLED */
 };
 int apps_login(store_tx *tx, const struct keyring *kr, const struct auth_pwcost *cost,
 	       const struct audit_actor *actor, const char *username, const char *password,
-	       int64_t now, struct apps_session *out, struct sh_err *err)
+	       int64_t now, struct apps_session *out, int *ok, struct sh_err *err)
 	__attribute__((warn_unused_result));
 /* The account behind a token: 401 APPLICANT_SESSION. */
 int apps_session_check(store *db, const struct keyring *kr, const char *token, int64_t now,
@@ -122,27 +129,43 @@ int apps_account_get(store_tx *tx, int64_t account_id, struct apps_account *out,
 
 /* ---- applications ---- */
 
-/* The application types (apps_types.c): code, title, fee at the start or
- * the end. */
+/* The application types: data/apps/types.json, built in, parsed and
+ * validated once (apps_types.c). apps_types_load at start reports a bad
+ * file (400 APP_TYPES_INVALID naming the place); the accessors load it on
+ * first use too and answer nothing when it is bad. */
 struct apps_type {
 	const char *code;  /* "nicop.fresh" */
 	const char *title;
 	int fee_at_start;  /* modification, renewal: 1 */
+	json_t *def;       /* the type's object in the file (read-only) */
 };
+struct apps_catalog;
+int apps_types_load(struct sh_err *err) __attribute__((warn_unused_result));
+const struct apps_catalog *apps_catalog(void);
 const struct apps_type *apps_type_find(const char *code);
 const struct apps_type *apps_types(size_t *n);
+/* A type the portal refuses by rule (no fresh Smart ID online): its
+ * {code, rule, message} object, or NULL. */
+const json_t *apps_type_refused(const char *code);
+/* Parse and validate a types file (the built-in one, or a test's). */
+int apps_catalog_parse(const char *text, size_t len, struct apps_catalog **out,
+		       struct sh_err *err) __attribute__((warn_unused_result));
+void apps_catalog_free(struct apps_catalog *c);
+const struct apps_type *apps_catalog_types(const struct apps_catalog *c, size_t *n);
+const struct apps_type *apps_catalog_find(const struct apps_catalog *c, const char *code);
 
 struct apps_application {
 	char tracking_id[APPS_TRACKING_DIGITS + 1];
 	char type[32];
-	char state[16]; /* draft, cancelled */
+	char state[16]; /* draft, submitted, cancelled */
 	int64_t created_at, updated_at;
 };
 
 /* 1 when s is 13 digits whose last is the Verhoeff check digit. */
 int apps_tracking_valid(const char *s);
 
-/* A new draft of `type`: 400 APP_TYPE_UNKNOWN, 422 APP_LIMIT (10 open, i.e.
+/* A new draft of `type`: 400 APP_TYPE_UNKNOWN, 422 APP_INELIGIBLE for a
+ * type refused by rule (sid.fresh: no_fresh_smart_id_online), 422 APP_LIMIT (10 open, i.e.
  * not cancelled, per account). */
 int apps_application_create(store_tx *tx, const struct audit_actor *actor, int64_t account_id,
 			    const char *type, int64_t now, struct apps_application *out,
@@ -159,6 +182,33 @@ int apps_application_list(store_tx *tx, int64_t account_id, apps_application_fn 
 int apps_application_cancel(store_tx *tx, const struct audit_actor *actor, int64_t account_id,
 			    const char *tracking_id, int64_t now, struct apps_application *out,
 			    struct sh_err *err) __attribute__((warn_unused_result));
+
+/* ---- sections, review, submission (apps_section.c) ---- */
+
+/* Validate a section's object against its schema in the types file; *out a
+ * normalized copy. 400 SECTION_UNKNOWN / SECTION_INVALID (names the field). */
+int apps_section_validate(const char *section, json_t *in, json_t **out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* Save one section of the account's own draft (replacing an earlier save):
+ * 404 APP_NOT_FOUND, 409 APP_NOT_EDITABLE, 400 SECTION_UNKNOWN (not one of
+ * the type's sections) / SECTION_INVALID, 422 APP_INELIGIBLE when a rule the
+ * saved sections decide refuses (nothing is saved then). */
+int apps_section_put(store_tx *tx, const struct audit_actor *actor, int64_t account_id,
+		     const char *tracking_id, const char *section, json_t *value, int64_t now,
+		     struct sh_err *err) __attribute__((warn_unused_result));
+/* The whole application for review: *out (caller owns) has sections,
+ * missing_sections, documents_required, issues, fee_paid and, once the
+ * applicant section is saved, fingerprints_required / signature_required
+ * (not under 14) and for a NICOP issues_id_number (no ID number yet). */
+int apps_review(store_tx *tx, int64_t account_id, const char *tracking_id, int64_t now,
+		struct apps_application *a, json_t **out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+/* Submit a complete draft: 422 APP_INCOMPLETE (names the missing sections,
+ * or the chip code for a type that issues a card), 422 APP_INELIGIBLE, 409
+ * APP_NOT_EDITABLE. */
+int apps_submit(store_tx *tx, const struct audit_actor *actor, int64_t account_id,
+		const char *tracking_id, int64_t now, struct apps_application *a,
+		struct sh_err *err) __attribute__((warn_unused_result));
 
 /* The chip security code (apps_chip.c). 1 when `code` is refused (not 4
  * digits, or weak: four equal digits, a run like 1234 or 4321, a repeated

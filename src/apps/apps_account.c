@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/throttle.h"
 #include "notify/email.h"
 #include "notify/sms.h"
 
@@ -300,26 +301,70 @@ static int session_open(store_tx *tx, const struct keyring *kr, int64_t account_
 	return rc < 0 ? rc : SH_OK;
 }
 
+/* Sign-in attempts are counted per username (known or not, so the throttle
+ * tells nothing about which accounts exist) and per client address, with
+ * the operators' rule (auth/throttle.h: from the 5th consecutive failure a
+ * wait of 2^(n-5) s, at most 15 min); an applicant account is never locked
+ * by others' failures (kinds other than "account" do not lock). */
+#define APPS_THROTTLE_ACCOUNT "apps_account"
+#define APPS_THROTTLE_ADDRESS "apps_address"
+
 int apps_login(store_tx *tx, const struct keyring *kr, const struct auth_pwcost *cost,
 	       const struct audit_actor *actor, const char *username, const char *password,
-	       int64_t now, struct apps_session *out, struct sh_err *err)
+	       int64_t now, struct apps_session *out, int *ok, struct sh_err *err)
 {
 	struct acct_row a;
+	struct auth_throttle ta = {0}, tb = {0};
 	memset(out, 0, sizeof *out);
-	int rc = acct_by_name(tx, username, &a, err);
+	*ok = 0;
+	/* Only a name that could be an account is counted (bounded subjects). */
+	int countable = username && *username && strlen(username) <= APPS_USERNAME_MAX;
+	const char *addr = actor && actor->client_addr && *actor->client_addr
+				   ? actor->client_addr
+				   : NULL;
+	int rc;
+	if (countable &&
+	    (rc = auth_throttle_get(tx, APPS_THROTTLE_ACCOUNT, username, &ta, err)) != SH_OK)
+		return rc;
+	if (addr && (rc = auth_throttle_get(tx, APPS_THROTTLE_ADDRESS, addr, &tb, err)) != SH_OK)
+		return rc;
+	int64_t wait = auth_throttle_wait(&ta, now), wb = auth_throttle_wait(&tb, now);
+	if (wb > wait)
+		wait = wb;
+	if (wait > 0) {
+		out->retry_after = wait;
+		sh_err_set(err, SH_ETHROTTLE, "LOGIN_THROTTLED",
+			   "too many failed sign-ins: retry in %lld s", (long long)wait);
+		return SH_OK;
+	}
+	rc = acct_by_name(tx, username, &a, err);
 	if (rc < 0)
 		return rc;
 	/* The same Argon2id work for an unknown user (a dummy hash). */
 	int good = auth_password_verify(cost, rc ? a.hash : NULL, password ? password : "");
-	if (!rc || !good)
-		return sh_err_set(err, SH_EUNAUTH, "INVALID_CREDENTIALS",
-				  "wrong username or password");
-	if (!a.mobile_verified || !a.email_verified)
-		return sh_err_set(err, SH_EFORBIDDEN, "ACCOUNT_UNVERIFIED",
-				  "verify the mobile number and the e-mail address first");
+	if (!rc || !good) {
+		int r2;
+		if (countable && (r2 = auth_throttle_fail(tx, APPS_THROTTLE_ACCOUNT, username, now,
+							  &ta, err)) != SH_OK)
+			return r2;
+		if (addr && (r2 = auth_throttle_fail(tx, APPS_THROTTLE_ADDRESS, addr, now, &tb,
+						     err)) != SH_OK)
+			return r2;
+		sh_err_set(err, SH_EUNAUTH, "INVALID_CREDENTIALS", "wrong username or password");
+		return SH_OK; /* commit: the failure counts */
+	}
+	if (auth_throttle_clear(tx, APPS_THROTTLE_ACCOUNT, username, err) < 0)
+		return err->status;
+	if (!a.mobile_verified || !a.email_verified) {
+		sh_err_set(err, SH_EFORBIDDEN, "ACCOUNT_UNVERIFIED",
+			   "verify the mobile number and the e-mail address first");
+		return SH_OK;
+	}
 	rc = session_open(tx, kr, a.id, now, out, err);
 	if (rc == SH_OK)
 		rc = audit_acct(tx, actor, a.id, username, "apps.account.login", err);
+	if (rc == SH_OK)
+		*ok = 1;
 	return rc;
 }
 

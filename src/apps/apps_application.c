@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apps/apps.h"
+#include "apps/apps_internal.h"
 #include "registry/idnum.h"
 
 int apps_tracking_valid(const char *s)
@@ -40,7 +40,7 @@ static void row_read(store_stmt *st, struct apps_application *a)
 	a->updated_at = store_col_int(st, 4);
 }
 
-static int audit_app(store_tx *tx, const struct audit_actor *actor, const char *tracking_id,
+int apps_audit_app(store_tx *tx, const struct audit_actor *actor, const char *tracking_id,
 		     const char *action, const char *detail, struct sh_err *err)
 {
 	char object[40];
@@ -54,6 +54,11 @@ int apps_application_create(store_tx *tx, const struct audit_actor *actor, int64
 {
 	store_stmt *st = NULL;
 	memset(out, 0, sizeof *out);
+	const json_t *refused = apps_type_refused(type);
+	if (refused)
+		return sh_err_set(err, SH_ERULE, "APP_INELIGIBLE", "%s: %s",
+				  json_string_value(json_object_get(refused, "rule")),
+				  json_string_value(json_object_get(refused, "message")));
 	const struct apps_type *t = apps_type_find(type);
 	if (!t)
 		return sh_err_set(err, SH_EINVAL, "APP_TYPE_UNKNOWN",
@@ -110,31 +115,45 @@ int apps_application_create(store_tx *tx, const struct audit_actor *actor, int64
 		       "titii", out->tracking_id, account_id, t->code, now, now);
 	if (rc < 0)
 		return rc;
-	return audit_app(tx, actor, out->tracking_id, "apps.application.create", t->code, err);
+	return apps_audit_app(tx, actor, out->tracking_id, "apps.application.create", t->code, err);
 }
 
-int apps_application_get(store_tx *tx, int64_t account_id, const char *tracking_id,
-			 struct apps_application *out, struct sh_err *err)
+int apps_application_row(store_tx *tx, int64_t account_id, const char *tracking_id,
+			 int for_update, int64_t *app_id, struct apps_application *out,
+			 struct sh_err *err)
 {
 	store_stmt *st = NULL;
 	memset(out, 0, sizeof *out);
+	*app_id = 0;
 	if (!apps_tracking_valid(tracking_id))
 		return sh_err_set(err, SH_EINVAL, "TRACKING_ID_INVALID",
 				  "a tracking ID is 13 digits with a valid check digit");
 	int rc = store_query(tx, &st, err,
-			     "SELECT tracking_id, type, state, created_at, updated_at"
-			     " FROM apps_applications WHERE account_id = ? AND tracking_id = ?",
+			     for_update
+				     ? "SELECT tracking_id, type, state, created_at, updated_at, id"
+				       " FROM apps_applications WHERE account_id = ? AND tracking_id = ?"
+				       " FOR UPDATE"
+				     : "SELECT tracking_id, type, state, created_at, updated_at, id"
+				       " FROM apps_applications WHERE account_id = ? AND tracking_id = ?",
 			     "it", account_id, tracking_id);
 	if (rc == SH_OK)
 		rc = store_step(st, err);
 	if (rc == STORE_ROW) {
 		row_read(st, out);
+		*app_id = store_col_int(st, 5);
 		rc = SH_OK;
 	} else if (rc == STORE_DONE) {
 		rc = sh_err_set(err, SH_ENOTFOUND, "APP_NOT_FOUND", "no such application");
 	}
 	store_finalize(st);
 	return rc;
+}
+
+int apps_application_get(store_tx *tx, int64_t account_id, const char *tracking_id,
+			 struct apps_application *out, struct sh_err *err)
+{
+	int64_t id;
+	return apps_application_row(tx, account_id, tracking_id, 0, &id, out, err);
 }
 
 int apps_application_list(store_tx *tx, int64_t account_id, apps_application_fn fn, void *ctx,
@@ -173,5 +192,5 @@ int apps_application_cancel(store_tx *tx, const struct audit_actor *actor, int64
 		return rc;
 	snprintf(out->state, sizeof out->state, "cancelled");
 	out->updated_at = now;
-	return audit_app(tx, actor, tracking_id, "apps.application.cancel", NULL, err);
+	return apps_audit_app(tx, actor, tracking_id, "apps.application.cancel", NULL, err);
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apps/apps.h"
+#include "apps/apps_internal.h"
 
 /* Codes people choose most often that no rule below catches. */
 static const char *const common[] = {"1004", "2000", "6969", "1122", "1313", "2580",
@@ -125,4 +125,17 @@ int apps_chip_code_check(store_tx *tx, const struct keyring *kr, const struct au
 	int ok = hash[0] && auth_password_verify(cost, hash, k);
 	sodium_memzero(k, sizeof k);
 	return ok ? SH_OK : sh_err_set(err, SH_ERULE, "CHIP_CODE_MISMATCH", "chip code differs");
+}
+
+int apps_chip_code_is_set(store_tx *tx, int64_t app_id)
+{
+	store_stmt *st = NULL;
+	struct sh_err err = {0};
+	int set = 0;
+	if (store_query(tx, &st, &err, "SELECT chip_hash FROM apps_applications WHERE id = ?", "i",
+			app_id) == SH_OK &&
+	    store_step(st, &err) == STORE_ROW)
+		set = !store_col_is_null(st, 0);
+	store_finalize(st);
+	return set;
 }

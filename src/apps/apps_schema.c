@@ -39,10 +39,23 @@ static const struct store_migration apps_migrations[] = {
 	 "CREATE INDEX apps_applications_account ON apps_applications(account_id, state);"},
 	{2, "chip security code hash",
 	 "ALTER TABLE apps_applications ADD COLUMN chip_hash TEXT;"},
+	{3, "sections saved one by one; submission",
+	 "CREATE TABLE apps_sections ("
+	 " application_id BIGINT NOT NULL REFERENCES apps_applications(id),"
+	 " name TEXT NOT NULL,"
+	 " body TEXT NOT NULL," /* the validated section as JSON */
+	 " updated_at BIGINT NOT NULL,"
+	 " PRIMARY KEY (application_id, name));"
+	 "ALTER TABLE apps_applications ADD COLUMN submitted_at BIGINT;"},
 };
 
+/* Also the start-up check of the types file: a server whose built-in
+ * data/apps/types.json does not validate does not start. */
 int apps_migrate(store *db, struct sh_err *err)
 {
+	int rc = apps_types_load(err);
+	if (rc != SH_OK)
+		return rc;
 	return store_migrate(db, "apps", apps_migrations,
 			     sizeof apps_migrations / sizeof apps_migrations[0], err);
 }

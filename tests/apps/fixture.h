@@ -12,6 +12,8 @@
 
 #include "apps/apps.h"
 #include "audit/audit.h"
+#include "auth/users.h"
+#include "crvs/crvs.h"
 #include "crypto/keyring.h"
 #include "lib/parse.h"
 #include "notify/email.h"
@@ -40,6 +42,8 @@ static inline void afx_open(struct afx *f)
 	cr_assert_eq(audit_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(notify_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(email_migrate(f->db, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(auth_migrate(f->db, &err), SH_OK, "%s", err.msg);
+	cr_assert_eq(crvs_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	cr_assert_eq(apps_migrate(f->db, &err), SH_OK, "%s", err.msg);
 	snprintf(f->keydir, sizeof f->keydir, "/tmp/shanakht-keys-XXXXXX");
 	cr_assert(mkdtemp(f->keydir));

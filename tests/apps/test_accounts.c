@@ -80,15 +80,25 @@ static int verify(const char *u, const char *ch, const char *code, int64_t now, 
 	return rc;
 }
 
-static int login(const char *u, const char *pw, struct apps_session *s, struct sh_err *err)
+static int login_as(const struct audit_actor *actor, const char *u, const char *pw,
+		    int64_t now, struct apps_session *s, struct sh_err *err)
 {
 	store_tx *tx = afx_begin(&f);
-	int rc = apps_login(tx, f.kr, &apps_cheap, &f.anon, u, pw, sh_now(), s, err);
-	if (rc == SH_OK)
+	int ok = 0;
+	int rc = apps_login(tx, f.kr, &apps_cheap, actor, u, pw, now, s, &ok, err);
+	if (rc == SH_OK) {
 		afx_commit(tx);
-	else
+		if (!ok)
+			rc = err->status;
+	} else {
 		store_rollback(tx);
+	}
 	return rc;
+}
+
+static int login(const char *u, const char *pw, struct apps_session *s, struct sh_err *err)
+{
+	return login_as(&f.anon, u, pw, sh_now(), s, err);
 }
 
 Test(apps_accounts, verification_codes)
@@ -275,4 +285,44 @@ Test(apps_accounts, new_email_when_first_was_wrong)
 				       "other@example.pk", sh_now(), &c2, &err),
 		     SH_ECONFLICT);
 	store_rollback(tx);
+}
+
+/* Sign-in throttle: per username (known or not) and per client address,
+ * the operators' rule (5 consecutive failures, then 2^(n-5) s). */
+Test(apps_accounts, sign_in_throttle_per_account_and_per_address)
+{
+	struct sh_err err = {0};
+	struct apps_session s;
+	int64_t now = sh_now();
+	afx_account(&f, "tariq");
+	struct audit_actor a1 = f.anon, a2 = f.anon;
+	a1.client_addr = "192.0.2.10";
+	a2.client_addr = "192.0.2.11";
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(login_as(&a1, "tariq", "wrong password 1", now, &s, &err), SH_EUNAUTH);
+		cr_assert_str_eq(err.code, "INVALID_CREDENTIALS");
+	}
+	/* Even the right password waits now, from another address too. */
+	cr_assert_eq(login_as(&a2, "tariq", FX_PW, now, &s, &err), SH_ETHROTTLE);
+	cr_assert_str_eq(err.code, "LOGIN_THROTTLED");
+	cr_assert_gt(s.retry_after, 0);
+	/* An unknown username is counted alike (no enumeration). */
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(login_as(&a2, "nobody", "wrong password 1", now, &s, &err), SH_EUNAUTH);
+	cr_assert_eq(login_as(&a2, "nobody", "wrong password 1", now, &s, &err), SH_ETHROTTLE);
+	/* After the wait the right password passes and clears the count. */
+	cr_assert_eq(login_as(&f.anon, "tariq", FX_PW, now + 5, &s, &err), SH_OK, "%s", err.code);
+	cr_assert_eq(login_as(&f.anon, "tariq", "wrong password 1", now + 5, &s, &err), SH_EUNAUTH);
+	cr_assert_eq(login_as(&f.anon, "tariq", FX_PW, now + 5, &s, &err), SH_OK, "%s", err.code);
+	/* Per address: five failures over five usernames from one address. */
+	afx_account(&f, "umar");
+	struct audit_actor a3 = f.anon;
+	a3.client_addr = "198.51.100.7";
+	const char *names[] = {"u1x", "u2x", "u3x", "u4x", "u5x"};
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(login_as(&a3, names[i], "wrong password 1", now, &s, &err), SH_EUNAUTH);
+	cr_assert_eq(login_as(&a3, "umar", FX_PW, now, &s, &err), SH_ETHROTTLE);
+	struct audit_actor a4 = f.anon;
+	a4.client_addr = "203.0.113.9";
+	cr_assert_eq(login_as(&a4, "umar", FX_PW, now, &s, &err), SH_OK, "%s", err.code);
 }

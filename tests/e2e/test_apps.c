@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "lib/parse.h"
+#include "registry/idnum.h"
 
 static struct e2e_server srv;
 static char maildir[64];
@@ -255,4 +257,98 @@ Test(apps_e2e, accounts_applications_and_other_accounts_ids)
 	expect("GET", "/api/v1/apps/me", a, NULL, 401, "APPLICANT_SESSION");
 	expect("POST", "/api/v1/apps/session", NULL,
 	       "{\"username\":\"ayesha\",\"password\":\"a new passphrase 42\"}", 201, NULL);
+}
+
+/* Issue 17 items 2-3 over HTTP: every type drafted, a rule refusing by
+ * name, sections saved one by one and reviewed, submission refused while
+ * incomplete, and the new endpoints with another account's IDs. */
+Test(apps_e2e, types_sections_review_and_submission)
+{
+	char a[80], b[80], path[200], body[512], id[IDNUM_DIGITS + 1];
+	struct sh_err err = {0};
+	struct e2e_resp r;
+	cr_assert_eq(idnum_generate(id, &err), SH_OK, "%s", err.msg);
+	account("chand", "03211234567", "+923211234567", "chand@example.pk", a);
+	account("dina", "03331234567", "+923331234567", "dina@example.pk", b);
+
+	cr_assert_eq(req("GET", "/api/v1/apps/types", NULL, NULL, &r), 200);
+	json_t *types = json_object_get(r.json, "types");
+	cr_assert_eq(json_array_size(types), 17);
+	/* Every type can be drafted (10 per account: the rest on the other). */
+	for (size_t i = 0; i < json_array_size(types); i++) {
+		const char *code = json_string_value(json_object_get(json_array_get(types, i), "code"));
+		snprintf(body, sizeof body, "{\"type\":\"%s\"}", code);
+		expect("POST", "/api/v1/apps/applications", i < 9 ? a : b, body, 201, NULL);
+	}
+	e2e_resp_free(&r);
+	expect("POST", "/api/v1/apps/applications", a, "{\"type\":\"sid.fresh\"}", 422,
+	       "APP_INELIGIBLE");
+
+	cr_assert_eq(req("POST", "/api/v1/apps/applications", a, "{\"type\":\"sid.renewal\"}", &r),
+		     201, "%s", r.body);
+	char tid[16];
+	snprintf(tid, sizeof tid, "%s", json_string_value(json_object_get(r.json, "tracking_id")));
+	e2e_resp_free(&r);
+
+	/* A 12-year-old asks for a Smart ID: the rule is named. */
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/sections/applicant", tid);
+	struct sh_date d = sh_date_today();
+	snprintf(body, sizeof body,
+		 "{\"full_name\":\"Chand Bibi\",\"date_of_birth\":\"%04d-01-01\",\"gender\":\"female\","
+		 "\"id_number\":\"%s\",\"residence\":\"inland\",\"current_document\":\"old_cnic\"}",
+		 d.year - 12, id);
+	cr_assert_eq(req("PUT", path, a, body, &r), 422, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "APP_INELIGIBLE");
+	cr_assert(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"),
+							   "message")),
+			 "sid_age_18"),
+		  "%s", r.body);
+	e2e_resp_free(&r);
+	snprintf(body, sizeof body,
+		 "{\"full_name\":\"Chand Bibi\",\"date_of_birth\":\"1990-04-01\",\"gender\":\"female\","
+		 "\"id_number\":\"%s\",\"residence\":\"inland\",\"current_document\":\"old_cnic\"}",
+		 id);
+	expect("PUT", path, b, body, 404, "APP_NOT_FOUND");
+	expect("PUT", path, a, "{\"full_name\":\"x\",\"colour\":\"red\"}", 400, "SECTION_INVALID");
+	cr_assert_eq(req("PUT", path, a, body, &r), 200, "%s", r.body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "issues")), "smart_id");
+	cr_assert_eq(json_array_size(json_object_get(r.json, "missing_sections")), 1);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/sections/passport", tid);
+	expect("PUT", path, a, "{\"number\":\"X\"}", 400, "SECTION_UNKNOWN");
+
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/submit", tid);
+	expect("POST", path, b, NULL, 404, "APP_NOT_FOUND");
+	expect("POST", path, a, NULL, 422, "APP_INCOMPLETE");
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/sections/address_inland", tid);
+	expect("PUT", path, a, "{\"line\":\"12 Mall Road\",\"district\":\"Lahore\"}", 200, NULL);
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/chip-code", tid);
+	expect("PUT", path, a, "{\"chip_code\":\"4831\"}", 200, NULL);
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s", tid);
+	cr_assert_eq(req("GET", path, a, NULL, &r), 200, "%s", r.body);
+	cr_assert_eq(json_array_size(json_object_get(r.json, "missing_sections")), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_object_get(json_object_get(r.json, "sections"), "applicant"),
+				 "id_number")),
+			 id);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/submit", tid);
+	cr_assert_eq(req("POST", path, a, NULL, &r), 200, "%s", r.body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "submitted");
+	e2e_resp_free(&r);
+	expect("POST", path, a, NULL, 409, "APP_NOT_EDITABLE");
+	snprintf(path, sizeof path, "/api/v1/apps/applications/%s/sections/address_inland", tid);
+	expect("PUT", path, a, "{\"line\":\"13 Mall Road\",\"district\":\"Lahore\"}", 409,
+	       "APP_NOT_EDITABLE");
+
+	/* Sign-in throttle (last: it also holds this test's client address). */
+	for (int i = 0; i < 5; i++)
+		expect("POST", "/api/v1/apps/session", NULL,
+		       "{\"username\":\"chand\",\"password\":\"wrong password 12\"}", 401,
+		       "INVALID_CREDENTIALS");
+	cr_assert_eq(req("POST", "/api/v1/apps/session", NULL,
+			 "{\"username\":\"chand\",\"password\":\"correct horse battery 9\"}", &r),
+		     429, "%s", r.body);
+	cr_assert_str_eq(e2e_error_code(&r), "LOGIN_THROTTLED");
+	e2e_resp_free(&r);
 }
