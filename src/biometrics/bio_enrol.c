@@ -390,7 +390,15 @@ static int write_enrolment(store_tx *tx, const struct keyring *kr,
 		for (int k = 0; !bad && k < w->hits[i].nfingers; k++)
 			bad = sh_buf_printf(&b, "%s{\"position\":%d,\"score\":%.4f}", k ? "," : "",
 					    w->hits[i].position[k], (double)w->hits[i].score[k]);
-		bad = bad || sh_buf_printf(&b, "],\"rule\":\"%s\"}", BIO_DEDUP_RULE);
+		if (!bad && w->hits[i].cross_position)
+			bad = sh_buf_printf(&b, "],\"cross\":{\"position\":%d,\"candidate_position\":%d,"
+					    "\"score\":%.4f", w->hits[i].cross_position,
+					    w->hits[i].cross_candidate_position,
+					    (double)w->hits[i].cross_score) ||
+			      sh_buf_printf(&b, "},\"rule\":\"cross-position: one finger at FMR "
+					    "0.01%%\"}");
+		else
+			bad = bad || sh_buf_printf(&b, "],\"rule\":\"%s\"}", BIO_DEDUP_RULE);
 		char score[16];
 		snprintf(score, sizeof score, "%.4f", (double)w->hits[i].fused);
 		if (bad) {
