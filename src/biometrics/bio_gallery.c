@@ -234,7 +234,11 @@ static int cross_pass(struct bio_gallery *g, const struct fp_probe *probe,
 	if (!x)
 		return sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "cross-position search");
 	int src[FP_PROBE_MAX_FINGERS], rc = SH_OK, i = 0;
-	while (i < probe->count && *nout < BIO_HITS_MAX) {
+	/* The searches run even when the same-position pass filled the list:
+	 * an enrolment's latency should not depend on how many hits it has
+	 * (and the benchmark measures the pass on synthetic galleries where
+	 * every probe hits). */
+	while (i < probe->count) {
 		/* three probe fingers a search at most: 3 x 3 relabelled entries */
 		x->count = 0;
 		for (; i < probe->count && x->count + 3 <= FP_PROBE_MAX_FINGERS; i++) {
@@ -309,7 +313,7 @@ int bio_gallery_search(struct bio_gallery *g, const struct fp_probe *probe, cons
 		if (bio_dedup_is_hit(h.score, h.nfingers))
 			out[(*nout)++] = h;
 	}
-	if (g->cross && *nout < BIO_HITS_MAX)
+	if (g->cross)
 		rc = cross_pass(g, probe, self, cand, out, nout, err);
 out:
 	pthread_rwlock_unlock(&g->rw);

@@ -4,7 +4,8 @@
  * enrol a person; a record filed under another position, a truncated one
  * and a WSQ one are refused with nothing stored; a finger under the
  * engine's recapture floor (FP_QUALITY_RECAPTURE) is asked again until
- * its last attempt and then kept with the low-quality flag. FVC2002:
+ * its last attempt and then kept with the low-quality flag; a thumb sent on
+ * the other hand's slot is caught by the cross-position pass. FVC2002:
  * BioLab, University of Bologna. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #define LHR1 "PB-LHR-01-001"
 
 static struct e2e_server srv;
-static char t_enrol[80], key_path[400], fvc[512];
+static char t_enrol[80], t_adj[80], key_path[400], fvc[512];
 
 static void start(void)
 {
@@ -31,6 +32,7 @@ static void start(void)
 	snprintf(fvc, sizeof fvc, "%s/fingerprints/fvc2002/DB2_B", root);
 	cr_assert_eq(e2e_start(&srv, NULL), 0, "server starts");
 	cr_assert_eq(e2e_operator(&srv, "enrol1", "enrolment_operator", LHR1, t_enrol), 0);
+	cr_assert_eq(e2e_operator(&srv, "adj1", "biometric_adjudicator", NULL, t_adj), 0);
 	e2e_bio_device(&srv, "DEV-ISO-1", "SN-ISO", LHR1, key_path, sizeof key_path);
 }
 
@@ -278,5 +280,58 @@ Test(bio_iso, a_finger_under_the_engine_floor_is_recaptured_then_flagged)
 	}
 	cr_assert(flagged, "position 2 kept with the low-quality flag: %s", r.body);
 	e2e_resp_free(&r);
+	free(b);
+}
+
+/* Mislabelled positions: B's right thumb (FVC 106) was enrolled by A's
+ * operator as it should be; B comes back with that thumb on the left-thumb
+ * slot (6) — the same-position search cannot see it, the cross-position
+ * pass holds the enrolment and the case names the positions. */
+Test(bio_iso, a_thumb_under_the_wrong_position_is_held)
+{
+	char *a = person("Right Thumb"), *b = person("Left Slot");
+	char f[4][700];
+	snprintf(f[0], sizeof f[0], "%s/106_1.tif", fvc);
+	snprintf(f[1], sizeof f[1], "%s/107_1.tif", fvc);
+	snprintf(f[2], sizeof f[2], "%s/106_3.tif", fvc);
+	snprintf(f[3], sizeof f[3], "%s/108_1.tif", fvc);
+	const char *fa[] = {f[0], f[1]};
+	char *body = sign(a, fa, 2);
+	struct e2e_resp r = enrol(a, body, 201, NULL);
+	free(body);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "unique", "%s",
+			 r.body);
+	e2e_resp_free(&r);
+	/* positions 6 and 7: a capture of the left hand */
+	const char *args[] = {"device", "sign", "--key", key_path, "--device-id", "DEV-ISO-1",
+			      "--operator", "enrol1", "--id-number", b, NULL, NULL, NULL};
+	char p6[720], p7[720];
+	snprintf(p6, sizeof p6, "6=%s", f[2]);
+	snprintf(p7, sizeof p7, "7=%s", f[3]);
+	args[10] = p6;
+	args[11] = p7;
+	char *out = NULL;
+	cr_assert_eq(e2e_run_cli(args, &out), 0, "device sign: %s", out);
+	r = enrol(b, out, 201, NULL);
+	free(out);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "state")), "held", "%s",
+			 r.body);
+	json_t *cases = json_object_get(r.json, "cases");
+	cr_assert_eq(json_array_size(cases), 1, "%s", r.body);
+	json_int_t id = json_integer_value(json_object_get(json_array_get(cases, 0), "case_id"));
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cases, 0), "candidate")),
+			 a);
+	e2e_resp_free(&r);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/biometrics/cases/%lld", (long long)id);
+	e2e_request(&srv, "GET", path, t_adj, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	json_t *cross = json_object_get(json_object_get(r.json, "scores"), "cross");
+	cr_assert_not_null(cross, "%s", r.body);
+	cr_assert_eq(json_integer_value(json_object_get(cross, "position")), 6, "%s", r.body);
+	cr_assert_eq(json_integer_value(json_object_get(cross, "candidate_position")), 1, "%s",
+		     r.body);
+	e2e_resp_free(&r);
+	free(a);
 	free(b);
 }
