@@ -62,7 +62,7 @@ int bio_image_decode_at(const uint8_t *bytes, size_t len, int position, struct f
 			return sh_err_set(err, SH_EINVAL, "IMAGE_FORMAT", "%s", e.msg);
 		return sh_err_set(err, SH_EINVAL, "IMAGE_CORRUPT", "%s", e.msg);
 	}
-	/* ISO/IEC 19794-4 8.3.2: the record names its finger; a record whose
+	/* An ISO/IEC 19794-4 record names its finger; a record whose
 	 * position is not the one it is filed under (or unknown, 0) is refused
 	 * rather than relabelled — the label is what de-duplication trusts. */
 	if (iso && position && info.position != position) {
