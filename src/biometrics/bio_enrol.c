@@ -10,6 +10,7 @@
 #include "bio/fp_extract.h"
 #include "bio/fp_image.h"
 #include "bio/fp_iso.h"
+#include "bio/fp_iso_image.h"
 #include "biometrics/bio_enrol.h"
 #include "biometrics/bio_internal.h"
 #include "biometrics/bio_policy.h"
@@ -21,31 +22,54 @@ static const char *const missing_reasons[] = {"amputated", "bandaged", "unprinta
 
 int bio_image_decode(const uint8_t *bytes, size_t len, struct fp_image *img, struct sh_err *err)
 {
+	return bio_image_decode_at(bytes, len, 0, img, err);
+}
+
+int bio_image_decode_at(const uint8_t *bytes, size_t len, int position, struct fp_image *img,
+			struct sh_err *err)
+{
 	memset(img, 0, sizeof *img);
 	if (len > BIO_IMAGE_MAX)
 		return sh_err_set(err, SH_ETOOBIG, "IMAGE_TOO_LARGE",
 				  "image of %zu bytes over the %u-byte cap", len, BIO_IMAGE_MAX);
-	int declared = 0, rc;
+	int declared = 0, rc, iso = 0;
 	static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
 	struct sh_err e = {0};
+	struct fp_iso_image_info info = {0};
 	/* Decoded by format so that the declared resolution is seen: the
 	 * engine treats an implausible one as absent, the repository refuses
 	 * it (a 72-dpi header on a scanner's output is a wrong device setting). */
-	if (len >= 4 && (!memcmp(bytes, "II*\0", 4) || !memcmp(bytes, "MM\0*", 4)))
+	if (fp_iso_image_sniff(bytes, len)) {
+		iso = 1;
+		rc = fp_iso_image_decode(bytes, len, img, &info, &e);
+		declared = img->dpi;
+	} else if (len >= 4 && (!memcmp(bytes, "II*\0", 4) || !memcmp(bytes, "MM\0*", 4)))
 		rc = fp_image_decode_tiff(bytes, len, img, &declared, &e);
 	else if (len >= 8 && !memcmp(bytes, png_sig, 8))
 		rc = fp_image_decode_png(bytes, len, img, &declared, &e);
 	else if (len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
 		rc = fp_image_decode_jpeg(bytes, len, img, &declared, &e);
 	else
-		return sh_err_set(err, SH_EINVAL, "IMAGE_FORMAT", "not a TIFF, PNG or JPEG image");
+		return sh_err_set(err, SH_EINVAL, "IMAGE_FORMAT",
+				  "not a TIFF, PNG or JPEG image nor an ISO/IEC 19794-4 record");
 	if (rc != SH_OK) {
 		fp_image_free(img);
 		if (rc == SH_ETOOBIG)
 			return sh_err_set(err, SH_ETOOBIG, "IMAGE_TOO_LARGE", "%s", e.msg);
 		if (rc == SH_ENOMEM)
 			return sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "%s", e.msg);
+		if (!strcmp(e.code, "FP_ISO_IMAGE_UNSUPPORTED"))
+			return sh_err_set(err, SH_EINVAL, "IMAGE_FORMAT", "%s", e.msg);
 		return sh_err_set(err, SH_EINVAL, "IMAGE_CORRUPT", "%s", e.msg);
+	}
+	/* An ISO/IEC 19794-4 record names its finger; a record whose
+	 * position is not the one it is filed under (or unknown, 0) is refused
+	 * rather than relabelled — the label is what de-duplication trusts. */
+	if (iso && position && info.position != position) {
+		fp_image_free(img);
+		return sh_err_set(err, SH_EINVAL, "CAPTURE_POSITION",
+				  "the ISO/IEC 19794-4 record is of finger position %d, given as %d",
+				  info.position, position);
 	}
 	if (declared && (declared < FP_IMAGE_MIN_DPI || declared > FP_IMAGE_MAX_DPI)) {
 		fp_image_free(img);
@@ -140,7 +164,8 @@ int bio_extract_all(const struct bio_enrol_req *r, struct work *w, struct sh_err
 	w->probe.count = 0;
 	for (int i = 0; i < r->nimages; i++) {
 		struct fp_image img;
-		int rc = bio_image_decode(r->image[i].bytes, r->image[i].len, &img, err);
+		int rc = bio_image_decode_at(r->image[i].bytes, r->image[i].len,
+					     r->image[i].position, &img, err);
 		if (rc != SH_OK) {
 			sh_err_wrap(err, "position");
 			return rc;
@@ -365,7 +390,15 @@ static int write_enrolment(store_tx *tx, const struct keyring *kr,
 		for (int k = 0; !bad && k < w->hits[i].nfingers; k++)
 			bad = sh_buf_printf(&b, "%s{\"position\":%d,\"score\":%.4f}", k ? "," : "",
 					    w->hits[i].position[k], (double)w->hits[i].score[k]);
-		bad = bad || sh_buf_printf(&b, "],\"rule\":\"%s\"}", BIO_DEDUP_RULE);
+		if (!bad && w->hits[i].cross_position)
+			bad = sh_buf_printf(&b, "],\"cross\":{\"position\":%d,\"candidate_position\":%d,"
+					    "\"score\":%.4f", w->hits[i].cross_position,
+					    w->hits[i].cross_candidate_position,
+					    (double)w->hits[i].cross_score) ||
+			      sh_buf_printf(&b, "},\"rule\":\"cross-position: one finger at FMR "
+					    "0.01%%\"}");
+		else
+			bad = bad || sh_buf_printf(&b, "],\"rule\":\"%s\"}", BIO_DEDUP_RULE);
 		char score[16];
 		snprintf(score, sizeof score, "%.4f", (double)w->hits[i].fused);
 		if (bad) {

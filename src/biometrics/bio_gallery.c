@@ -29,6 +29,7 @@ struct bio_gallery {
 	struct subject *subj;
 	size_t nsubj, capsubj;
 	int threads;
+	int cross;                /* the mislabelled-position pass, on by default */
 };
 
 int bio_gallery_create(struct bio_gallery **out, struct sh_err *err)
@@ -40,6 +41,7 @@ int bio_gallery_create(struct bio_gallery **out, struct sh_err *err)
 	pthread_mutex_init(&g->enrol, NULL);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	g->threads = n < 1 ? 1 : n > FP_SEARCH_MAX_THREADS ? FP_SEARCH_MAX_THREADS : (int)n;
+	g->cross = 1;
 	*out = g;
 	return SH_OK;
 }
@@ -163,6 +165,129 @@ int bio_dedup_is_hit(const float *score, int n)
 	return strong >= 2;
 }
 
+void bio_gallery_set_cross(struct bio_gallery *g, int on)
+{
+	g->cross = on;
+}
+
+/* The subject's records are consecutive around any one of them. */
+static void subject_range(const struct bio_gallery *g, size_t at, size_t *lo, size_t *hi)
+{
+	uint64_t subj = g->fp.subject[at];
+	*lo = *hi = at;
+	while (*lo > 0 && g->fp.subject[*lo - 1] == subj)
+		(*lo)--;
+	while (*hi + 1 < g->fp.count && g->fp.subject[*hi + 1] == subj)
+		(*hi)++;
+}
+
+/* Probe finger i's best score against the candidate's finger at the same
+ * position, for every probe finger: the figures the rule and the
+ * adjudicator read. */
+static void score_same(const struct bio_gallery *g, const struct fp_probe *probe,
+		       const struct subject *s, size_t lo, size_t hi, struct bio_hit *h)
+{
+	memset(h, 0, sizeof *h);
+	h->enrolment_id = s->enrolment_id;
+	h->nfingers = probe->count;
+	snprintf(h->id_number, sizeof h->id_number, "%s", s->id_number);
+	for (int i = 0; i < probe->count; i++) {
+		h->position[i] = probe->finger[i];
+		for (size_t r = lo; r <= hi; r++)
+			if (g->fp.finger[r] == probe->finger[i]) {
+				float sc = fp_match(&probe->tpl[i], &g->fp.tpl[r]);
+				if (sc > h->score[i])
+					h->score[i] = sc;
+			}
+		h->fused += h->score[i];
+	}
+}
+
+static int is_cross_position(int p)
+{
+	return p == 1 || p == 2 || p == 6 || p == 7;
+}
+
+static int listed(const struct bio_hit *out, int n, int64_t eid)
+{
+	for (int i = 0; i < n; i++)
+		if (out[i].enrolment_id == eid)
+			return 1;
+	return 0;
+}
+
+/* Mislabelled positions (docs/biometrics.md, "Mislabelled positions";
+ * decisions.md D41): a finger put on the wrong slot of the scanner is
+ * compared by the same-position search only with the wrong finger of each
+ * candidate. The swaps that happen — left for right hand, thumb for index
+ * — are among the thumbs and index fingers (ISO/IEC 19794-2 positions 1, 2,
+ * 6, 7), so each probe finger at one of those is searched again labelled as
+ * each of the other three, and a candidate the same-position pass did not
+ * raise is a hit only when one of these cross-position comparisons alone
+ * reaches BIO_CROSS_THRESHOLD (no two-finger route). */
+static int cross_pass(struct bio_gallery *g, const struct fp_probe *probe,
+		      const char *self, struct fp_candidate *cand, struct bio_hit *out,
+		      int *nout, struct sh_err *err)
+{
+	static const int set[4] = {1, 2, 6, 7};
+	struct fp_probe *x = aligned_alloc(_Alignof(struct fp_probe), sizeof *x);
+	if (!x)
+		return sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "cross-position search");
+	int src[FP_PROBE_MAX_FINGERS], rc = SH_OK, i = 0;
+	/* The searches run even when the same-position pass filled the list:
+	 * an enrolment's latency should not depend on how many hits it has
+	 * (and the benchmark measures the pass on synthetic galleries where
+	 * every probe hits). */
+	while (i < probe->count) {
+		/* three probe fingers a search at most: 3 x 3 relabelled entries */
+		x->count = 0;
+		for (; i < probe->count && x->count + 3 <= FP_PROBE_MAX_FINGERS; i++) {
+			if (!is_cross_position(probe->finger[i]))
+				continue;
+			for (int k = 0; k < 4; k++)
+				if (set[k] != probe->finger[i]) {
+					x->finger[x->count] = set[k];
+					x->tpl[x->count] = probe->tpl[i];
+					src[x->count++] = i;
+				}
+		}
+		if (!x->count)
+			break;
+		int nc = 0;
+		if ((rc = fp_search(&g->fp, x, BIO_SEARCH_K, g->threads, cand, &nc, err)) != SH_OK)
+			break;
+		for (int c = 0; c < nc && *nout < BIO_HITS_MAX; c++) {
+			if (cand[c].best < BIO_CROSS_THRESHOLD)
+				continue;
+			const struct subject *s = find_subject(g, (int64_t)cand[c].subject);
+			if (!s || s->retired || (self && !strcmp(s->id_number, self)) ||
+			    listed(out, *nout, s->enrolment_id))
+				continue;
+			size_t lo, hi;
+			subject_range(g, cand[c].index, &lo, &hi);
+			float best = 0;
+			int be = -1, br = -1;
+			for (int e = 0; e < x->count; e++)
+				for (size_t r = lo; r <= hi; r++)
+					if (g->fp.finger[r] == x->finger[e]) {
+						float sc = fp_match(&x->tpl[e], &g->fp.tpl[r]);
+						if (sc > best)
+							best = sc, be = e, br = (int)r;
+					}
+			if (be < 0 || best < BIO_CROSS_THRESHOLD)
+				continue;
+			struct bio_hit h;
+			score_same(g, probe, s, lo, hi, &h);
+			h.cross_position = probe->finger[src[be]];
+			h.cross_candidate_position = g->fp.finger[br];
+			h.cross_score = best;
+			out[(*nout)++] = h;
+		}
+	}
+	free(x);
+	return rc;
+}
+
 int bio_gallery_search(struct bio_gallery *g, const struct fp_probe *probe, const char *self,
 		       struct bio_hit *out, int *nout, struct sh_err *err)
 {
@@ -181,28 +306,15 @@ int bio_gallery_search(struct bio_gallery *g, const struct fp_probe *probe, cons
 		struct subject *s = find_subject(g, (int64_t)cand[c].subject);
 		if (!s || s->retired || (self && !strcmp(s->id_number, self)))
 			continue;
-		/* The subject's records are consecutive around its best one. */
-		size_t lo = cand[c].index, hi = cand[c].index;
-		while (lo > 0 && g->fp.subject[lo - 1] == cand[c].subject)
-			lo--;
-		while (hi + 1 < g->fp.count && g->fp.subject[hi + 1] == cand[c].subject)
-			hi++;
-		struct bio_hit h = {.enrolment_id = s->enrolment_id, .nfingers = probe->count};
-		snprintf(h.id_number, sizeof h.id_number, "%s", s->id_number);
-		for (int i = 0; i < probe->count; i++) {
-			h.position[i] = probe->finger[i];
-			h.score[i] = 0;
-			for (size_t r = lo; r <= hi; r++)
-				if (g->fp.finger[r] == probe->finger[i]) {
-					float sc = fp_match(&probe->tpl[i], &g->fp.tpl[r]);
-					if (sc > h.score[i])
-						h.score[i] = sc;
-				}
-			h.fused += h.score[i];
-		}
+		size_t lo, hi;
+		subject_range(g, cand[c].index, &lo, &hi);
+		struct bio_hit h;
+		score_same(g, probe, s, lo, hi, &h);
 		if (bio_dedup_is_hit(h.score, h.nfingers))
 			out[(*nout)++] = h;
 	}
+	if (g->cross)
+		rc = cross_pass(g, probe, self, cand, out, nout, err);
 out:
 	pthread_rwlock_unlock(&g->rw);
 	free(cand);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "bio/fp_search.h"
+#include "bio/fp_thresholds.h"
 #include "crypto/keyring.h"
 #include "lib/err.h"
 #include "store/store.h"
@@ -35,7 +36,17 @@ struct bio_hit {
 	int nfingers;
 	int position[FP_PROBE_MAX_FINGERS];
 	float score[FP_PROBE_MAX_FINGERS]; /* probe finger i vs the same position */
+	/* A hit of the cross-position pass (mislabelled positions): the probe
+	 * finger's position, the candidate's position it matched, the score;
+	 * all 0 for a same-position hit. */
+	int cross_position, cross_candidate_position;
+	float cross_score;
 };
+
+/* The cross-position pass's threshold: one comparison alone must reach
+ * the single-finger FMR 0.01% score, the strictest threshold
+ * fp_thresholds.h calibrates (D41). */
+#define BIO_CROSS_THRESHOLD FP_THRESHOLD_FMR_0_01
 
 int bio_gallery_create(struct bio_gallery **out, struct sh_err *err)
 	__attribute__((warn_unused_result));
@@ -52,12 +63,18 @@ int bio_gallery_add(struct bio_gallery *g, int64_t enrolment_id, const char *id_
 	__attribute__((warn_unused_result));
 
 /* Candidates that pass the fusion rule, best first, excluding `self`
- * (the person's own earlier enrolments). At most BIO_HITS_MAX. */
+ * (the person's own earlier enrolments), then those the cross-position
+ * pass finds (bio_gallery.c, "Mislabelled positions"). At most
+ * BIO_HITS_MAX. */
 int bio_gallery_search(struct bio_gallery *g, const struct fp_probe *probe, const char *self,
 		       struct bio_hit *out, int *nout, struct sh_err *err)
 	__attribute__((warn_unused_result));
 /* The fusion rule on per-finger scores (exposed for tests). */
 int bio_dedup_is_hit(const float *score, int n);
+
+/* The cross-position pass on (1, the default) or off (0: benchmarks
+ * measure its cost). Not thread-safe: set before searching. */
+void bio_gallery_set_cross(struct bio_gallery *g, int on);
 
 size_t bio_gallery_fingers(struct bio_gallery *g);
 /* Serialises enrolments: search, commit and add happen under it, so two
