@@ -13,18 +13,10 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import * as srvlib from './server.mjs';
+import * as h from './harness.mjs';
 
-const SRC = process.env.SHANAKHT_SRC || path.resolve(import.meta.dirname, '../..');
-const require = createRequire(path.join(SRC, 'deps/npm/package.json'));
-const { chromium } = require('playwright-core');
-const { default: AxeBuilder } = require('@axe-core/playwright');
-
-const BIN = process.env.SHANAKHT_BIN || path.join(SRC, 'build/src/shanakht');
-const WEB = process.env.SHANAKHT_WEB || path.join(path.dirname(path.dirname(BIN)), 'web');
-const SHOTS = process.env.SHANAKHT_SHOTS || path.join(path.dirname(path.dirname(BIN)), 'screenshots');
-const COUNCIL = 'PB-LHR-01-001';
+const { BIN, WEB, SHOTS, SRC, COUNCIL, axe, shot, daysAgo } = h;
 const MOBILE = '+923004445556', OTHER_MOBILE = '+923004445557';
 const BANK = 'Meezan Test Bank';
 
@@ -96,30 +88,18 @@ before(async () => {
   assert.equal(b.status, 201, b.text);
   bank = b.body.key;
   await srvlib.operator(s, 'registrar1', 'uc_registrar', COUNCIL);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await h.launch();
 });
+
+const newPage = viewport => h.newPage(browser, { viewport, acceptDownloads: true });
 
 after(async () => {
   if (browser) await browser.close();
   if (s) assert.equal(srvlib.stop(s), '', 'every API answer is as docs/openapi.yaml describes');
 });
 
-async function newPage(viewport = { width: 1280, height: 720 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', e => errors.push(String(e)));
-  page.on('console', m => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  return { context, page, errors };
-}
 
-async function axe(page, what) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`), [], `axe on ${what}`);
-}
 
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 async function signIn(page, lang = 'en') {
   await page.goto(`${s.base}/citizen.html?lang=${lang}`);

@@ -9,21 +9,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import * as srvlib from './server.mjs';
+import * as h from './harness.mjs';
 
-const SRC = process.env.SHANAKHT_SRC || path.resolve(import.meta.dirname, '../..');
-const require = createRequire(path.join(SRC, 'deps/npm/package.json'));
-const { chromium } = require('playwright-core');
-const { default: AxeBuilder } = require('@axe-core/playwright');
-
-const BIN = process.env.SHANAKHT_BIN || path.join(SRC, 'build/src/shanakht');
-const WEB = process.env.SHANAKHT_WEB || path.join(path.dirname(path.dirname(BIN)), 'web');
-const SHOTS = process.env.SHANAKHT_SHOTS || path.join(path.dirname(path.dirname(BIN)), 'screenshots');
-const COUNCIL = 'PB-LHR-01-001';
+const { BIN, WEB, SHOTS, SRC, COUNCIL, axe, shot, daysAgo } = h;
 
 let s, browser;
-function daysAgo(n) { return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10); }
 
 before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -45,42 +36,19 @@ before(async () => {
   const r = await srvlib.call(s, 'POST', `/api/v1/notifications/${n.body.id}/register`,
     { name_en: 'Ali Khan', name_ur: 'علی خان' }, reg);
   assert.equal(r.status, 200, r.text);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await h.launch();
 });
+
+const newPage = viewport => h.newPage(browser, { viewport });
 
 after(async () => {
   if (browser) await browser.close();
   if (s) assert.equal(srvlib.stop(s), '', 'every API answer is as docs/openapi.yaml describes');
 });
 
-async function newPage(viewport) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', e => errors.push(String(e)));
-  page.on('console', m => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  // page weight: every byte the page loads, fonts excepted
-  const sizes = [];
-  page.on('response', async resp => {
-    if (resp.request().resourceType() === 'font') return;
-    try { sizes.push((await resp.body()).length); } catch { /* redirects have no body */ }
-  });
-  return { context, page, errors, sizes };
-}
 
-async function signIn(page, user) {
-  await page.goto(`${s.base}/login.html`);
-  await page.locator('#username').fill(user);
-  await page.locator('#password').fill(srvlib.OPERATOR_PASSWORD);
-  await page.locator('#password').press('Enter');
-  await page.waitForURL(u => !u.pathname.endsWith('/login.html'));
-}
+const signIn = (page, user) => h.signIn(page, s.base, user);
 
-async function axe(page, what) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`), [], `axe on ${what}`);
-}
 
 async function pageWeight(page) {
   // the page's own HTML, CSS and JS, from what the browser fetched for it

@@ -12,24 +12,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import * as srvlib from './server.mjs';
+import * as h from './harness.mjs';
 
-const SRC = process.env.SHANAKHT_SRC || path.resolve(import.meta.dirname, '../..');
-const require = createRequire(path.join(SRC, 'deps/npm/package.json'));
-const { chromium } = require('playwright-core');
-const { default: AxeBuilder } = require('@axe-core/playwright');
-
-const BIN = process.env.SHANAKHT_BIN || path.join(SRC, 'build/src/shanakht');
-const WEB = process.env.SHANAKHT_WEB || path.join(path.dirname(path.dirname(BIN)), 'web');
-const SHOTS = process.env.SHANAKHT_SHOTS || path.join(path.dirname(path.dirname(BIN)), 'screenshots');
-const COUNCIL = 'PB-LHR-01-001';
+const { BIN, WEB, SHOTS, SRC, COUNCIL, axe, shot, daysAgo } = h;
 const PAGES = ['/', '/verify.html', '/login.html', '/health.html', '/registrar.html'];
 
 let s, browser, mother;
 const shared = {};
 
-function daysAgo(n) { return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10); }
 
 before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -42,43 +33,22 @@ before(async () => {
     citizenship: 'citizen', reason: 'browser test' }, s.admin);
   assert.equal(p.status, 201, p.text);
   mother = p.body.id_number;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await h.launch();
 });
+
+const newPage = viewport => h.newPage(browser, { viewport });
 
 after(async () => {
   if (browser) await browser.close();
   if (s) assert.equal(srvlib.stop(s), '', 'every API answer is as docs/openapi.yaml describes');
 });
 
-async function newPage(viewport = { width: 1280, height: 720 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', e => errors.push(String(e)));
-  page.on('console', m => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  return { context, page, errors };
-}
 
-async function axe(page, what) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`), [], `axe on ${what}`);
-}
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
-async function signIn(page, user, password = srvlib.OPERATOR_PASSWORD, lang = 'en') {
-  await page.goto(`${s.base}/login.html?lang=${lang}`);
-  // keyboard only: type, Tab, type, Enter
-  await page.locator('#username').focus();
-  await page.keyboard.type(user);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(u => !u.pathname.endsWith('/login.html'));
-}
+// keyboard only: type, Tab, type, Enter
+const signIn = (page, user, password = srvlib.OPERATOR_PASSWORD, lang = 'en') =>
+  h.signIn(page, s.base, user, { password, lang, keyboard: true });
 
 test('pages are served with their security headers and types', async () => {
   const r = await fetch(`${s.base}/`);

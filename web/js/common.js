@@ -138,4 +138,32 @@ export function formValues(form) {
   return o;
 }
 
+// The skip link and the site header, the same on every page: written here
+// once rather than copied into each HTML file (D52). The page's own link is
+// marked aria-current. Built with DOM calls, not innerHTML, so no text can
+// become markup.
+const SITE_LINKS = [['/', 'nav_home'], ['/citizen.html', 'nav_citizen'], ['/verify.html', 'nav_verify'],
+  ['/login.html', 'nav_login']];
+function el(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, v);
+  e.append(...kids);
+  return e;
+}
+export function mountHeader() {
+  if (document.querySelector('body > header')) return;
+  const here = location.pathname === '/index.html' ? '/' : location.pathname;
+  const ul = el('ul');
+  for (const [href, key] of SITE_LINKS)
+    ul.append(el('li', {}, el('a', { href, 'data-i18n': key, 'aria-current': href === here ? 'page' : undefined })));
+  const header = el('header', {},
+    el('a', { class: 'brand', href: '/', 'data-i18n': 'brand' }),
+    el('nav', { 'aria-label': 'Site' }, ul),
+    el('span', { id: 'whoami', dir: 'ltr' }),
+    el('button', { id: 'logout', type: 'button', class: 'secondary', hidden: '', 'data-i18n': 'nav_logout' }),
+    el('button', { id: 'lang-switch', type: 'button', class: 'secondary', lang: 'ur' }));
+  document.body.prepend(el('a', { class: 'skip', href: '#main', 'data-i18n': 'skip' }), header);
+}
+
+mountHeader();
 applyWords();
