@@ -39,26 +39,49 @@ static int load_template(store_tx *tx, const unsigned char *key, const char *idn
 	return rc < 0 ? rc : SH_OK;
 }
 
+struct bio_checked {
+	struct work *w; /* the envelope, and the probe extracted from its images */
+};
+
 int bio_verify_precheck(const struct bio_enrol_req *r, const struct audit_actor *actor,
-			struct bio_capture *cap, struct sh_err *err)
+			struct bio_checked **out, struct sh_err *err)
 {
-	struct work *w = bio_work_new();
-	if (!w)
+	*out = NULL;
+	struct bio_checked *c = calloc(1, sizeof *c);
+	if (!c || !(c->w = bio_work_new())) {
+		free(c);
 		return sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "verification");
-	int rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err);
+	}
+	/* Decoding and extraction too: the costliest checks, and the only ones
+	 * that can find a signed image unreadable. */
+	int rc = bio_capture_parse(r->envelope, r->envelope_len, &c->w->cap, err);
 	if (rc == SH_OK)
-		rc = bio_check_request(r, actor, w, err);
+		rc = bio_check_request(r, actor, c->w, err);
 	if (rc == SH_OK)
-		*cap = w->cap;
-	bio_work_free(w);
-	return rc;
+		rc = bio_extract_all(r, c->w, err);
+	if (rc != SH_OK) {
+		bio_checked_free(c);
+		return rc;
+	}
+	*out = c;
+	return SH_OK;
+}
+
+void bio_checked_free(struct bio_checked *c)
+{
+	if (!c)
+		return;
+	bio_work_free(c->w);
+	free(c);
 }
 
 int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit_actor *actor,
-		      const struct bio_enrol_req *r, const struct bio_capture *checked,
+		      const struct bio_enrol_req *r, const struct bio_checked *checked,
 		      int64_t now, struct bio_verify_result *out, struct sh_err *err)
 {
-	struct work *w = bio_work_new();
+	/* w: the checked capture's work when given (borrowed), else our own */
+	struct work *own = checked ? NULL : bio_work_new();
+	struct work *w = checked ? checked->w : own;
 	struct fp_mtemplate *ref = aligned_alloc(64, sizeof *ref);
 	unsigned char *key = sodium_malloc(BIO_DATA_KEY_BYTES);
 	struct person p;
@@ -70,10 +93,8 @@ int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit
 		rc = sh_err_set(err, SH_ENOMEM, "OUT_OF_MEMORY", "verification");
 		goto out;
 	}
-	if (checked)
-		w->cap = *checked;
-	else if ((rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err)) != SH_OK ||
-		 (rc = bio_check_request(r, actor, w, err)) != SH_OK)
+	if (own && ((rc = bio_capture_parse(r->envelope, r->envelope_len, &w->cap, err)) != SH_OK ||
+		    (rc = bio_check_request(r, actor, w, err)) != SH_OK))
 		goto out;
 	if ((rc = person_get(tx, r->id_number, &p, err)) != SH_OK)
 		goto out;
@@ -105,7 +126,7 @@ int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit
 		eid = store_col_int(q, 0);
 	store_finalize(q);
 	if (rc < 0 || (rc = bio_seal_person_key(tx, kr, p.id_number, 0, key, err)) != SH_OK ||
-	    (rc = bio_extract_all(r, w, err)) != SH_OK)
+	    (own && (rc = bio_extract_all(r, w, err)) != SH_OK))
 		goto out;
 	float score[BIO_MAX_ITEMS];
 	int n = 0;
@@ -139,7 +160,7 @@ int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit
 		 out->match ? "yes" : "no", out->band, n, w->cap.device_id);
 	rc = audit_append(tx, actor, "bio.verify", obj, detail, err);
 out:
-	bio_work_free(w);
+	bio_work_free(own);
 	free(ref);
 	if (key)
 		sodium_free(key);

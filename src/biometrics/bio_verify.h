@@ -18,26 +18,36 @@ struct bio_verify_result {
 	int fingers;          /* fingers compared */
 };
 
-/* The checks of a capture that need no storage: the envelope parsed into
- * *cap, the request against it (modality, counts, positions, each image's
- * SHA-256), so a caller can refuse bad input before it spends anything (a
- * relying party's consent). CAPTURE_INVALID, CAPTURE_POSITION,
+/* A relying party's capture, checked before its transaction: see
+ * bio_verify_precheck. Owned by the caller, freed by bio_checked_free. */
+struct bio_checked;
+
+/* The checks of a capture that need no storage: the envelope parsed, the
+ * request against it (modality, counts, positions, each image's SHA-256),
+ * and every image decoded and its template extracted, so a caller can
+ * refuse bad input before it spends anything (a relying party's consent):
+ * an image the device signed but no decoder reads is bad input, not an
+ * attempt on the citizen's consent. CAPTURE_INVALID, CAPTURE_POSITION,
  * CAPTURE_TOO_MANY (400), CAPTURE_OPERATOR (403), CAPTURE_MISMATCH,
- * CAPTURE_HASH, CAPTURE_MODALITY (422), IMAGE_TOO_LARGE (413). For a
- * relying party (actor kind "party") the operator the capture names is the
- * party's own staff and is not compared with the caller. */
+ * CAPTURE_HASH, CAPTURE_MODALITY (422), IMAGE_TOO_LARGE (413), the image
+ * codes of decoding (IMAGE_FORMAT, IMAGE_INVALID, FP_IMAGE_*: 400) and
+ * IMAGE_CORRUPT (400: no template could be extracted). For a relying party
+ * (actor kind "party") the operator the capture names is the party's own
+ * staff and is not compared with the caller. On success *out is the checked
+ * capture (the caller frees it); on failure *out is NULL. */
 int bio_verify_precheck(const struct bio_enrol_req *r, const struct audit_actor *actor,
-			struct bio_capture *cap, struct sh_err *err)
+			struct bio_checked **out, struct sh_err *err)
 	__attribute__((warn_unused_result));
+void bio_checked_free(struct bio_checked *c);
 
 /* Runs in the caller's write transaction: records the capture's nonce and
- * the audit entry ("bio.verify"). checked: the capture bio_verify_precheck
- * gave for this request (its envelope is then not parsed nor its images
- * hashed again), or NULL to run those checks here. Refusals: the capture codes of
+ * the audit entry ("bio.verify"). checked: what bio_verify_precheck
+ * gave for this request (its envelope is then not parsed, nor its images
+ * hashed, decoded or extracted again), or NULL to run those checks here. Refusals: the capture codes of
  * bio_capture_check and bio_enrol, BIO_NOT_ENROLLED (404), BIO_NOT_VERIFIABLE
  * (422: the record is held or blocked), BIO_NO_COMMON_FINGER (422). */
 int bio_verify_person(store_tx *tx, const struct keyring *kr, const struct audit_actor *actor,
-		      const struct bio_enrol_req *r, const struct bio_capture *checked,
+		      const struct bio_enrol_req *r, const struct bio_checked *checked,
 		      int64_t now, struct bio_verify_result *out, struct sh_err *err)
 	__attribute__((warn_unused_result));
 

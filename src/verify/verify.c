@@ -232,7 +232,7 @@ static int server_fault(int rc)
 static int run_fingerprint(store_tx *tx, const struct keyring *kr,
 			   const struct audit_actor *actor, const struct party *party,
 			   const char *idn, const char *purpose, const struct verify_request *req,
-			   const struct bio_capture *checked, unsigned attrs, int64_t now,
+			   const struct bio_checked *checked, unsigned attrs, int64_t now,
 			   struct verify_result *out, struct sh_err *err)
 {
 	struct bio_enrol_req cap = *req->capture;
@@ -257,10 +257,12 @@ static int run_fingerprint(store_tx *tx, const struct keyring *kr,
 	return SH_OK;
 }
 
+/* *checked: the fingerprint capture checked and extracted before the
+ * consent is touched; set here, freed by the caller (verify_run). */
 static int run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
 	       const struct audit_actor *actor, const struct party *party,
-	       const struct verify_request *req, int64_t now, struct verify_result *out,
-	       struct sh_err *err)
+	       const struct verify_request *req, int64_t now, struct bio_checked **checked,
+	       struct verify_result *out, struct sh_err *err)
 {
 	unsigned type = vtype_parse(req->type);
 	if (!type)
@@ -304,11 +306,11 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 			return refuse(tx, actor, party, idn, purpose, req, now, &why, err);
 		}
 	}
-	/* Bad input rolls back before the consent is touched; the checked
-	 * capture goes on to the match, which does not parse and hash it again. */
-	struct bio_capture checked = {0};
+	/* Bad input rolls back before the consent is touched, an unreadable
+	 * image included; the checked capture goes on to the match, which does
+	 * not parse, hash, decode or extract it again. */
 	if (type == VT_FINGERPRINT &&
-	    (rc = bio_verify_precheck(req->capture, actor, &checked, err)) != SH_OK)
+	    (rc = bio_verify_precheck(req->capture, actor, checked, err)) != SH_OK)
 		return rc;
 	if (type & (VT_FACE | VT_IRIS | VT_MULTIMODAL)) {
 		sh_err_set(&why, SH_ERULE, "TYPE_NOT_AVAILABLE",
@@ -395,7 +397,7 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	}
 
 	if (type == VT_FINGERPRINT) {
-		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req, &checked, attrs, now,
+		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req, *checked, attrs, now,
 				     out, err);
 		if (rc != SH_OK || !out->result[0])
 			return rc; /* a server fault, or a refusal recorded */
@@ -441,8 +443,12 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 {
 	memset(out, 0, sizeof *out);
 	unsigned type = vtype_parse(req->type);
-	if (type != VT_FINGERPRINT || req->biometric || !req->capture)
-		return run(tx, kr, cfg, actor, party, req, now, out, err);
+	struct bio_checked *checked = NULL;
+	if (type != VT_FINGERPRINT || req->biometric || !req->capture) {
+		int rc = run(tx, kr, cfg, actor, party, req, now, &checked, out, err);
+		bio_checked_free(checked);
+		return rc;
+	}
 	/* The citizen's history names the device and the fingers. */
 	struct verify_request copy = *req;
 	json_t *meta = capture_meta(req->capture);
@@ -450,7 +456,8 @@ int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	char probe[VERIFY_BIO_META_MAX];
 	if (meta && verify_biometric_meta(meta, probe, &merr) == SH_OK)
 		copy.biometric = meta;
-	int rc = run(tx, kr, cfg, actor, party, &copy, now, out, err);
+	int rc = run(tx, kr, cfg, actor, party, &copy, now, &checked, out, err);
+	bio_checked_free(checked);
 	json_decref(meta);
 	return rc;
 }

@@ -90,10 +90,11 @@ struct verify_result {
  *   SH_ERULE      TYPE_NOT_AVAILABLE   face, iris, multimodal
  *   fingerprint: the refusals of bio_verify_person once the consent was
  *   redeemed (CAPTURE_SIGNATURE, CAPTURE_REPLAY, CAPTURE_PERSON,
- *   DEVICE_*, BIO_NOT_ENROLLED, BIO_NOT_VERIFIABLE, BIO_NO_COMMON_FINGER,
- *   IMAGE_*), recorded like the others; a capture malformed or not
- *   matching its images (bio_verify_precheck) rolls back before the
- *   consent is touched; a fingerprint request without one: SH_EINVAL
+ *   DEVICE_*, BIO_NOT_ENROLLED, BIO_NOT_VERIFIABLE, BIO_NO_COMMON_FINGER),
+ *   recorded like the others; a capture malformed, not matching its
+ *   images, or holding an image that does not decode (bio_verify_precheck:
+ *   CAPTURE_*, IMAGE_*, FP_IMAGE_*) rolls back before the consent is
+ *   touched; a fingerprint request without one: SH_EINVAL
  *   CAPTURE_REQUIRED
  *   SH_ERULE      IDENTITY_DECEASED / IDENTITY_CANCELLED: the passcode was
  *                 right, the party's policy holds life_status (fraud signal kept)

@@ -71,6 +71,24 @@ static char *sign(const char *op, const char *idn, const int *subjects, int n, i
 	return e2e_bio_sign(key_path, "DEV-EKYC-1", op, idn, fvc, subjects, n, imp, NULL);
 }
 
+/* A capture the device signs whose one image no decoder reads: the bytes
+ * are hashed and signed like any image, so only decoding can refuse them. */
+static char *sign_unreadable(const char *idn)
+{
+	char dir[] = "/tmp/sh-ekyc-XXXXXX", file[64];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(file, sizeof file, "%s/101_9.tif", dir);
+	FILE *f = fopen(file, "wb");
+	cr_assert_not_null(f);
+	fputs("II*\0 not a fingerprint, though the device signed it", f);
+	fclose(f);
+	const int subject[] = {101};
+	char *out = e2e_bio_sign(key_path, "DEV-EKYC-1", "teller-7", idn, dir, subject, 1, 9, NULL);
+	unlink(file);
+	rmdir(dir);
+	return out;
+}
+
 /* Lines of the SMS outbox to `mobile`. */
 static int sms_count(const char *mobile)
 {
@@ -220,6 +238,21 @@ Test(bio_ekyc, genuine_impostor_replay_consent_lock_and_held)
 	json_t *at = json_object_get(r.json, "attributes");
 	cr_assert_str_eq(json_string_value(json_object_get(at, "name_en")), "Ekyc Person");
 	cr_assert_null(json_object_get(at, "dob"), "only what was asked");
+	e2e_resp_free(&r);
+
+	/* an image that does not decode is bad input: refused before the
+	 * consent is touched, so the same passcode still serves a good capture */
+	consent(a, MOBILE_A, cid, code);
+	char *unreadable = sign_unreadable(a);
+	r = ekyc(cid, code, unreadable, "", 400, NULL);
+	free(unreadable);
+	const char *ucode = e2e_error_code(&r);
+	cr_assert(ucode && strstr(ucode, "IMAGE"), "an image code: %s", r.body);
+	e2e_resp_free(&r);
+	char *again = sign("teller-7", a, fingers, 2, 3);
+	r = ekyc(cid, code, again, "", 200, NULL);
+	free(again);
+	cr_assert_str_eq(json_string_value(json_object_get(r.json, "result")), "yes", "%s", r.body);
 	e2e_resp_free(&r);
 
 	/* the same capture again, under a new consent: a replay */
