@@ -36,6 +36,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 	struct sh_err err = {0};
 	json_t *body = NULL;
 	struct verify_result *r = NULL;
+	struct bio_checked *checked = NULL;
 	struct audit_actor actor = app_actor(req);
 	int rc = http_json_body(req, &body, &err);
 	if (rc != SH_OK)
@@ -83,6 +84,10 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 		if ((rc = h_bio_decode_capture(req, capture, cap, &err)) != SH_OK)
 			goto out;
 		vr.capture = cap;
+		/* decoded and extracted here, outside the write transaction */
+		if ((rc = verify_prepare(&actor, &vr, &checked, &err)) != SH_OK)
+			goto out;
+		vr.checked = checked;
 	}
 	r = malloc(sizeof *r);
 	if (!r) {
@@ -110,6 +115,7 @@ static void h_verify(struct http_req *req, struct http_resp *resp)
 out:;
 	int64_t wait = r && r->retry_after ? r->retry_after - sh_now() : 0;
 	free(r);
+	bio_checked_free(checked);
 	if (rc != SH_OK)
 		hc_reply_err(resp, &err, wait > 0 ? wait : 1);
 }

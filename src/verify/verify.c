@@ -309,7 +309,7 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	/* Bad input rolls back before the consent is touched, an unreadable
 	 * image included; the checked capture goes on to the match, which does
 	 * not parse, hash, decode or extract it again. */
-	if (type == VT_FINGERPRINT &&
+	if (type == VT_FINGERPRINT && !req->checked &&
 	    (rc = bio_verify_precheck(req->capture, actor, checked, err)) != SH_OK)
 		return rc;
 	if (type & (VT_FACE | VT_IRIS | VT_MULTIMODAL)) {
@@ -397,8 +397,8 @@ static int run(store_tx *tx, const struct keyring *kr, const struct consent_conf
 	}
 
 	if (type == VT_FINGERPRINT) {
-		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req, *checked, attrs, now,
-				     out, err);
+		rc = run_fingerprint(tx, kr, actor, party, idn, purpose, req,
+				     req->checked ? req->checked : *checked, attrs, now, out, err);
 		if (rc != SH_OK || !out->result[0])
 			return rc; /* a server fault, or a refusal recorded */
 	} else if (type == VT_YESNO) {
@@ -434,6 +434,15 @@ static json_t *capture_meta(const struct bio_enrol_req *r)
 		json_array_append_new(pos, json_integer(c.position[i]));
 	return json_pack("{s:s, s:o, s:s}", "modality", "fingerprint", "positions", pos,
 			 "device_id", c.device_id);
+}
+
+int verify_prepare(const struct audit_actor *actor, const struct verify_request *req,
+		   struct bio_checked **out, struct sh_err *err)
+{
+	*out = NULL;
+	if (vtype_parse(req->type) != VT_FINGERPRINT || !req->capture)
+		return SH_OK;
+	return bio_verify_precheck(req->capture, actor, out, err);
 }
 
 int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,

@@ -56,6 +56,9 @@ struct verify_request {
 	/* fingerprint: the device-signed capture (id_number is taken from
 	 * the consent; borrowed, NULL for other types) */
 	const struct bio_enrol_req *capture;
+	/* fingerprint: the capture as verify_prepare checked it, outside the
+	 * write transaction (borrowed); NULL: verify_run checks it itself */
+	const struct bio_checked *checked;
 };
 
 /* A person's relations by name, each from its own source ("" unknown). */
@@ -104,6 +107,16 @@ struct verify_result {
  * A negative status means "roll back": bad input (VERIFY_TYPE,
  * YESNO_NO_FIELDS, BIOMETRIC_FIELD, ...), CONSENT_NOT_FOUND, or a store
  * error. */
+/* The work of a fingerprint request that needs no storage, done before
+ * the write transaction so that decoding and extracting the images (the
+ * costliest part, tens of milliseconds a finger) holds no lock: *out is
+ * the checked capture for req->checked (the caller frees it with
+ * bio_checked_free), NULL for other types or without a capture. Refusals
+ * as bio_verify_precheck's; an unknown type is left to verify_run. */
+int verify_prepare(const struct audit_actor *actor, const struct verify_request *req,
+		   struct bio_checked **out, struct sh_err *err)
+	__attribute__((warn_unused_result));
+
 int verify_run(store_tx *tx, const struct keyring *kr, const struct consent_config *cfg,
 	       const struct audit_actor *actor, const struct party *party,
 	       const struct verify_request *req, int64_t now, struct verify_result *out,
