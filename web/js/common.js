@@ -139,7 +139,7 @@ export function formValues(form) {
 }
 
 // The skip link and the site header, the same on every page: written here
-// once rather than copied into each HTML file (D52). The page's own link is
+// once rather than copied into each HTML file (D42). The page's own link is
 // marked aria-current. Built with DOM calls, not innerHTML, so no text can
 // become markup.
 const SITE_LINKS = [['/', 'nav_home'], ['/citizen.html', 'nav_citizen'], ['/verify.html', 'nav_verify'],
