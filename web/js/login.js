@@ -2,7 +2,7 @@
 // session cookie; then each role goes to its console.
 import { api, errorText, say, busy, t } from './common.js';
 
-const consoles = { health_notifier: '/health.html', uc_registrar: '/registrar.html', admin: '/registrar.html',
+const consoles = { health_notifier: '/health.html', uc_registrar: '/registrar.html', admin: '/admin.html',
   nikah_registrar: '/nikah.html', court_clerk: '/court.html', auditor: '/audit.html' };
 consoles.planner = '/dashboard.html'; // the vital-statistics dashboard (D38)
 const form = document.getElementById('login-form');
